@@ -1,0 +1,52 @@
+#!/bin/sh
+# install-deps.sh: make sure every Debian package needed to build and test
+# mabdesk is installed.  Quiet and quick when nothing is missing; as root it
+# installs what is missing with apt-get; as anyone else it prints the exact
+# apt-get line and fails.
+#
+#   sh packaging/install-deps.sh          check, install if root
+#   sh packaging/install-deps.sh --print  print the package list
+set -eu
+
+PACKAGES="build-essential pkg-config gettext
+libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
+libical-dev libinih-dev libvterm-dev libcmocka-dev
+openssh-client sqlite3"
+
+# pkg-config module or command -> package that provides it
+CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
+pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libical:libical-dev pc:inih:libinih-dev
+pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev
+cmd:cc:build-essential cmd:make:build-essential cmd:pkg-config:pkg-config
+cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:openssh-client
+cmd:sqlite3:sqlite3"
+
+if [ "${1:-}" = "--print" ]; then
+    echo $PACKAGES
+    exit 0
+fi
+
+missing=""
+for c in $CHECKS; do
+    kind=${c%%:*}; rest=${c#*:}; what=${rest%%:*}; pkg=${rest#*:}
+    case $kind in
+    pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what" && continue ;;
+    cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
+    esac
+    case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
+done
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+    echo "mabdesk: missing packages:$missing" >&2
+    echo "run as root: apt-get install -y$missing" >&2
+    exit 1
+fi
+
+echo "mabdesk: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! apt-get install -y --no-install-recommends $missing >/dev/null 2>&1; then
+    apt-get update -qq
+    apt-get install -y --no-install-recommends $missing
+fi

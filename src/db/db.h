@@ -1,0 +1,141 @@
+/*
+ * db.h: the only way into the database.
+ *
+ * Every function takes the open handle, which carries the session it was
+ * opened for.  Every write asks auth_allowed() first, then writes and appends
+ * its audit row in the same transaction.  No curses here, ever.
+ *
+ * Functions return an enum db_status; on anything but DB_OK they set *err (if
+ * err is not NULL) to a malloc'd one-line message for a person.
+ */
+#ifndef MABDESK_DB_H
+#define MABDESK_DB_H
+
+#include "auth.h"
+#include "muni.h"
+
+enum db_status {
+    DB_OK = 0,
+    DB_NOTFOUND,
+    DB_CONFLICT, /* someone else saved first */
+    DB_DENIED,   /* the session may not do this */
+    DB_INVALID,  /* bad value: see the field / message */
+    DB_BUSY,
+    DB_ERROR
+};
+
+struct db;
+
+/* $MABDESK_DB, else $XDG_DATA_HOME/mabdesk/mabdesk.db, else
+ * ~/.local/share/mabdesk/mabdesk.db.  Malloc'd. */
+char *db_default_path(void);
+
+/*
+ * Open (creating the file and its directory, migrating and seeding as needed)
+ * the database at path for session s.  Read-only sessions get a connection
+ * that refuses writes at the SQLite level too.
+ */
+int db_open(struct db **out, const char *path, const struct session *s, char **err);
+void db_close(struct db *);
+const struct session *db_session(const struct db *);
+/* Schema version of the open database (PRAGMA user_version). */
+int db_schema_version(struct db *);
+
+/* Divisions and districts. */
+struct geo_item {
+    long long id;
+    long long parent_id; /* a district's division; 0 for divisions */
+    char *name_en;
+    char *name_bn;
+};
+int db_divisions(struct db *, struct geo_item **items, int *n, char **err);
+/* division_id 0: all districts. */
+int db_districts(struct db *, long long division_id, struct geo_item **items, int *n, char **err);
+void geo_items_free(struct geo_item *, int n);
+
+/* Municipality lists: paged from the database, never loaded whole. */
+enum muni_sort {
+    MUNI_SORT_NAME,
+    MUNI_SORT_DISTRICT,
+    MUNI_SORT_DIVISION,
+    MUNI_SORT_KIND_CLASS,
+    MUNI_SORT_ESTABLISHED,
+    MUNI_SORT_COUNT
+};
+
+struct muni_query {
+    const char *search;    /* search-as-you-type text; NULL or "" for none */
+    long long division_id; /* 0: any */
+    long long district_id; /* 0: any */
+    enum muni_sort sort;
+    int lang_bn; /* sort names by the Bengali name */
+};
+
+struct muni_row {
+    long long id;
+    int kind; /* enum muni_kind_value */
+    char cls[2];
+    char *name_en;
+    char *name_bn;
+    char *district_en;
+    char *district_bn;
+    char *division_en;
+    char *division_bn;
+};
+
+int db_muni_count(struct db *, const struct muni_query *, int *n, char **err);
+int db_muni_page(struct db *, const struct muni_query *, int offset, int limit,
+                 struct muni_row **rows, int *n, char **err);
+void muni_rows_free(struct muni_row *, int n);
+
+int db_muni_get(struct db *, long long id, struct municipality *out, char **err);
+/*
+ * Insert (m->id == 0) or update (WHERE id AND version) one municipality.
+ * On DB_OK m->id, m->version, updated_at/by are refreshed.  On DB_CONFLICT
+ * *theirs (if not NULL) is filled with the row as it is now and nothing is
+ * written.  On DB_INVALID *bad names the field.
+ */
+int db_muni_save(struct db *, struct municipality *m, struct municipality *theirs,
+                 enum muni_field *bad, char **err);
+int db_muni_delete(struct db *, long long id, long long version, char **err);
+
+/*
+ * Import: all rows in one transaction, all or nothing.  A row with id != 0
+ * updates that record (and, if its version != 0, only if unchanged since);
+ * a row with id 0 is added.  Every rejected row is reported in *errs (row
+ * index into rows, field or -1, message); any error or dry_run rolls back.
+ */
+struct row_error {
+    int row;
+    int field; /* enum muni_field or -1 */
+    char *msg;
+};
+int db_muni_import(struct db *, struct municipality *rows, int n, int dry_run,
+                   struct row_error **errs, int *nerrs, char **err);
+void row_errors_free(struct row_error *, int n);
+
+/* Audit log: append-only, newest first. */
+struct audit_query {
+    const char *user;        /* NULL: any */
+    const char *record_kind; /* "municipality", ...; NULL: any */
+    long long record_id;     /* 0: any */
+};
+struct audit_row {
+    long long id;
+    char *at; /* UTC ISO 8601 */
+    char *user;
+    char *action; /* "create" | "update" | "delete" | "import" */
+    char *record_kind;
+    long long record_id;
+    char *before; /* JSON or NULL */
+    char *after;  /* JSON or NULL */
+};
+int db_audit_count(struct db *, const struct audit_query *, int *n, char **err);
+int db_audit_page(struct db *, const struct audit_query *, int offset, int limit,
+                  struct audit_row **rows, int *n, char **err);
+void audit_rows_free(struct audit_row *, int n);
+
+/* Pages of text kept in the database: "about" in "en" and "bn". */
+int db_page_get(struct db *, const char *key, const char *lang, char **text, char **err);
+
+#endif

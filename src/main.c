@@ -1,0 +1,329 @@
+/*
+ * main.c: the command line.  Parses options, opens the database for the
+ * right session and hands over to the TUI or to a command.  The only file
+ * that chooses exit codes (sysexits): 64 usage, 65 bad data, 66 no input,
+ * 69 unavailable, 74 I/O, 75 busy, 77 permission, 78 config.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "auth.h"
+#include "db/db.h"
+#include "i18n.h"
+#include "impexp.h"
+#include "util.h"
+
+enum {
+    EX_OK_ = 0,
+    EX_USAGE_ = 64,
+    EX_DATAERR_ = 65,
+    EX_NOINPUT_ = 66,
+    EX_UNAVAILABLE_ = 69,
+    EX_IOERR_ = 74,
+    EX_TEMPFAIL_ = 75,
+    EX_NOPERM_ = 77,
+    EX_CONFIG_ = 78
+};
+
+struct globals {
+    const char *db_path;
+    const char *lang;
+    enum role role;
+    int kiosk;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "%s",
+            _("usage: mabdesk [--db PATH] [--lang bn|en] [--role ROLE] [--kiosk] [COMMAND]\n"
+              "\n"
+              "Commands:\n"
+              "  run                      the full-screen application (the default)\n"
+              "  find QUERY               print matching directory entries, tab-separated\n"
+              "  export municipalities [--format csv|vcf] [-o FILE]\n"
+              "  import municipalities FILE.csv [--dry-run]\n"
+              "\n"
+              "Options:\n"
+              "  --db PATH      database file (default: $MABDESK_DB, else\n"
+              "                 $XDG_DATA_HOME/mabdesk/mabdesk.db)\n"
+              "  --lang bn|en   language of the session\n"
+              "  --role ROLE    admin (default), editor, municipal, viewer\n"
+              "  --kiosk        read-only public kiosk mode\n"
+              "  -h, --help     this text\n"
+              "  -V, --version  the version\n"));
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fputs("mabdesk: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+    fprintf(stderr, "%s\n", _("Try 'mabdesk --help'."));
+    return EX_USAGE_;
+}
+
+static int exit_code(int status)
+{
+    switch (status) {
+    case DB_OK:
+        return EX_OK_;
+    case DB_NOTFOUND:
+        return EX_NOINPUT_;
+    case DB_INVALID:
+    case DB_CONFLICT:
+        return EX_DATAERR_;
+    case DB_DENIED:
+        return EX_NOPERM_;
+    case DB_BUSY:
+        return EX_TEMPFAIL_;
+    default:
+        return EX_IOERR_;
+    }
+}
+
+/* Open the database for the session the global options describe; on failure
+ * print the reason and return NULL with *code set. */
+static struct db *open_db(const struct globals *g, int *code)
+{
+    struct session s;
+    struct db *db = NULL;
+    char *path, *err = NULL;
+    int rc;
+
+    auth_session_local(&s, g->kiosk ? ROLE_KIOSK : g->role);
+    if (g->kiosk)
+        snprintf(s.user, sizeof s.user, "%s", "kiosk");
+    path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
+    rc = db_open(&db, path, &s, &err);
+    if (rc != DB_OK) {
+        fprintf(stderr, "mabdesk: %s: %s\n", path, err != NULL ? err : "?");
+        *code = exit_code(rc);
+        free(err);
+        free(path);
+        return NULL;
+    }
+    free(path);
+    return db;
+}
+
+static int cmd_run(const struct globals *g, int argc, char **argv)
+{
+    struct app_options o = {0};
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc;
+
+    if (argc > 1)
+        return usage_error(_("unexpected argument '%s'"), argv[1]);
+    db = open_db(g, &code);
+    if (db == NULL)
+        return code;
+    o.lang = g->lang;
+    o.kiosk = g->kiosk;
+    o.idle_timeout = g->kiosk ? 180 : 0;
+    rc = app_run(db, &o, &err);
+    db_close(db);
+    if (rc != 0) {
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+        free(err);
+        return EX_UNAVAILABLE_;
+    }
+    return EX_OK_;
+}
+
+static int cmd_find(const struct globals *g, int argc, char **argv)
+{
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc;
+
+    if (argc != 2)
+        return usage_error("%s", _("usage: mabdesk find QUERY"));
+    db = open_db(g, &code);
+    if (db == NULL)
+        return code;
+    rc = impexp_find(db, argv[1], stdout, &err);
+    if (rc != DB_OK)
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+    free(err);
+    db_close(db);
+    if (fflush(stdout) != 0)
+        return EX_IOERR_;
+    return exit_code(rc);
+}
+
+static int cmd_export(const struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {NULL, 0, NULL, 0},
+    };
+    enum export_format fmt = EXPORT_CSV;
+    const char *outpath = NULL;
+    FILE *out = stdout;
+    struct db *db;
+    char *err = NULL;
+    int c, code = 0, rc;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "f:o:", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "csv") == 0)
+                fmt = EXPORT_CSV;
+            else if (strcmp(optarg, "vcf") == 0 || strcmp(optarg, "vcard") == 0)
+                fmt = EXPORT_VCF;
+            else
+                return usage_error(_("unknown export format '%s' (csv or vcf)"), optarg);
+            break;
+        case 'o':
+            outpath = optarg;
+            break;
+        default:
+            return usage_error("%s", _("usage: mabdesk export municipalities [--format csv|vcf] "
+                                       "[-o FILE]"));
+        }
+    }
+    if (optind != argc - 1 || strcmp(argv[optind], "municipalities") != 0)
+        return usage_error("%s", _("usage: mabdesk export municipalities [--format csv|vcf] "
+                                   "[-o FILE]"));
+    db = open_db(g, &code);
+    if (db == NULL)
+        return code;
+    if (outpath != NULL && strcmp(outpath, "-") != 0) {
+        out = fopen(outpath, "w");
+        if (out == NULL) {
+            fprintf(stderr, "mabdesk: %s: %s\n", outpath, strerror(errno));
+            db_close(db);
+            return EX_IOERR_;
+        }
+    }
+    rc = impexp_export_municipalities(db, fmt, out, &err);
+    if (rc != DB_OK)
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+    free(err);
+    db_close(db);
+    if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
+        fprintf(stderr, "mabdesk: %s: %s\n", outpath ? outpath : "stdout", strerror(errno));
+        return EX_IOERR_;
+    }
+    return exit_code(rc);
+}
+
+static int cmd_import(const struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dry-run", no_argument, NULL, 'n'},
+        {NULL, 0, NULL, 0},
+    };
+    struct db *db;
+    char *err = NULL;
+    int c, dry = 0, code = 0, rc, count = 0;
+
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
+        if (c != 'n')
+            return usage_error("%s", _("usage: mabdesk import municipalities FILE.csv "
+                                       "[--dry-run]"));
+        dry = 1;
+    }
+    if (optind != argc - 2 || strcmp(argv[optind], "municipalities") != 0)
+        return usage_error("%s", _("usage: mabdesk import municipalities FILE.csv [--dry-run]"));
+    db = open_db(g, &code);
+    if (db == NULL)
+        return code;
+    rc = impexp_import_municipalities(db, argv[optind + 1], dry, stderr, &count, &err);
+    if (rc == DB_OK) {
+        if (dry)
+            printf(_("%s: %d rows are valid; nothing was changed (dry run)\n"),
+                   argv[optind + 1], count);
+        else
+            printf(_("%s: %d rows imported\n"), argv[optind + 1], count);
+    } else {
+        if (err != NULL)
+            fprintf(stderr, "mabdesk: %s\n", err);
+        fprintf(stderr, _("mabdesk: %s: nothing was imported\n"), argv[optind + 1]);
+    }
+    free(err);
+    db_close(db);
+    return exit_code(rc);
+}
+
+struct command {
+    const char *name;
+    int (*fn)(const struct globals *, int, char **);
+};
+
+static const struct command commands[] = {
+    {"run", cmd_run},
+    {"find", cmd_find},
+    {"export", cmd_export},
+    {"import", cmd_import},
+};
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"lang", required_argument, NULL, 'l'},
+        {"role", required_argument, NULL, 'r'},
+        {"kiosk", no_argument, NULL, 'k'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct globals g = {0};
+    const char *env;
+    int c;
+
+    setlocale(LC_ALL, "");
+    g.role = ROLE_ADMIN;
+    g.db_path = NULL;
+    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            g.db_path = optarg;
+            break;
+        case 'l':
+            if (strcmp(optarg, "bn") != 0 && strcmp(optarg, "en") != 0)
+                return usage_error(_("unknown language '%s' (bn or en)"), optarg);
+            g.lang = optarg;
+            break;
+        case 'r':
+            if (auth_role_parse(optarg, &g.role) != 0 || g.role == ROLE_KIOSK)
+                return usage_error(_("unknown role '%s' (admin, editor, municipal, viewer)"),
+                                   optarg);
+            break;
+        case 'k':
+            g.kiosk = 1;
+            break;
+        case 'h':
+            i18n_init(g.lang);
+            usage(stdout);
+            return EX_OK_;
+        case 'V':
+            printf("mabdesk %s\n", MABDESK_VERSION);
+            return EX_OK_;
+        default:
+            i18n_init(g.lang);
+            fprintf(stderr, "%s\n", _("Try 'mabdesk --help'."));
+            return EX_USAGE_;
+        }
+    }
+    i18n_init(g.lang);
+    if (g.db_path == NULL && (env = getenv("MABDESK_DB")) != NULL && *env != '\0')
+        g.db_path = env;
+    if (optind >= argc)
+        return cmd_run(&g, 1, (char *[]){(char *)"run", NULL});
+    for (size_t i = 0; i < nitems(commands); i++) {
+        if (strcmp(argv[optind], commands[i].name) == 0)
+            return commands[i].fn(&g, argc - optind, argv + optind);
+    }
+    return usage_error(_("unknown command '%s'"), argv[optind]);
+}

@@ -1,0 +1,59 @@
+#!/bin/sh
+# run.sh BUILD: run every test binary of a build (unit, then screen, then
+# ssh), each with its own temporary directory, and finish with the line
+# "N passed, N failed".  Exits non-zero on any failure.  A binary that dies
+# (sanitizer report, signal, timeout) counts its unfinished tests as failed.
+set -u
+build=${1:-build/asan}
+top=$(pwd)
+export MABDESK_BIN="$top/$build/mabdesk"
+export MABDESK_LOCALEDIR="$top/$build/locale"
+export MABDESK_TOP="$top"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
+# Tests must not see the developer's own database or language.
+unset MABDESK_DB XDG_DATA_HOME LANGUAGE LC_ALL LC_MESSAGES
+export LANG=C.UTF-8
+
+passed=0
+failed=0
+failed_names=""
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+for suite in unit screen ssh; do
+    for t in "$build"/tests/$suite/test_*; do
+        [ -x "$t" ] || continue
+        name=$suite/$(basename "$t")
+        out="$log/$(echo "$name" | tr / _).out"
+        tmp=$(mktemp -d)
+        start=$(date +%s)
+        TMPDIR="$tmp" HOME="$tmp" timeout 600 "$t" >"$out" 2>&1
+        rc=$?
+        end=$(date +%s)
+        rm -rf "$tmp"
+        runs=$(grep -c '^\[ RUN      \]' "$out")
+        ok=$(grep -c '^\[       OK \]' "$out")
+        skip=$(grep -c '^\[  SKIPPED \] [A-Za-z_]' "$out")
+        bad=$(grep '^\[  FAILED  \] [A-Za-z_]' "$out" | grep -vc 'test(s)')
+        lost=$((runs - ok - skip - bad))
+        [ "$lost" -lt 0 ] && lost=0
+        bad=$((bad + lost))
+        if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+            bad=1
+        fi
+        passed=$((passed + ok))
+        failed=$((failed + bad))
+        if [ "$bad" -ne 0 ]; then
+            echo "FAIL $name ($ok passed, $bad failed, exit $rc, $((end - start)) s)"
+            sed 's/^/    /' "$out" | tail -n 60
+            failed_names="$failed_names $name"
+        else
+            echo "ok   $name ($ok passed, $((end - start)) s)"
+        fi
+    done
+done
+
+[ -n "$failed_names" ] && echo "failed:$failed_names"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
