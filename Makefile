@@ -85,7 +85,7 @@ run: mabdesk
 
 # --- tests -----------------------------------------------------------------
 # make test runs a separate sanitizer build so the plain ./mabdesk stays fast.
-TEST_BUILD := build/asan
+TEST_BUILD ?= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 test: deps
