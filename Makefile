@@ -30,7 +30,8 @@ endif
 CFLAGS ?= -O2 -g
 # Recursively expanded on purpose: pkg-config runs after "deps" installed it.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+# libcsv ships no pkg-config file.
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(PKG_CFLAGS) \
 	-Isrc -Iscreens -DMABDESK_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
 	$(SAN) $(CFLAGS) $(CPPFLAGS)

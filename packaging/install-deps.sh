@@ -10,13 +10,13 @@ set -eu
 
 PACKAGES="build-essential pkg-config gettext
 libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
-libical-dev libinih-dev libvterm-dev libcmocka-dev
+libical-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev
 openssh-client sqlite3"
 
 # pkg-config module or command -> package that provides it
 CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
 pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libical:libical-dev pc:inih:libinih-dev
-pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev
+pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev
 cmd:cc:build-essential cmd:make:build-essential cmd:pkg-config:pkg-config
 cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:openssh-client
 cmd:sqlite3:sqlite3"
@@ -32,6 +32,7 @@ for c in $CHECKS; do
     case $kind in
     pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what" && continue ;;
     cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
+    hdr) [ -f "/usr/include/$what" ] && continue ;;
     esac
     case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done

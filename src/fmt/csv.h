@@ -1,0 +1,36 @@
+/*
+ * csv.h: RFC 4180 CSV reading and writing (UTF-8), on top of libcsv.
+ *
+ * The reader hands out one record at a time with the physical line on which
+ * it starts, so every error can say FILE:LINE.  It accepts CRLF and LF line
+ * ends, a UTF-8 byte-order mark at the start, quoted fields with embedded
+ * commas, quotes and newlines.  It never changes the text of a field
+ * (normalisation is the caller's business).
+ */
+#ifndef MABDESK_CSV_H
+#define MABDESK_CSV_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct csv_reader;
+
+/* Read from memory (the seed data) or from a file ("-" = stdin).  The name
+ * is used in messages.  NULL with *err set when a file cannot be opened. */
+struct csv_reader *csv_reader_mem(const char *name, const char *data, size_t len);
+struct csv_reader *csv_reader_file(const char *path, char **err);
+/*
+ * Next record: 1 with *fields / *nfields set (valid until the next call),
+ * 0 at the end, -1 on a malformed file (*err: "FILE:LINE: problem").
+ * *line is the line on which the record starts (1-based).  Empty lines are
+ * skipped.
+ */
+int csv_reader_next(struct csv_reader *, char ***fields, size_t *nfields, long *line,
+                    char **err);
+const char *csv_reader_name(const struct csv_reader *);
+void csv_reader_free(struct csv_reader *);
+
+/* Writing: fields are quoted when they need it; records end with CRLF. */
+void csv_write_record(FILE *, const char *const *fields, size_t n);
+
+#endif
