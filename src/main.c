@@ -34,6 +34,7 @@ struct globals {
     const char *db_path;
     const char *lang;
     enum role role;
+    long long municipality_id;
     int kiosk;
 };
 
@@ -54,6 +55,7 @@ static void usage(FILE *f)
               "  --lang bn|en   language of the session\n"
               "  --role ROLE    admin (default), editor, municipal, viewer\n"
               "  --kiosk        read-only public kiosk mode\n"
+              "  --municipality ID  the own municipality of the municipal role\n"
               "  -h, --help     this text\n"
               "  -V, --version  the version\n"));
 }
@@ -98,6 +100,7 @@ static struct db *open_db(const struct globals *g, int *code)
     auth_session_local(&s, g->kiosk ? ROLE_KIOSK : g->role);
     if (g->kiosk)
         snprintf(s.user, sizeof s.user, "%s", "kiosk");
+    s.municipality_id = g->municipality_id;
     path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
     rc = db_open(&db, path, &s, &err);
     if (rc != DB_OK) {
@@ -274,6 +277,7 @@ int main(int argc, char **argv)
         {"lang", required_argument, NULL, 'l'},
         {"role", required_argument, NULL, 'r'},
         {"kiosk", no_argument, NULL, 'k'},
+        {"municipality", required_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -303,6 +307,15 @@ int main(int argc, char **argv)
         case 'k':
             g.kiosk = 1;
             break;
+        case 'm': {
+            char *end;
+
+            errno = 0;
+            g.municipality_id = strtoll(optarg, &end, 10);
+            if (errno != 0 || *end != '\0' || g.municipality_id <= 0)
+                return usage_error(_("bad municipality id '%s' (a number)"), optarg);
+            break;
+        }
         case 'h':
             i18n_init(g.lang);
             usage(stdout);
@@ -317,6 +330,8 @@ int main(int argc, char **argv)
         }
     }
     i18n_init(g.lang);
+    if (g.role == ROLE_MUNICIPAL && g.municipality_id == 0)
+        return usage_error("%s", _("--role municipal needs --municipality ID"));
     if (g.db_path == NULL && (env = getenv("MABDESK_DB")) != NULL && *env != '\0')
         g.db_path = env;
     if (optind >= argc)
