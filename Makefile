@@ -130,12 +130,14 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 install: mabdesk
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 mabdesk $(DESTDIR)$(BINDIR)/mabdesk
+	install -m 0644 packaging/mabdesk.1 $(DESTDIR)$(MANDIR)/man1/mabdesk.1
 	install -m 0644 $(MO) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/mabdesk $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo
+	rm -f $(DESTDIR)$(BINDIR)/mabdesk $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo \
+		$(DESTDIR)$(MANDIR)/man1/mabdesk.1
 
 clean:
 	rm -rf build mabdesk
