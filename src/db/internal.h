@@ -1,0 +1,102 @@
+/*
+ * internal.h: what the files of src/db/ share and nothing outside db/ may
+ * include: the handle, cached statements, transactions, the audit log and
+ * the one place where SQLite result codes become messages for a person.
+ *
+ * Never include this from screens, ssh/ or main.c: they go through db.h.
+ */
+#ifndef MABDESK_DB_INTERNAL_H
+#define MABDESK_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "auth.h"
+#include "util.h"
+
+/* Statements prepared once per handle, keyed by the address of their SQL
+ * text (always a string literal or a static array). */
+struct db_cached_stmt {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct db {
+    sqlite3 *h;
+    struct session s;
+    int read_only;
+    struct db_cached_stmt *cache;
+    int ncache;
+    int cache_cap;
+    /* The municipality list statements, built from fixed fragments:
+     * [filters in use (search, division, district bits)][sort][lang_bn];
+     * count: [filters in use]. */
+    sqlite3_stmt *page_stmt[8][8][2];
+    sqlite3_stmt *count_stmt[8];
+};
+
+/* The row of muni_fts for municipality alias m (district d, division v). */
+#define FTS_COLUMNS                                                                                \
+    "rowid, name_en, name_bn, district_en, district_bn, division_en, division_bn, mayor_en, "      \
+    "mayor_bn"
+#define FTS_VALUES(m)                                                                              \
+    m ".id, " m ".name_en, " m ".name_bn, trim(d.name_en || ' ' || coalesce(d.alt_name_en, '')), " \
+      "d.name_bn, trim(v.name_en || ' ' || coalesce(v.alt_name_en, '')), v.name_bn, "              \
+      "coalesce(" m ".mayor_en, ''), coalesce(" m ".mayor_bn, '')"
+
+/*
+ * A cached statement for sql (a string with static storage: the pointer is
+ * the key), reset and with its bindings cleared.  Call db_done() when
+ * finished stepping it, so it does not hold a read snapshot open.  NULL and
+ * *err set if it cannot be prepared.
+ */
+sqlite3_stmt *db_stmt(struct db *, const char *sql, char **err);
+void db_done(sqlite3_stmt *);
+
+/*
+ * Map a SQLite result code to a status and a message for a person; sets
+ * *err (if not NULL) and returns the status.  The only place that turns
+ * SQLite's codes into words.
+ */
+int db_fail(struct db *, int rc, char **err);
+/* Set *err (if not NULL) to a formatted copy; returns status. */
+int db_err(char **err, int status, const char *fmt, ...) MAB_PRINTF(3, 4);
+
+/* BEGIN IMMEDIATE (a write transaction taken up front, so a busy database
+ * is reported before any work), COMMIT, ROLLBACK. */
+int db_begin(struct db *, char **err);
+int db_commit(struct db *, char **err);
+void db_rollback(struct db *);
+
+/*
+ * Append one audit row in the current transaction: who is the session's
+ * user, when is now (UTC), before / after are JSON or NULL.
+ */
+int db_audit_add(struct db *, const char *action, const char *record_kind, long long record_id,
+                 const char *before, const char *after, char **err);
+
+/*
+ * Bulk writes of municipalities (import): inside a write transaction,
+ * db_search_defer() makes the search-index triggers stand aside,
+ * db_search_pending() notes a changed record, db_search_sync() indexes all
+ * noted records in one statement and restores the triggers.  Must be
+ * paired within the same transaction.
+ */
+int db_search_defer(struct db *, char **err);
+int db_search_pending(struct db *, long long id, char **err);
+int db_search_sync(struct db *, char **err);
+
+/* A column as a malloc'd string ("" for NULL). */
+char *db_col_str(sqlite3_stmt *, int col);
+
+/* The FTS5 query for search text (see db_muni_count), or NULL for no
+ * filter.  Malloc'd. */
+char *db_fts_query(const char *search);
+
+/* Seed data: run inside migration 1's transaction on a new database.
+ * Fatal on a seed row that cannot be resolved (a bug in data/). */
+int db_seed_load(sqlite3 *, char **err);
+/* The district a seed row names: English name, alternative spelling or
+ * Bengali name (any normalisation form).  Fatal when there is none. */
+long long db_seed_district(sqlite3 *, const char *name_en, const char *name_bn, const char *where);
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * test_db_import.c: all-or-nothing import (db_muni_import): every problem
+ * in every row is reported and nothing changes; a dry run changes nothing;
+ * a good import adds and updates records with one audit row each; updates
+ * carrying a version are refused when the record changed since export.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#include "db/db.h"
+#include "db/internal.h"
+#include "util.h"
+
+static struct db *open_as(const char *path, enum role r)
+{
+    struct session s = tu_session(r, 0);
+    struct db *db = NULL;
+    char *err = NULL;
+
+    if (db_open(&db, path, &s, &err) != DB_OK)
+        fail_msg("db_open %s: %s", path, err);
+    return db;
+}
+
+static long long q_int(struct db *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    long long v = -1;
+
+    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+/* A fingerprint of the whole table, to prove nothing changed. */
+static long long table_sum(struct db *db)
+{
+    return q_int(db, "SELECT count(*) * 1000003 + sum(version) * 101 + sum(length(name_en))"
+                     " + sum(coalesce(wards, 0)) FROM municipality");
+}
+
+static void row(struct municipality *m, const char *name_en, const char *district)
+{
+    muni_init(m);
+    muni_set(m, MF_KIND, "paurashava");
+    muni_set(m, MF_NAME_EN, name_en);
+    muni_set(m, MF_NAME_BN, "নতুন পৌরসভা");
+    muni_set(m, MF_DISTRICT, district);
+}
+
+static void rows_free(struct municipality *rows, int n)
+{
+    for (int i = 0; i < n; i++)
+        muni_free(&rows[i]);
+}
+
+static int has_error(const struct row_error *e, int n, int row_i, int field)
+{
+    for (int i = 0; i < n; i++)
+        if (e[i].row == row_i && e[i].field == field && e[i].msg != NULL && *e[i].msg != '\0')
+            return 1;
+    return 0;
+}
+
+static void test_good_import(void **state)
+{
+    char *path = tu_db_path(), *err = NULL;
+    struct db *ed = open_as(path, ROLE_EDITOR), *admin = open_as(path, ROLE_ADMIN);
+    struct municipality rows[3], now;
+    struct row_error *errs;
+    struct audit_query aq = {0};
+    struct audit_row *audit;
+    long long savar = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
+    int nerrs, n;
+
+    (void)state;
+    row(&rows[0], "Importville", "Comilla");
+    row(&rows[1], "Second Town", "সিলেট");
+    muni_init(&rows[2]);
+    muni_init(&now);
+    assert_int_equal(db_muni_get(ed, savar, &rows[2], &err), DB_OK);
+    muni_set(&rows[2], MF_POPULATION, "296851");
+    assert_int_equal(db_muni_import(ed, rows, 3, 0, &errs, &nerrs, &err), DB_OK);
+    assert_int_equal(nerrs, 0);
+    row_errors_free(errs, nerrs);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality"), 344);
+    assert_int_equal(q_int(ed, "SELECT population FROM municipality WHERE name_en = 'Savar'"),
+                     296851);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality m JOIN district d"
+                               " ON d.id = m.district_id WHERE m.name_en = 'Importville'"
+                               " AND d.name_en = 'Cumilla'"),
+                     1);
+    assert_int_equal(db_muni_get(ed, savar, &now, &err), DB_OK);
+    assert_int_equal(now.version, 2);
+    /* One audit row per record, action "import". */
+    aq.record_kind = "municipality";
+    assert_int_equal(db_audit_page(admin, &aq, 0, 10, &audit, &n, &err), DB_OK);
+    assert_int_equal(n, 3);
+    for (int i = 0; i < n; i++) {
+        assert_string_equal(audit[i].action, "import");
+        assert_string_equal(audit[i].user, "test-editor");
+        assert_non_null(audit[i].after);
+    }
+    assert_int_equal(audit[0].record_id, savar); /* newest first */
+    assert_non_null(audit[0].before);
+    assert_null(audit[2].before);
+    audit_rows_free(audit, n);
+    /* The new records are searchable. */
+    {
+        struct muni_query q = {0};
+
+        q.search = "importville";
+        assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+        assert_int_equal(n, 1);
+    }
+    rows_free(rows, 3);
+    muni_free(&now);
+    db_close(ed);
+    db_close(admin);
+    free(path);
+}
+
+static void test_bad_rows_change_nothing(void **state)
+{
+    char *path = tu_db_path(), *err = NULL;
+    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct municipality rows[6];
+    struct row_error *errs;
+    long long before = table_sum(ed);
+    long long savar = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
+    int nerrs;
+
+    (void)state;
+    row(&rows[0], "Fine Town", "Dhaka");
+    row(&rows[1], "Bad Email", "Dhaka");
+    muni_set(&rows[1], MF_EMAIL, "nobody");
+    row(&rows[2], "Bad Class And Year", "Dhaka");
+    muni_set(&rows[2], MF_CLASS, "Z");
+    muni_set(&rows[2], MF_ESTABLISHED, "1700");
+    row(&rows[3], "Nowhere", "Atlantis");
+    row(&rows[4], "Ghost", "Dhaka");
+    rows[4].id = 999999; /* no such record */
+    muni_init(&rows[5]);
+    assert_int_equal(db_muni_get(ed, savar, &rows[5], &err), DB_OK);
+    muni_set(&rows[5], MF_WARDS, "12");
+
+    assert_int_equal(db_muni_import(ed, rows, 6, 0, &errs, &nerrs, &err), DB_INVALID);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "nothing was imported"));
+    free(err);
+    err = NULL;
+    assert_int_equal(nerrs, 5);
+    assert_true(has_error(errs, nerrs, 1, MF_EMAIL));
+    assert_true(has_error(errs, nerrs, 2, MF_CLASS));
+    assert_true(has_error(errs, nerrs, 2, MF_ESTABLISHED));
+    assert_true(has_error(errs, nerrs, 3, MF_DISTRICT));
+    assert_true(has_error(errs, nerrs, 4, -1));
+    row_errors_free(errs, nerrs);
+    /* The good rows (0 and 5) were not kept either. */
+    assert_int_equal(table_sum(ed), before);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality WHERE name_en = 'Fine Town'"), 0);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM muni_fts WHERE muni_fts MATCH 'fine'"), 0);
+    rows_free(rows, 6);
+    db_close(ed);
+    free(path);
+}
+
+static void test_version_changed_since_export(void **state)
+{
+    char *path = tu_db_path(), *err = NULL;
+    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct municipality exported, other;
+    struct row_error *errs;
+    long long savar = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
+    int nerrs;
+
+    (void)state;
+    muni_init(&exported);
+    muni_init(&other);
+    assert_int_equal(db_muni_get(ed, savar, &exported, &err), DB_OK);
+    /* Someone edits the record after the export. */
+    assert_int_equal(db_muni_get(ed, savar, &other, &err), DB_OK);
+    muni_set(&other, MF_WARDS, "7");
+    assert_int_equal(db_muni_save(ed, &other, NULL, NULL, &err), DB_OK);
+    /* The exported copy comes back with its old version: refused. */
+    muni_set(&exported, MF_WARDS, "30");
+    assert_int_equal(db_muni_import(ed, &exported, 1, 0, &errs, &nerrs, &err), DB_INVALID);
+    free(err);
+    err = NULL;
+    assert_int_equal(nerrs, 1);
+    assert_int_equal(errs[0].field, -1);
+    assert_non_null(strstr(errs[0].msg, "changed since it was exported"));
+    row_errors_free(errs, nerrs);
+    assert_int_equal(q_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 7);
+    /* Version 0 means "update whatever is there". */
+    exported.version = 0;
+    assert_int_equal(db_muni_import(ed, &exported, 1, 0, &errs, &nerrs, &err), DB_OK);
+    row_errors_free(errs, nerrs);
+    assert_int_equal(q_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 30);
+    muni_free(&exported);
+    muni_free(&other);
+    db_close(ed);
+    free(path);
+}
+
+static void test_dry_run(void **state)
+{
+    char *path = tu_db_path(), *err = NULL;
+    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct municipality rows[2];
+    struct row_error *errs;
+    long long before = table_sum(ed);
+    int nerrs;
+
+    (void)state;
+    row(&rows[0], "Dry One", "Dhaka");
+    row(&rows[1], "Dry Two", "Khulna");
+    assert_int_equal(db_muni_import(ed, rows, 2, 1, &errs, &nerrs, &err), DB_OK);
+    assert_int_equal(nerrs, 0);
+    row_errors_free(errs, nerrs);
+    assert_int_equal(table_sum(ed), before);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM audit"), 0);
+    /* A dry run still reports problems. */
+    muni_set(&rows[1], MF_WARDS, "0");
+    assert_int_equal(db_muni_import(ed, rows, 2, 1, &errs, &nerrs, &err), DB_INVALID);
+    free(err);
+    assert_int_equal(nerrs, 1);
+    assert_int_equal(errs[0].row, 1);
+    assert_int_equal(errs[0].field, MF_WARDS);
+    row_errors_free(errs, nerrs);
+    assert_int_equal(table_sum(ed), before);
+    rows_free(rows, 2);
+    db_close(ed);
+    free(path);
+}
+
+static void test_many_rows(void **state)
+{
+    enum { N = 2000 };
+    char *path = tu_db_path(), *err = NULL;
+    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct municipality *rows = xcalloc(N, sizeof *rows);
+    struct row_error *errs;
+    int nerrs;
+
+    (void)state;
+    for (int i = 0; i < N; i++) {
+        char name[64];
+
+        snprintf(name, sizeof name, "Generated %d", i);
+        row(&rows[i], name, i % 2 ? "Dhaka" : "Rangpur");
+        muni_set(&rows[i], MF_WARDS, "9");
+    }
+    assert_int_equal(db_muni_import(ed, rows, N, 0, &errs, &nerrs, &err), DB_OK);
+    row_errors_free(errs, nerrs);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality"), 342 + N);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM audit WHERE action = 'import'"), N);
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM muni_fts WHERE muni_fts MATCH 'generated'"),
+                     N);
+    rows_free(rows, N);
+    free(rows);
+    db_close(ed);
+    free(path);
+}
+
+static void test_index_follows_import(void **state)
+{
+    char *path = tu_db_path(), *err = NULL;
+    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct municipality m;
+    struct row_error *errs;
+    struct muni_query q = {0};
+    long long id = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Faridpur'");
+    int nerrs, n;
+
+    (void)state;
+    muni_init(&m);
+    assert_int_equal(db_muni_get(ed, id, &m, &err), DB_OK);
+    muni_set(&m, MF_MAYOR_EN, "Zebunnesa Begum");
+    muni_set(&m, MF_NAME_EN, "Faridpur Sadar");
+    assert_int_equal(db_muni_import(ed, &m, 1, 0, &errs, &nerrs, &err), DB_OK);
+    row_errors_free(errs, nerrs);
+    q.search = "zebun";
+    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 1);
+    q.search = "sadar";
+    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 1);
+    /* The index holds one row per record: the old entry was replaced. */
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM muni_fts"), 342);
+    /* After the import the triggers index single saves again. */
+    assert_int_equal(q_int(ed, "SELECT count(*) FROM search_defer"), 0);
+    assert_int_equal(db_muni_get(ed, id, &m, &err), DB_OK);
+    muni_set(&m, MF_MAYOR_EN, "Yasmin Akter");
+    assert_int_equal(db_muni_save(ed, &m, NULL, NULL, &err), DB_OK);
+    q.search = "zebun";
+    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 0);
+    q.search = "yasmin";
+    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 1);
+    muni_free(&m);
+    db_close(ed);
+    free(path);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_cleanup();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good_import),
+        cmocka_unit_test(test_bad_rows_change_nothing),
+        cmocka_unit_test(test_version_changed_since_export),
+        cmocka_unit_test(test_dry_run),
+        cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_index_follows_import),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}

@@ -1,0 +1,413 @@
+/*
+ * test_db_search.c: directory search and paged lists (db_muni_count,
+ * db_muni_page) on the real seed data: English prefixes in any case,
+ * Bengali words matched whole (vowel signs and virama belong to the word),
+ * NFC in queries and in stored text, filters, sort orders and paging.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "testutil.h"
+
+#include "db/db.h"
+#include "db/internal.h"
+#include "util.h"
+
+/* বোয়ালখালী (Boalkhali) typed two ways: ো as U+09C7 U+09BE and য় as the
+ * single code point U+09DF; or ো as U+09CB and য় as U+09AF U+09BC. */
+#define BOALKHALI_A                                                                                \
+    "\xe0\xa6\xac\xe0\xa7\x87\xe0\xa6\xbe\xe0\xa7\x9f\xe0\xa6\xbe\xe0\xa6\xb2\xe0\xa6\x96\xe0\xa6" \
+    "\xbe\xe0\xa6\xb2\xe0\xa7\x80"
+#define BOALKHALI_B                                                                                \
+    "\xe0\xa6\xac\xe0\xa7\x8b\xe0\xa6\xaf\xe0\xa6\xbc\xe0\xa6\xbe\xe0\xa6\xb2\xe0\xa6\x96\xe0\xa6" \
+    "\xbe\xe0\xa6\xb2\xe0\xa7\x80"
+
+static struct db *shared;
+static char *shared_path;
+
+static struct db *open_as(const char *path, enum role r)
+{
+    struct session s = tu_session(r, 0);
+    struct db *db = NULL;
+    char *err = NULL;
+
+    if (db_open(&db, path, &s, &err) != DB_OK)
+        fail_msg("db_open %s: %s", path, err);
+    return db;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    shared_path = tu_db_path();
+    shared = open_as(shared_path, ROLE_VIEWER);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    db_close(shared);
+    free(shared_path);
+    tu_cleanup();
+    return 0;
+}
+
+static int count(struct db *db, const char *search)
+{
+    struct muni_query q = {0};
+    char *err = NULL;
+    int n = -1;
+
+    q.search = search;
+    if (db_muni_count(db, &q, &n, &err) != DB_OK)
+        fail_msg("count %s: %s", search, err);
+    return n;
+}
+
+/* The English names found, in list order, joined with '|'. */
+static char *names(struct db *db, const struct muni_query *q, int offset, int limit)
+{
+    struct muni_row *rows;
+    struct buf b = {0};
+    char *err = NULL;
+    int n;
+
+    if (db_muni_page(db, q, offset, limit, &rows, &n, &err) != DB_OK)
+        fail_msg("page: %s", err);
+    for (int i = 0; i < n; i++) {
+        if (i > 0)
+            buf_addc(&b, '|');
+        buf_adds(&b, rows[i].name_en);
+    }
+    muni_rows_free(rows, n);
+    return buf_take(&b);
+}
+
+static char *search_names(struct db *db, const char *search)
+{
+    struct muni_query q = {0};
+
+    q.search = search;
+    return names(db, &q, 0, 1000);
+}
+
+static void test_all_and_empty(void **state)
+{
+    (void)state;
+    assert_int_equal(count(shared, NULL), 342);
+    assert_int_equal(count(shared, ""), 342);
+    assert_int_equal(count(shared, "   "), 342);
+    /* Only punctuation: nothing that could match a word, so no filter. */
+    assert_int_equal(count(shared, "-- ,,, ()"), 342);
+    assert_int_equal(count(shared, "\"\""), 342);
+}
+
+static void test_english(void **state)
+{
+    char *s;
+
+    (void)state;
+    s = search_names(shared, "sava");
+    assert_string_equal(s, "Savar");
+    free(s);
+    assert_int_equal(count(shared, "SAVAR"), 1);
+    assert_int_equal(count(shared, "SaVaR"), 1);
+    /* Every word must match (AND), each as a prefix. */
+    s = search_names(shared, "dhaka nor");
+    assert_string_equal(s, "Dhaka North City Corporation");
+    free(s);
+    s = search_names(shared, "city corp");
+    assert_int_equal(count(shared, "city corp"), 12);
+    free(s);
+    /* District and division names are searched too, with alternative
+     * spellings ("Chittagong" for the Chattogram district). */
+    {
+        struct muni_query q = {0};
+        char *err = NULL;
+        int n;
+
+        assert_int_equal(db_district_lookup(shared, "Chattogram", &q.district_id, &err), DB_OK);
+        assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+        assert_true(n > 10);
+        assert_int_equal(count(shared, "Chittagong"), n);
+    }
+    assert_true(count(shared, "Sylhet") >= 21);
+    assert_int_equal(count(shared, "Rangpur"), 32);
+    /* Nothing matches: zero, not an error. */
+    assert_int_equal(count(shared, "zzzzqqq"), 0);
+    /* Quotes and FTS syntax inside words are literal text, not syntax. */
+    assert_int_equal(count(shared, "\"savar"), 1);
+    assert_int_equal(count(shared, "savar\""), 1);
+    assert_int_equal(count(shared, "NOT"), 0);
+    assert_int_equal(count(shared, "savar OR"), 0);
+    assert_int_equal(count(shared, "sav*"), 1);
+    assert_int_equal(count(shared, "name_en:savar"), 0);
+}
+
+static void test_bengali(void **state)
+{
+    char *s;
+
+    (void)state;
+    s = search_names(shared, "সাভার");
+    assert_string_equal(s, "Savar");
+    free(s);
+    /* A prefix in Bengali. */
+    s = search_names(shared, "সাভা");
+    assert_string_equal(s, "Savar");
+    free(s);
+    /*
+     * কালী (Kali-, long ii) and কালি (Kali-, short i) share the consonants
+     * ক and ল with each other and with কালাই (Kalai), কালকিনি (Kalkini) and
+     * কালাহাতি (Kalihati).  A tokenizer that splits at vowel signs would find
+     * all of them; the word must match whole.
+     */
+    s = search_names(shared, "কালী");
+    assert_string_equal(s, "Kaliganj|Kaliganj");
+    free(s);
+    s = search_names(shared, "কালি");
+    assert_string_equal(s, "Kalia|Kaliakoir");
+    free(s);
+    s = search_names(shared, "কালিয়া");
+    assert_string_equal(s, "Kalia|Kaliakoir");
+    free(s);
+    s = search_names(shared, "কালা");
+    assert_string_equal(s, "Kalai|Kalihati");
+    free(s);
+    /* The whole word with its virama-joined conjunct. */
+    s = search_names(shared, "কালীগঞ্জ গাজীপুর");
+    assert_string_equal(s, "Kaliganj");
+    free(s);
+    /* Division and district names in Bengali. */
+    assert_int_equal(count(shared, "রংপুর"), 32);
+    /* Scripts mixed in one query. */
+    assert_int_equal(count(shared, "Kaliganj গাজীপুর"), 1);
+}
+
+static void test_nfc_queries(void **state)
+{
+    char *s;
+
+    (void)state;
+    s = search_names(shared, BOALKHALI_A);
+    assert_string_equal(s, "Boalkhali");
+    free(s);
+    s = search_names(shared, BOALKHALI_B);
+    assert_string_equal(s, "Boalkhali");
+    free(s);
+    /* A prefix that ends on the decomposed vowel sign. */
+    assert_int_equal(count(shared, "\xe0\xa6\xac\xe0\xa7\x87\xe0\xa6\xbe\xe0\xa7\x9f"),
+                     count(shared, "\xe0\xa6\xac\xe0\xa7\x8b\xe0\xa6\xaf\xe0\xa6\xbc"));
+}
+
+static void test_nfc_stored(void **state)
+{
+    char *path = tu_db_path(), *err = NULL, *s;
+    struct db *db = open_as(path, ROLE_EDITOR);
+    struct municipality m;
+
+    (void)state;
+    /* Saved with the decomposed forms, found with the composed ones. */
+    muni_init(&m);
+    muni_set(&m, MF_KIND, "paurashava");
+    muni_set(&m, MF_NAME_EN, "Testpur");
+    m.f[MF_NAME_BN] = (free(m.f[MF_NAME_BN]), xstrdup(BOALKHALI_A " নতুন"));
+    muni_set(&m, MF_DISTRICT, "Dhaka");
+    assert_int_equal(db_muni_save(db, &m, NULL, NULL, &err), DB_OK);
+    s = search_names(db, BOALKHALI_B " নতু");
+    assert_string_equal(s, "Testpur");
+    free(s);
+    s = search_names(db, BOALKHALI_A " নতু");
+    assert_string_equal(s, "Testpur");
+    free(s);
+    /* What is stored is NFC. */
+    assert_memory_equal(m.f[MF_NAME_BN], BOALKHALI_B, strlen(BOALKHALI_B));
+    muni_free(&m);
+    db_close(db);
+    free(path);
+}
+
+static long long division_id(const char *name)
+{
+    struct geo_item *items;
+    char *err = NULL;
+    long long id = 0;
+    int n;
+
+    assert_int_equal(db_divisions(shared, &items, &n, &err), DB_OK);
+    for (int i = 0; i < n; i++)
+        if (strcmp(items[i].name_en, name) == 0)
+            id = items[i].id;
+    geo_items_free(items, n);
+    return id;
+}
+
+static void test_filters(void **state)
+{
+    struct muni_query q = {0};
+    char *err = NULL, *s;
+    int n;
+    long long gazipur = 0;
+
+    (void)state;
+    q.division_id = division_id("Dhaka");
+    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 67);
+    q.division_id = division_id("Sylhet");
+    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 21);
+    assert_int_equal(db_district_lookup(shared, "Gazipur", &gazipur, &err), DB_OK);
+    q.division_id = division_id("Dhaka");
+    q.district_id = gazipur;
+    q.search = "kali";
+    s = names(shared, &q, 0, 100);
+    assert_string_equal(s, "Kaliakoir|Kaliganj");
+    free(s);
+    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 2);
+    /* A district outside the division: nothing. */
+    q.division_id = division_id("Sylhet");
+    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    assert_int_equal(n, 0);
+}
+
+static void test_sort_and_paging(void **state)
+{
+    struct muni_query q = {0};
+    struct muni_row *all, *page;
+    char *err = NULL;
+    int nall, n, got = 0;
+
+    (void)state;
+    for (int sort = 0; sort < MUNI_SORT_COUNT; sort++) {
+        for (int bn = 0; bn < 2; bn++) {
+            q.sort = (enum muni_sort)sort;
+            q.lang_bn = bn;
+            assert_int_equal(db_muni_page(shared, &q, 0, 1000, &all, &nall, &err), DB_OK);
+            assert_int_equal(nall, 342);
+            /* Pages of 25 put together give the same list: stable order. */
+            got = 0;
+            for (int off = 0; off < nall; off += 25) {
+                assert_int_equal(db_muni_page(shared, &q, off, 25, &page, &n, &err), DB_OK);
+                assert_true(n <= 25);
+                for (int i = 0; i < n; i++)
+                    assert_int_equal(page[i].id, all[off + i].id);
+                got += n;
+                muni_rows_free(page, n);
+            }
+            assert_int_equal(got, nall);
+            for (int i = 1; i < nall; i++) {
+                const struct muni_row *a = &all[i - 1], *b = &all[i];
+
+                switch (q.sort) {
+                case MUNI_SORT_NAME:
+                    if (bn)
+                        assert_true(strcmp(a->name_bn, b->name_bn) <= 0);
+                    else
+                        assert_true(strcasecmp(a->name_en, b->name_en) <= 0);
+                    break;
+                case MUNI_SORT_DISTRICT:
+                    if (bn)
+                        assert_true(strcmp(a->district_bn, b->district_bn) <= 0);
+                    else
+                        assert_true(strcasecmp(a->district_en, b->district_en) <= 0);
+                    break;
+                case MUNI_SORT_DIVISION:
+                    if (bn)
+                        assert_true(strcmp(a->division_bn, b->division_bn) <= 0);
+                    else
+                        assert_true(strcasecmp(a->division_en, b->division_en) <= 0);
+                    break;
+                case MUNI_SORT_KIND_CLASS:
+                    /* City corporations first, then classes A, B, C, unknown. */
+                    assert_true(a->kind >= b->kind);
+                    if (a->kind == b->kind && a->cls[0] != '\0' && b->cls[0] != '\0')
+                        assert_true(a->cls[0] <= b->cls[0]);
+                    if (a->kind == b->kind && a->cls[0] == '\0')
+                        assert_true(b->cls[0] == '\0');
+                    break;
+                default:
+                    break;
+                }
+            }
+            if (q.sort == MUNI_SORT_KIND_CLASS) {
+                assert_int_equal(all[0].kind, MUNI_CITY_CORPORATION);
+                assert_int_equal(all[11].kind, MUNI_CITY_CORPORATION);
+                assert_int_equal(all[12].kind, MUNI_PAURASHAVA);
+                assert_string_equal(all[12].cls, "A");
+            }
+            if (q.sort == MUNI_SORT_ESTABLISHED)
+                assert_string_equal(all[0].name_en, "Faridpur"); /* 1869 */
+            muni_rows_free(all, nall);
+        }
+    }
+    /* Past the end: an empty page. */
+    q.sort = MUNI_SORT_NAME;
+    assert_int_equal(db_muni_page(shared, &q, 342, 10, &page, &n, &err), DB_OK);
+    assert_int_equal(n, 0);
+    muni_rows_free(page, n);
+}
+
+static void test_row_contents(void **state)
+{
+    struct muni_query q = {0};
+    struct muni_row *rows;
+    char *err = NULL;
+    int n;
+
+    (void)state;
+    /* Faridpur is sorted first by year (1869) among the Faridpur matches. */
+    q.search = "Faridpur";
+    q.sort = MUNI_SORT_ESTABLISHED;
+    assert_int_equal(db_muni_page(shared, &q, 0, 1, &rows, &n, &err), DB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].name_en, "Faridpur");
+    assert_string_equal(rows[0].name_bn, "ফরিদপুর পৌরসভা");
+    assert_string_equal(rows[0].cls, "A");
+    assert_int_equal(rows[0].kind, MUNI_PAURASHAVA);
+    assert_string_equal(rows[0].district_en, "Faridpur");
+    assert_string_equal(rows[0].district_bn, "ফরিদপুর");
+    assert_string_equal(rows[0].division_en, "Dhaka");
+    assert_string_equal(rows[0].division_bn, "ঢাকা");
+    muni_rows_free(rows, n);
+}
+
+static void test_fts_query_text(void **state)
+{
+    char *q;
+
+    (void)state;
+    q = db_fts_query("  Dhaka  nor ");
+    assert_string_equal(q, "\"Dhaka\"* AND \"nor\"*");
+    free(q);
+    q = db_fts_query("a\"b");
+    assert_string_equal(q, "\"a\"\"b\"*");
+    free(q);
+    q = db_fts_query("- !! ...");
+    assert_null(q);
+    assert_null(db_fts_query(NULL));
+    assert_null(db_fts_query(""));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_and_empty),   cmocka_unit_test(test_english),
+        cmocka_unit_test(test_bengali),         cmocka_unit_test(test_nfc_queries),
+        cmocka_unit_test(test_nfc_stored),      cmocka_unit_test(test_filters),
+        cmocka_unit_test(test_sort_and_paging), cmocka_unit_test(test_row_contents),
+        cmocka_unit_test(test_fts_query_text),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
