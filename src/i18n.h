@@ -9,6 +9,7 @@
 #define MABDESK_I18N_H
 
 #include <libintl.h>
+#include <time.h>
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -27,8 +28,22 @@ char *i18n_digits(const char *s);
  * Asia/Dhaka, or $MABDESK_TZ), e.g. "Friday, 27 November 2026" /
  * "শুক্রবার, ২৭ নভেম্বর ২০২৬".  Malloc'd. */
 char *i18n_today(void);
+/* The same for any moment t. */
+char *i18n_format_date(time_t t);
+/* The Bangla calendar date of the Gregorian y-m-d (m 0-11): year, month
+ * (0 = Boishakh .. 11 = Choitro) and day, as revised in 2019. */
+void i18n_bangla(int y, int m, int d, int *by, int *bm, int *bd);
+/* The Bangla date of moment t in the session's zone and language, e.g.
+ * "12 Agrahayan 1433" / "১২ অগ্রহায়ণ ১৪৩৩".  Malloc'd. */
+char *i18n_format_bangla_date(time_t t);
 /* Pick the field for the session's language, falling back to the other
  * when empty. */
 const char *i18n_pick(const char *en, const char *bn);
+/* The character set of the user's locale as it was before i18n_init()
+ * made LC_CTYPE UTF-8 ("UTF-8", "ANSI_X3.4-1968", ...): what the terminal
+ * is likely to speak. */
+const char *i18n_locale_charset(void);
+/* Where the message catalogues were looked up. */
+const char *i18n_locale_dir(void);
 
 #endif

@@ -18,7 +18,8 @@ enum export_format { EXPORT_CSV, EXPORT_VCF };
 int impexp_find(struct db *, const char *query, FILE *out, char **err);
 int impexp_export_municipalities(struct db *, enum export_format, FILE *out, char **err);
 /* Reads path ("-" = stdin).  Every problem is written to report as one line;
- * *count gets the number of rows imported (or that would be, with dry_run). */
+ * *count gets the number of rows added or changed (or that would be, with
+ * dry_run); rows identical to the stored record are not rewritten. */
 int impexp_import_municipalities(struct db *, const char *path, int dry_run, FILE *report,
                                  int *count, char **err);
 

@@ -1,0 +1,307 @@
+/*
+ * csv.c: RFC 4180 CSV on top of libcsv, with the physical line on which
+ * each record starts.
+ *
+ * The input is fed to libcsv one physical line at a time, so the reader
+ * always knows which line it is on: a record starts on the first non-blank
+ * line after the previous record ended.  Strict mode makes a stray quote an
+ * error instead of a guess.  The reader must never alter a field's bytes
+ * (no trimming, no normalisation) and never read past the input it holds.
+ */
+#include "fmt/csv.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "util.h"
+
+struct csv_record {
+    char **f;
+    size_t n;
+    long line;
+};
+
+struct csv_reader {
+    char *name;
+    char *data; /* the whole input */
+    size_t len;
+    size_t pos;     /* next byte to feed */
+    long next_line; /* physical line number of data + pos */
+    struct csv_parser p;
+    int finished; /* csv_fini done */
+    int failed;
+    char *failure; /* the message, repeated on every later call */
+
+    /* The record being built. */
+    char **cur;
+    size_t ncur, capcur;
+    long start_line; /* 0: no record open */
+    long feeding;    /* the line being fed */
+
+    /* Records completed but not yet handed out (more than one only when a
+     * bare CR ends records in the middle of a line). */
+    struct csv_record *q;
+    size_t qhead, qlen, qcap;
+    struct csv_record out; /* the last one handed out */
+};
+
+/* libcsv trims spaces and tabs from unquoted fields by default: keep them. */
+static int no_space(unsigned char c)
+{
+    (void)c;
+    return 0;
+}
+
+static void on_field(void *field, size_t len, void *data)
+{
+    struct csv_reader *r = data;
+
+    if (r->start_line == 0)
+        r->start_line = r->feeding;
+    if (r->ncur == r->capcur) {
+        r->capcur = r->capcur ? r->capcur * 2 : 16;
+        r->cur = xreallocarray(r->cur, r->capcur, sizeof *r->cur);
+    }
+    r->cur[r->ncur++] = len > 0 && field != NULL ? xstrndup(field, len) : xstrdup("");
+}
+
+static void on_record(int c, void *data)
+{
+    struct csv_reader *r = data;
+    struct csv_record rec;
+
+    (void)c;
+    rec.f = r->cur;
+    rec.n = r->ncur;
+    rec.line = r->start_line != 0 ? r->start_line : r->feeding;
+    r->cur = NULL;
+    r->ncur = r->capcur = 0;
+    r->start_line = 0;
+    if (r->qhead + r->qlen == r->qcap) {
+        if (r->qhead > 0) {
+            memmove(r->q, r->q + r->qhead, r->qlen * sizeof *r->q);
+            r->qhead = 0;
+        } else {
+            r->qcap = r->qcap ? r->qcap * 2 : 4;
+            r->q = xreallocarray(r->q, r->qcap, sizeof *r->q);
+        }
+    }
+    r->q[r->qhead + r->qlen++] = rec;
+}
+
+static void record_free(struct csv_record *rec)
+{
+    for (size_t i = 0; i < rec->n; i++)
+        free(rec->f[i]);
+    free(rec->f);
+    rec->f = NULL;
+    rec->n = 0;
+}
+
+static struct csv_reader *reader_new(const char *name, char *data, size_t len)
+{
+    struct csv_reader *r = xcalloc(1, sizeof *r);
+
+    r->name = xstrdup(name);
+    r->data = data;
+    r->len = len;
+    r->next_line = 1;
+    if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
+        fatal("csv_init failed");
+    csv_set_space_func(&r->p, no_space);
+    /* A UTF-8 byte-order mark (as spreadsheets write) is not data. */
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+        r->pos = 3;
+    return r;
+}
+
+struct csv_reader *csv_reader_mem(const char *name, const char *data, size_t len)
+{
+    char *copy = xmalloc(len + 1);
+
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    return reader_new(name, copy, len);
+}
+
+struct csv_reader *csv_reader_file(const char *path, char **err)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    struct buf b = {0};
+    char chunk[65536];
+    size_t n;
+    int bad;
+
+    if (f == NULL) {
+        if (err != NULL)
+            *err = xasprintf("%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_add(&b, chunk, n);
+    bad = ferror(f);
+    if (!is_stdin)
+        fclose(f);
+    if (bad) {
+        if (err != NULL)
+            *err = xasprintf(_("%s: read error"), path);
+        buf_free(&b);
+        return NULL;
+    }
+    n = b.len;
+    return reader_new(is_stdin ? _("standard input") : path, buf_take(&b), n);
+}
+
+const char *csv_reader_name(const struct csv_reader *r)
+{
+    return r->name;
+}
+
+static int fail(struct csv_reader *r, char **err, long line, const char *what)
+{
+    r->failed = 1;
+    free(r->failure);
+    r->failure = xasprintf("%s:%ld: %s", r->name, line, what);
+    if (err != NULL)
+        *err = xstrdup(r->failure);
+    return -1;
+}
+
+/* 1 if the line [s, s+n) holds nothing but a line end. */
+static int blank_line(const char *s, size_t n)
+{
+    return n == 0 || (n == 1 && s[0] == '\r');
+}
+
+/* Feed the next physical line (with its '\n').  -1 on a parse error. */
+static int feed_line(struct csv_reader *r, char **err)
+{
+    const char *s = r->data + r->pos;
+    const char *nl = memchr(s, '\n', r->len - r->pos);
+    size_t n = nl != NULL ? (size_t)(nl - s) + 1 : r->len - r->pos;
+    size_t used;
+
+    if (memchr(s, '\0', n) != NULL)
+        return fail(r, err, r->next_line, _("contains a NUL byte (not a text file?)"));
+    r->feeding = r->next_line;
+    if (r->start_line == 0 && !blank_line(s, nl != NULL ? n - 1 : n))
+        r->start_line = r->feeding;
+    used = csv_parse(&r->p, s, n, on_field, on_record, r);
+    if (used != n) {
+        if (csv_error(&r->p) == CSV_EPARSE)
+            return fail(r, err, r->feeding,
+                        _("malformed quoting (a quote inside an unquoted field, or text "
+                          "after a closing quote)"));
+        return fail(r, err, r->feeding, csv_strerror(csv_error(&r->p)));
+    }
+    r->pos += n;
+    r->next_line++;
+    return 0;
+}
+
+/* 1 if a record holds no data at all (a line of only white space). */
+static int empty_record(const struct csv_record *rec)
+{
+    return rec->n == 1 && str_blank(rec->f[0]);
+}
+
+int csv_reader_next(struct csv_reader *r, char ***fields, size_t *nfields, long *line, char **err)
+{
+    record_free(&r->out);
+    if (r->failed) {
+        if (err != NULL)
+            *err = xstrdup(r->failure);
+        return -1;
+    }
+    for (;;) {
+        while (r->qlen > 0) {
+            r->out = r->q[r->qhead++];
+            r->qlen--;
+            if (r->qlen == 0)
+                r->qhead = 0;
+            if (empty_record(&r->out)) {
+                record_free(&r->out);
+                continue;
+            }
+            *fields = r->out.f;
+            *nfields = r->out.n;
+            if (line != NULL)
+                *line = r->out.line;
+            return 1;
+        }
+        if (r->finished)
+            return 0;
+        if (r->pos < r->len) {
+            if (feed_line(r, err) < 0)
+                return -1;
+            continue;
+        }
+        r->feeding = r->next_line > 1 ? r->next_line - 1 : 1;
+        if (csv_fini(&r->p, on_field, on_record, r) != 0) {
+            long at = r->start_line != 0 ? r->start_line : r->feeding;
+
+            return fail(r, err, at, _("a quoted field that starts here is never closed"));
+        }
+        r->finished = 1;
+    }
+}
+
+void csv_reader_free(struct csv_reader *r)
+{
+    if (r == NULL)
+        return;
+    record_free(&r->out);
+    for (size_t i = 0; i < r->qlen; i++)
+        record_free(&r->q[r->qhead + i]);
+    free(r->q);
+    for (size_t i = 0; i < r->ncur; i++)
+        free(r->cur[i]);
+    free(r->cur);
+    csv_free(&r->p);
+    free(r->failure);
+    free(r->data);
+    free(r->name);
+    free(r);
+}
+
+/* Does this field need quotes? */
+static int needs_quotes(const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n == 0)
+        return 0;
+    if (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')
+        return 1;
+    /* A leading U+FEFF would be taken for a byte-order mark at the start
+     * of a file. */
+    if (strncmp(s, "\xef\xbb\xbf", 3) == 0)
+        return 1;
+    return strpbrk(s, ",\"\r\n") != NULL;
+}
+
+void csv_write_record(FILE *f, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *s = fields[i] != NULL ? fields[i] : "";
+
+        if (i > 0)
+            putc(',', f);
+        if (!needs_quotes(s)) {
+            fputs(s, f);
+            continue;
+        }
+        putc('"', f);
+        for (; *s != '\0'; s++) {
+            if (*s == '"')
+                putc('"', f);
+            putc(*s, f);
+        }
+        putc('"', f);
+    }
+    fputs("\r\n", f);
+}

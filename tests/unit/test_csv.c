@@ -1,0 +1,253 @@
+/*
+ * test_csv.c: the CSV reader (quotes, embedded newlines with the line each
+ * record starts on, BOM, CRLF, malformed files) and the writer's round
+ * trip (src/fmt/csv.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt/csv.h"
+#include "testutil.h"
+#include "util.h"
+
+static struct csv_reader *mem(const char *s)
+{
+    return csv_reader_mem("t.csv", s, strlen(s));
+}
+
+/* Read the next record and check its line and fields (NULL-terminated). */
+static void expect(struct csv_reader *r, long want_line, ...)
+{
+    char **f = NULL, *err = NULL;
+    size_t n = 0, i = 0;
+    long line = 0;
+    const char *want;
+    va_list ap;
+
+    assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+    assert_null(err);
+    assert_int_equal(line, want_line);
+    va_start(ap, want_line);
+    while ((want = va_arg(ap, const char *)) != NULL) {
+        assert_true(i < n);
+        assert_string_equal(f[i], want);
+        i++;
+    }
+    va_end(ap);
+    assert_int_equal(n, i);
+}
+
+static void expect_end(struct csv_reader *r)
+{
+    char **f, *err = NULL;
+    size_t n;
+    long line;
+
+    assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 0);
+    assert_null(err);
+}
+
+static void expect_error(struct csv_reader *r, const char *want_prefix)
+{
+    char **f, *err = NULL;
+    size_t n;
+    long line;
+    int rc;
+
+    while ((rc = csv_reader_next(r, &f, &n, &line, &err)) == 1)
+        ;
+    assert_int_equal(rc, -1);
+    assert_non_null(err);
+    if (strncmp(err, want_prefix, strlen(want_prefix)) != 0)
+        fail_msg("error '%s' does not start with '%s'", err, want_prefix);
+    free(err);
+}
+
+static void test_plain(void **state)
+{
+    struct csv_reader *r = mem("a,b,c\n1,2,3\n");
+
+    (void)state;
+    assert_string_equal(csv_reader_name(r), "t.csv");
+    expect(r, 1, "a", "b", "c", NULL);
+    expect(r, 2, "1", "2", "3", NULL);
+    expect_end(r);
+    expect_end(r);
+    csv_reader_free(r);
+}
+
+static void test_quotes(void **state)
+{
+    struct csv_reader *r = mem("\"a,b\",\"say \"\"hi\"\"\",\"\"\n x , y ,\n");
+
+    (void)state;
+    expect(r, 1, "a,b", "say \"hi\"", "", NULL);
+    /* Spaces around unquoted fields are data, not padding. */
+    expect(r, 2, " x ", " y ", "", NULL);
+    expect_end(r);
+    csv_reader_free(r);
+}
+
+static void test_embedded_newlines(void **state)
+{
+    struct csv_reader *r = mem("id,notes\n1,\"first\nsecond\nthird\"\n2,\"x\r\ny\"\n\n\n3,last\n");
+
+    (void)state;
+    expect(r, 1, "id", "notes", NULL);
+    expect(r, 2, "1", "first\nsecond\nthird", NULL);
+    /* The record after a three-line field starts on line 5. */
+    expect(r, 5, "2", "x\r\ny", NULL);
+    /* Blank lines are skipped but still counted. */
+    expect(r, 9, "3", "last", NULL);
+    expect_end(r);
+    csv_reader_free(r);
+}
+
+static void test_bom_crlf(void **state)
+{
+    struct csv_reader *r = mem("\xef\xbb\xbfname,district\r\nDhaka,Dhaka\r\n\r\nBogura,Bogura");
+
+    (void)state;
+    /* The byte-order mark is not part of the first header. */
+    expect(r, 1, "name", "district", NULL);
+    expect(r, 2, "Dhaka", "Dhaka", NULL);
+    /* The last line has no line end. */
+    expect(r, 4, "Bogura", "Bogura", NULL);
+    expect_end(r);
+    csv_reader_free(r);
+}
+
+static void test_utf8_fields(void **state)
+{
+    const char *bn = "\xe0\xa6\xa2\xe0\xa6\xbe\xe0\xa6\x95\xe0\xa6\xbe";
+    char *in = xasprintf("name_bn\n\"%s, %s\"\n", bn, bn);
+    char *want = xasprintf("%s, %s", bn, bn);
+    struct csv_reader *r = mem(in);
+
+    (void)state;
+    expect(r, 1, "name_bn", NULL);
+    expect(r, 2, want, NULL);
+    expect_end(r);
+    csv_reader_free(r);
+    free(in);
+    free(want);
+}
+
+static void test_malformed(void **state)
+{
+    struct csv_reader *r;
+
+    (void)state;
+    /* A quote inside an unquoted field, on line 3. */
+    r = mem("a,b\n1,2\n3,x\"y\n4,5\n");
+    expect(r, 1, "a", "b", NULL);
+    expect(r, 2, "1", "2", NULL);
+    expect_error(r, "t.csv:3: ");
+    /* Errors are sticky. */
+    expect_error(r, "t.csv:3: ");
+    csv_reader_free(r);
+
+    /* Text after a closing quote. */
+    r = mem("a\n\"ok\"\n\"bad\"x\n");
+    expect_error(r, "t.csv:3: ");
+    csv_reader_free(r);
+
+    /* A quote opened on line 2 and never closed: the message names line 2. */
+    r = mem("a,b\n1,\"open\nmore\nstill\n");
+    expect_error(r, "t.csv:2: ");
+    csv_reader_free(r);
+
+    /* A NUL byte: not a text file. */
+    r = csv_reader_mem("t.csv", "a\nb\0c\n", 6);
+    expect_error(r, "t.csv:2: ");
+    csv_reader_free(r);
+}
+
+static void test_file(void **state)
+{
+    char *path = xasprintf("%s/in.csv", tu_tmpdir());
+    char *err = NULL;
+    struct csv_reader *r;
+
+    (void)state;
+    assert_int_equal(tu_write_file(path, "x,y\r\n1,2\r\n"), 0);
+    r = csv_reader_file(path, &err);
+    assert_non_null(r);
+    assert_string_equal(csv_reader_name(r), path);
+    expect(r, 1, "x", "y", NULL);
+    expect(r, 2, "1", "2", NULL);
+    expect_end(r);
+    csv_reader_free(r);
+    free(path);
+
+    r = csv_reader_file("/nonexistent/dir/file.csv", &err);
+    assert_null(r);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "/nonexistent/dir/file.csv"));
+    free(err);
+}
+
+static void test_writer_round_trip(void **state)
+{
+    const char *rows[][5] = {
+        {"plain", "with,comma", "with \"quote\"", "two\nlines", ""},
+        {" lead", "trail ", "cr\r\nlf", "\xe0\xa6\x95,\xe0\xa6\x96", "x"},
+    };
+    char *path = xasprintf("%s/rt.csv", tu_tmpdir());
+    FILE *f = fopen(path, "wb");
+    struct csv_reader *r;
+    char **fields, *err = NULL, *text;
+    size_t n;
+    long line;
+
+    (void)state;
+    assert_non_null(f);
+    for (size_t i = 0; i < nitems(rows); i++)
+        csv_write_record(f, rows[i], 5);
+    assert_int_equal(fclose(f), 0);
+
+    /* Records end with CRLF; plain fields are not quoted. */
+    text = tu_read_file(path);
+    assert_non_null(text);
+    assert_memory_equal(text, "plain,\"with,comma\",", 19);
+    assert_non_null(strstr(text, "\"\"quote\"\"\""));
+    assert_non_null(strstr(text, ",\r\n"));
+    free(text);
+
+    r = csv_reader_file(path, &err);
+    assert_non_null(r);
+    for (size_t i = 0; i < nitems(rows); i++) {
+        assert_int_equal(csv_reader_next(r, &fields, &n, &line, &err), 1);
+        assert_int_equal(n, 5);
+        for (size_t k = 0; k < 5; k++)
+            assert_string_equal(fields[k], rows[i][k]);
+    }
+    assert_int_equal(csv_reader_next(r, &fields, &n, &line, &err), 0);
+    csv_reader_free(r);
+    free(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_quotes),
+        cmocka_unit_test(test_embedded_newlines),
+        cmocka_unit_test(test_bom_crlf),
+        cmocka_unit_test(test_utf8_fields),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_file),
+        cmocka_unit_test(test_writer_round_trip),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+    tu_cleanup();
+    return rc;
+}
