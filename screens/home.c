@@ -1,0 +1,203 @@
+/*
+ * home.c: the first screen: the association's name, today's date and a
+ * menu of what exists.  At a kiosk it also shows the association's vision.
+ *
+ * Offers only what the session may open (auth_allowed()); never writes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db/db.h"
+#include "i18n.h"
+#include "screens.h"
+#include "ui/list.h"
+#include "ui/textview.h"
+#include "util.h"
+
+struct home_item {
+    const char *label; /* N_() */
+    const char *what;  /* N_(): one line beside the label */
+    enum auth_action need;
+    struct screen *(*open)(void);
+};
+
+static struct screen *open_directory(void)
+{
+    return screen_directory_new();
+}
+
+static struct screen *open_about(void)
+{
+    return screen_about_new();
+}
+
+static struct screen *open_audit(void)
+{
+    return screen_audit_new(NULL, 0);
+}
+
+/* open NULL: the help screen (it needs the screen it explains). */
+static const struct home_item items[] = {
+    {N_("Directory"), N_("Every city corporation and paurashava"), AUTH_READ_DIRECTORY,
+     open_directory},
+    {N_("About"), N_("Vision, mission and scope of work"), AUTH_READ_DIRECTORY, open_about},
+    {N_("Help"), N_("The keys of every screen"), AUTH_READ_DIRECTORY, NULL},
+    {N_("Audit log"), N_("Who changed what, and when"), AUTH_READ_AUDIT, open_audit},
+};
+
+struct home {
+    const struct home_item *shown[nitems(items)];
+    int nshown;
+    struct ui_list list;
+    struct ui_textview *vision; /* kiosk only */
+    struct screen *self;
+};
+
+static const enum action_id home_actions[] = {ACT_OPEN,   ACT_UP,   ACT_DOWN, ACT_TOP,
+                                              ACT_BOTTOM, ACT_PGUP, ACT_PGDN, ACT_NONE};
+
+static int menu_count(void *ctx, int *n, char **err)
+{
+    struct home *h = ctx;
+
+    *n = h->nshown;
+    return 0;
+}
+
+static int menu_fetch(void *ctx, int off, int lim, void **page, char **err)
+{
+    struct home *h = ctx;
+
+    *page = h->shown + off;
+    return off + lim <= h->nshown ? lim : h->nshown - off;
+}
+
+static void menu_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
+{
+    const struct home_item *it = ((const struct home_item **)page)[i];
+    int lw = w / 3;
+
+    ui_put(stdscr, y, x + 2, lw - 2, _(it->label), attr | A_BOLD);
+    ui_put(stdscr, y, x + lw + 1, w - lw - 2, _(it->what), attr);
+}
+
+static void menu_free_page(void *ctx, void *page, int n)
+{
+}
+
+static const struct ui_list_ops menu_ops = {menu_count, menu_fetch, menu_draw_row, menu_free_page};
+
+/* The first section of the About page (the vision) into tv. */
+static void load_vision(struct home *h)
+{
+    char *text = NULL, *err = NULL;
+    const char *s, *e;
+
+    ui_tv_clear(h->vision);
+    if (db_page_get(app_db(), "about", i18n_is_bn() ? "bn" : "en", &text, &err) != DB_OK ||
+        text == NULL) {
+        free(err);
+        return;
+    }
+    s = strstr(text, "\n## ");
+    if (s != NULL) {
+        e = strstr(s + 4, "\n## ");
+        char *section = e != NULL ? xstrndup(s + 1, (size_t)(e - s - 1)) : xstrdup(s + 1);
+
+        ui_tv_markdown(h->vision, section);
+        free(section);
+    }
+    free(text);
+}
+
+static void home_reload(struct screen *s)
+{
+    struct home *h = s->st;
+
+    if (h->vision != NULL)
+        load_vision(h);
+    ui_list_reload(&h->list);
+}
+
+static void home_draw(struct screen *s, const struct ui_rect *r)
+{
+    struct home *h = s->st;
+    char *today = i18n_today();
+    int mw = r->w > 70 ? 70 : r->w - 4, mx = r->x + (r->w - mw) / 2;
+    struct ui_rect lr = {r->y + 5, mx, h->nshown, mw};
+
+    ui_put_centre(stdscr, r->y + 1, r->x, r->w, _("Municipal Association of Bangladesh"),
+                  ui_attr(UI_HEADING));
+    ui_put_centre(stdscr, r->y + 2, r->x, r->w, today, ui_attr(UI_NORMAL));
+    free(today);
+    ui_list_draw(&h->list, &lr);
+    if (h->vision != NULL) {
+        struct ui_rect vr = {lr.y + lr.h + 2, mx, r->h - (lr.y + lr.h + 2 - r->y), mw};
+
+        ui_tv_draw(h->vision, &vr);
+    } else {
+        ui_put_centre(stdscr, lr.y + lr.h + 2, r->x, r->w,
+                      _("Choose with the arrow keys and Enter; F1 shows every key."),
+                      ui_attr(UI_DIM));
+    }
+}
+
+static void open_current(struct screen *s, struct home *h)
+{
+    int i;
+    const struct home_item **page = ui_list_current(&h->list, &i);
+
+    if (page == NULL)
+        return;
+    if (page[i]->open == NULL)
+        app_push(screen_help_new(s));
+    else
+        app_push(page[i]->open());
+}
+
+static int home_key(struct screen *s, enum action_id a, const struct ui_key *k)
+{
+    struct home *h = s->st;
+    int r = ui_list_key(&h->list, a, k);
+
+    if (r == UI_LIST_OPEN || a == ACT_OPEN) {
+        open_current(s, h);
+        return 1;
+    }
+    if (r == UI_LIST_UNHANDLED && h->vision != NULL && k->code == (UI_FN | KEY_MOUSE))
+        return ui_tv_key(h->vision, a, k);
+    return r != UI_LIST_UNHANDLED;
+}
+
+static void home_leave(struct screen *s)
+{
+    struct home *h = s->st;
+
+    ui_list_free(&h->list);
+    ui_tv_free(h->vision);
+    free(h);
+    free(s);
+}
+
+struct screen *screen_home_new(void)
+{
+    struct home *h = xcalloc(1, sizeof *h);
+    struct screen *s = screen_new("home", N_("Home"), h);
+
+    for (size_t i = 0; i < nitems(items); i++) {
+        if (auth_allowed(app_session(), items[i].need, 0))
+            h->shown[h->nshown++] = &items[i];
+    }
+    ui_list_init(&h->list, &menu_ops, h, N_("Nothing to show."));
+    if (app_kiosk()) {
+        h->vision = ui_tv_new();
+        load_vision(h);
+    }
+    s->actions = home_actions;
+    s->draw = home_draw;
+    s->key = home_key;
+    s->reload = home_reload;
+    s->leave = home_leave;
+    return s;
+}

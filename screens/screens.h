@@ -1,0 +1,22 @@
+/*
+ * screens.h: the constructors of every screen.  Each returns a filled
+ * struct screen (src/ui/screen.h) for app_push().
+ */
+#ifndef MABDESK_SCREENS_H
+#define MABDESK_SCREENS_H
+
+#include "ui/screen.h"
+
+struct screen *screen_home_new(void);
+struct screen *screen_directory_new(void);
+/* The detail view of one municipality. */
+struct screen *screen_municipality_new(long long id);
+/* The edit form: id 0 adds a new municipality. */
+struct screen *screen_edit_new(long long id);
+struct screen *screen_about_new(void);
+/* Help for the screen from (its actions first), then every key. */
+struct screen *screen_help_new(const struct screen *from);
+/* The audit log; record_id != 0 shows only that record's entries. */
+struct screen *screen_audit_new(const char *record_kind, long long record_id);
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * actions.c: the one table of keys.  The key bar, the help screen and the
+ * key loop read it; permission hiding goes through auth_allowed() only.
+ *
+ * Never accept a key here that the table does not name, and never decide a
+ * permission here beyond asking auth_allowed().
+ */
+#include "actions.h"
+
+#include <curses.h>
+#include <stddef.h>
+
+#include "i18n.h"
+#include "ui/ui.h"
+#include "util.h"
+
+#define ENTER_KEYS '\n', '\r', UI_FN | KEY_ENTER
+
+/* One line of keys and texts, one of rules, per action (clang-format would
+ * spread each over ten lines). */
+// clang-format off
+static const struct action_def table[ACT_COUNT] = {
+    {ACT_HELP, {UI_FN | KEY_F(1), '?'}, "F1", "F1, ?", N_("Help"),
+     N_("Show the keys of this screen and of every screen"),
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_BACK, {27}, "Esc", "Esc", N_("Back"),
+     N_("Go back to the previous screen or cancel"),
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_LANG, {UI_FN | KEY_F(9)}, "F9", "F9", N_("Language"),
+     N_("Switch the language between Bengali and English"),
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_REDRAW, {12}, "^L", "Ctrl-L", N_("Redraw"),
+     N_("Redraw the whole screen"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    /* Deliberately no Ctrl-C / Ctrl-Q alias: quitting is one named key. */
+    {ACT_QUIT, {UI_FN | KEY_F(10), 'q'}, "F10", "F10, q", N_("Quit"),
+     N_("Leave mabdesk"),
+     BAR_ESSENTIAL, 0, AUTH_QUIT, 0},
+    {ACT_UP, {UI_FN | KEY_UP, 'k'}, "Up", "Up, k", N_("Up"),
+     N_("Move up one line"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_DOWN, {UI_FN | KEY_DOWN, 'j'}, "Down", "Down, j", N_("Down"),
+     N_("Move down one line"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_PGUP, {UI_FN | KEY_PPAGE, 2}, "PgUp", "PgUp, Ctrl-B", N_("Page up"),
+     N_("Move up one page"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_PGDN, {UI_FN | KEY_NPAGE, 6}, "PgDn", "PgDn, Ctrl-F", N_("Page down"),
+     N_("Move down one page"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_TOP, {UI_FN | KEY_HOME, 'g'}, "Home", "Home, g", N_("First"),
+     N_("Go to the first line"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_BOTTOM, {UI_FN | KEY_END, 'G'}, "End", "End, G", N_("Last"),
+     N_("Go to the last line"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_OPEN, {ENTER_KEYS}, "Enter", "Enter", N_("Open"),
+     N_("Open the selected entry"),
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_CHOOSE, {ENTER_KEYS}, "Enter", "Enter", N_("Choose"),
+     N_("Choose the selected entry"),
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_SEARCH, {'/'}, "/", "/", N_("Search"),
+     N_("Search as you type; Enter opens the selected entry, Esc clears the search"),
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_DIVISION, {'v'}, "v", "v", N_("Division"),
+     N_("Show only one division"),
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_DISTRICT, {'t'}, "t", "t", N_("District"),
+     N_("Show only one district"),
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_CLEAR, {'x'}, "x", "x", N_("Clear"),
+     N_("Clear the search and every filter"),
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_SORT, {'s'}, "s", "s", N_("Sort"),
+     N_("Change the order of the list"),
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_EDIT, {'e'}, "e", "e", N_("Edit"),
+     N_("Edit the selected municipality"),
+     BAR_NORMAL, 1, AUTH_EDIT_MUNICIPALITY, 1},
+    {ACT_NEW, {'n'}, "n", "n", N_("New"),
+     N_("Add a municipality"),
+     BAR_NORMAL, 1, AUTH_CREATE_MUNICIPALITY, 0},
+    {ACT_DELETE, {'d'}, "d", "d", N_("Delete"),
+     N_("Delete the selected municipality (asks first)"),
+     BAR_NORMAL, 1, AUTH_DELETE_MUNICIPALITY, 1},
+    {ACT_HISTORY, {'h'}, "h", "h", N_("History"),
+     N_("Show the audit log of this record"),
+     BAR_IF_ROOM, 0, AUTH_READ_AUDIT, 0},
+    {ACT_SAVE, {UI_FN | KEY_F(2)}, "F2", "F2", N_("Save"),
+     N_("Save the form"),
+     BAR_ESSENTIAL, 1, AUTH_EDIT_MUNICIPALITY, 1},
+    {ACT_NEXT_FIELD, {'\t', UI_FN | KEY_DOWN}, "Tab", "Tab, Down", N_("Next field"),
+     N_("Move to the next field"),
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_PREV_FIELD, {UI_FN | KEY_BTAB, UI_FN | KEY_UP}, "S-Tab", "Shift-Tab, Up",
+     N_("Previous field"),
+     N_("Move to the previous field"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_CHOICE, {' ', UI_FN | KEY_LEFT, UI_FN | KEY_RIGHT}, "Space", "Space, Left, Right",
+     N_("Change"),
+     N_("Change the choice in a choice field"),
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_PICK, {ENTER_KEYS}, "Enter", "Enter", N_("Pick"),
+     N_("Pick the district from a list; in other fields, go to the next field"),
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_YES, {'y', 'Y'}, "y", "y", N_("Yes"),
+     N_("Answer yes"),
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_NO, {'n', 'N'}, "n", "n, Esc", N_("No"),
+     N_("Answer no"),
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_KEEP_MINE, {'m', 'M'}, "m", "m", N_("Keep mine"),
+     N_("Save your version over the one saved in the meantime"),
+     BAR_ESSENTIAL, 1, AUTH_EDIT_MUNICIPALITY, 1},
+    {ACT_TAKE_THEIRS, {'t', 'T'}, "t", "t", N_("Take theirs"),
+     N_("Drop your changes and load the version saved in the meantime"),
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+    {ACT_BY_USER, {'u'}, "u", "u", N_("By user"),
+     N_("Show only the entries of the selected entry's user (again: everyone)"),
+     BAR_NORMAL, 0, AUTH_READ_AUDIT, 0},
+    {ACT_BY_RECORD, {'r'}, "r", "r", N_("By record"),
+     N_("Show only the entries of the selected entry's record (again: every record)"),
+     BAR_NORMAL, 0, AUTH_READ_AUDIT, 0},
+};
+// clang-format on;
+
+const enum action_id action_globals[] = {ACT_HELP,   ACT_BACK, ACT_LANG,
+                                         ACT_REDRAW, ACT_QUIT, ACT_NONE};
+
+const struct action_def *action_def(enum action_id id)
+{
+    if ((int)id < 0 || id >= ACT_COUNT || table[id].id != id)
+        fatal("action table: bad id %d", (int)id);
+    return &table[id];
+}
+
+int action_allowed(const struct session *s, enum action_id id, long long record)
+{
+    const struct action_def *d = action_def(id);
+
+    if (d->writes && auth_read_only(s))
+        return 0;
+    return auth_allowed(s, d->auth, d->per_record ? record : 0);
+}
+
+static int bound_to(const struct action_def *d, int code)
+{
+    for (size_t i = 0; i < nitems(d->keys) && d->keys[i] != 0; i++) {
+        if (d->keys[i] == code)
+            return 1;
+    }
+    return 0;
+}
+
+static enum action_id find_in(const enum action_id *list, const struct ui_key *k,
+                              const struct session *s, long long record)
+{
+    for (; list != NULL && *list != ACT_NONE; list++) {
+        if (bound_to(action_def(*list), k->code) && action_allowed(s, *list, record))
+            return *list;
+    }
+    return ACT_NONE;
+}
+
+enum action_id action_for_key(const enum action_id *list, const struct ui_key *k,
+                              const struct session *s, long long record)
+{
+    enum action_id a = find_in(list, k, s, record);
+
+    return a != ACT_NONE ? a : find_in(action_globals, k, s, record);
+}

@@ -1,0 +1,636 @@
+/*
+ * app.c: the full-screen application: terminal set-up, the screen stack,
+ * the key loop, resizing, idle and session time limits, the title line,
+ * the status line and the key bar.
+ *
+ * Layout: line 0 title, lines 1..LINES-3 the screens' body, LINES-2 the
+ * status line, LINES-1 the key bar.  Below 80x24 only a "make the window
+ * larger" message is drawn.
+ *
+ * Must never: do work in a signal handler (ncurses turns SIGWINCH into
+ * KEY_RESIZE, handled in the loop), call clear() for an ordinary redraw
+ * (remote users pay for every byte: erase() and let ncurses send the
+ * difference), or offer a key whose action the session may not do.
+ */
+#include "app.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "actions.h"
+#include "auth.h"
+#include "db/db.h"
+#include "i18n.h"
+#include "screens.h"
+#include "text.h"
+#include "ui/dialog.h"
+#include "ui/screen.h"
+#include "ui/ui.h"
+#include "util.h"
+
+enum { MIN_COLS = 80, MIN_LINES = 24, MAX_BAR = 32 };
+
+struct bar_item {
+    enum action_id id;
+    int x0, x1;
+};
+
+static struct {
+    struct db *db;
+    const struct session *sess;
+    struct app_options opt;
+    SCREEN *term;
+    struct screen **stack;
+    int n, cap;
+    struct screen **dead; /* popped during this key, freed after it */
+    int ndead, capdead;
+    char status[512];
+    int status_err;
+    int cur_y, cur_x;
+    int quit;
+    char *end_message; /* shown when the program ends by itself */
+    char start_lang[8];
+    struct timespec last_key, started;
+    struct bar_item bar[MAX_BAR];
+    int nbar;
+} app;
+
+struct screen *screen_new(const char *name, const char *title, void *st)
+{
+    struct screen *s = xcalloc(1, sizeof *s);
+
+    s->name = name;
+    s->title = title;
+    s->st = st;
+    return s;
+}
+
+/* --- stack ----------------------------------------------------------------- */
+
+static struct screen *top(void)
+{
+    return app.n > 0 ? app.stack[app.n - 1] : NULL;
+}
+
+void app_push(struct screen *s)
+{
+    if (app.n == app.cap) {
+        app.cap = app.cap ? app.cap * 2 : 8;
+        app.stack = xreallocarray(app.stack, (size_t)app.cap, sizeof *app.stack);
+    }
+    app.stack[app.n++] = s;
+}
+
+static void bury(struct screen *s)
+{
+    if (app.ndead == app.capdead) {
+        app.capdead = app.capdead ? app.capdead * 2 : 8;
+        app.dead = xreallocarray(app.dead, (size_t)app.capdead, sizeof *app.dead);
+    }
+    app.dead[app.ndead++] = s;
+}
+
+static void free_dead(void)
+{
+    for (int i = 0; i < app.ndead; i++)
+        app.dead[i]->leave(app.dead[i]);
+    app.ndead = 0;
+}
+
+static void reload_top(void)
+{
+    struct screen *t = top();
+
+    if (t != NULL && t->reload != NULL)
+        t->reload(t);
+}
+
+void app_pop(void)
+{
+    if (app.n <= 1)
+        return;
+    bury(app.stack[--app.n]);
+    reload_top();
+}
+
+void app_replace(struct screen *s)
+{
+    if (app.n > 0)
+        bury(app.stack[--app.n]);
+    app_push(s);
+}
+
+void app_home(void)
+{
+    while (app.n > 1)
+        bury(app.stack[--app.n]);
+    reload_top();
+}
+
+/* --- small services ---------------------------------------------------------- */
+
+static void set_status(int err, const char *fmt, va_list ap)
+{
+    vsnprintf(app.status, sizeof app.status, fmt, ap);
+    app.status_err = err;
+}
+
+void app_status(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    set_status(0, fmt, ap);
+    va_end(ap);
+}
+
+void app_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    set_status(1, fmt, ap);
+    va_end(ap);
+}
+
+void app_cursor(int y, int x)
+{
+    app.cur_y = y;
+    app.cur_x = x;
+}
+
+struct db *app_db(void)
+{
+    return app.db;
+}
+
+const struct session *app_session(void)
+{
+    return app.sess;
+}
+
+int app_kiosk(void)
+{
+    return app.opt.kiosk || app.sess->role == ROLE_KIOSK;
+}
+
+int app_allowed(enum action_id id, long long record)
+{
+    return action_allowed(app.sess, id, record);
+}
+
+static long long record_of(struct screen *s)
+{
+    return s->record != NULL ? s->record(s) : 0;
+}
+
+/* --- drawing ---------------------------------------------------------------- */
+
+static void draw_too_small(void)
+{
+    char *w = ui_number(COLS), *h = ui_number(LINES), *mw = ui_number(MIN_COLS),
+         *mh = ui_number(MIN_LINES);
+    char *msg =
+        xasprintf(_("Make the window larger: mabdesk needs %sx%s, now %sx%s."), mw, mh, w, h);
+    int n = 0, cols = COLS > 2 ? COLS - 2 : 1;
+    char **lines = text_wrap(msg, cols, &n);
+
+    for (int i = 0; i < n; i++)
+        ui_put_centre(stdscr, (LINES - n) / 2 + i, 0, COLS, lines[i], ui_attr(UI_ERROR));
+    text_lines_free(lines, n);
+    free(msg);
+    free(w);
+    free(h);
+    free(mw);
+    free(mh);
+}
+
+static void draw_title(struct screen *s)
+{
+    char *right;
+    int used;
+
+    ui_fill(stdscr, 0, 0, COLS, ui_attr(UI_TITLE));
+    if (app_kiosk())
+        right = xstrdup(_("Public information kiosk"));
+    else
+        right = xasprintf("%s (%s)", app.sess->user, auth_role_name(app.sess->role));
+    used = ui_put(stdscr, 0, 1, COLS / 2, _("MAB"), ui_attr(UI_TITLE));
+    ui_put(stdscr, 0, used + 2, COLS / 2 - used, _(s->title), ui_attr(UI_TITLE));
+    ui_put_right(stdscr, 0, COLS / 2, COLS / 2 - 1, right, ui_attr(UI_TITLE));
+    free(right);
+}
+
+static void draw_status(void)
+{
+    if (app.status[0] == '\0')
+        return;
+    ui_put(stdscr, LINES - 2, 1, COLS - 2, app.status,
+           ui_attr(app.status_err ? UI_ERROR : UI_STATUS));
+}
+
+static int bar_item_width(enum action_id id)
+{
+    const struct action_def *d = action_def(id);
+
+    return text_width(d->bar_key) + 1 + text_width(_(d->label));
+}
+
+static void add_bar(enum action_id *ids, int *n, enum action_id id)
+{
+    for (int i = 0; i < *n; i++) {
+        if (ids[i] == id)
+            return;
+    }
+    if (*n < MAX_BAR)
+        ids[(*n)++] = id;
+}
+
+/* The key bar: the top screen's allowed actions, then the global ones;
+ * when they do not fit, the least important are dropped, rightmost first. */
+static void draw_keybar(struct screen *s)
+{
+    enum action_id ids[MAX_BAR];
+    long long rec = record_of(s);
+    int n = 0, total = 0, x = 0;
+
+    for (const enum action_id *a = s->actions; a != NULL && *a != ACT_NONE; a++) {
+        if (action_def(*a)->bar != BAR_NO && action_allowed(app.sess, *a, rec))
+            add_bar(ids, &n, *a);
+    }
+    for (const enum action_id *a = action_globals; *a != ACT_NONE; a++) {
+        if (action_def(*a)->bar == BAR_NO || !action_allowed(app.sess, *a, rec))
+            continue;
+        if (s->overlay && *a != ACT_HELP)
+            continue;
+        if (*a == ACT_BACK && app.n <= 1)
+            continue;
+        if (*a == ACT_HELP && strcmp(s->name, "help") == 0)
+            continue;
+        if (*a == ACT_LANG && ui_ascii())
+            continue;
+        add_bar(ids, &n, *a);
+    }
+    for (int i = 0; i < n; i++)
+        total += bar_item_width(ids[i]) + 1;
+    while (total > COLS && n > 0) {
+        int drop = n - 1;
+
+        for (int i = n - 1; i >= 0; i--) {
+            if (action_def(ids[i])->bar < action_def(ids[drop])->bar)
+                drop = i;
+        }
+        total -= bar_item_width(ids[drop]) + 1;
+        memmove(ids + drop, ids + drop + 1, (size_t)(n - drop - 1) * sizeof *ids);
+        n--;
+    }
+    app.nbar = 0;
+    for (int i = 0; i < n && x < COLS; i++) {
+        const struct action_def *d = action_def(ids[i]);
+        int x0 = x;
+
+        x += ui_put(stdscr, LINES - 1, x, COLS - x, d->bar_key, ui_attr(UI_KEY));
+        x += 1;
+        x += ui_put(stdscr, LINES - 1, x, COLS - x, _(d->label), ui_attr(UI_KEYLABEL));
+        app.bar[app.nbar++] = (struct bar_item){ids[i], x0, x};
+        x += 1;
+    }
+}
+
+static void draw(void)
+{
+    struct ui_rect body;
+    int base;
+
+    erase();
+    app.cur_y = -1;
+    if (LINES < MIN_LINES || COLS < MIN_COLS) {
+        draw_too_small();
+        curs_set(0);
+        refresh();
+        return;
+    }
+    body = (struct ui_rect){1, 0, LINES - 3, COLS};
+    for (base = app.n - 1; base > 0 && app.stack[base]->overlay; base--)
+        ;
+    draw_title(app.stack[base]);
+    for (int i = base; i < app.n; i++)
+        app.stack[i]->draw(app.stack[i], &body);
+    draw_status();
+    draw_keybar(top());
+    if (app.cur_y >= 0) {
+        curs_set(1);
+        move(app.cur_y, app.cur_x);
+    } else {
+        curs_set(0);
+        /* Park the cursor where it bothers no one on terminals that
+         * cannot hide it. */
+        move(LINES - 1, COLS - 1);
+    }
+    refresh();
+}
+
+/* --- keys -------------------------------------------------------------------- */
+
+static int any_unsaved(void)
+{
+    for (int i = 0; i < app.n; i++) {
+        if (app.stack[i]->unsaved != NULL && app.stack[i]->unsaved(app.stack[i]))
+            return 1;
+    }
+    return 0;
+}
+
+static void quit_answer(void *ctx, int yes)
+{
+    (void)ctx;
+    if (yes)
+        app.quit = 1;
+}
+
+static void reload_all(void)
+{
+    for (int i = 0; i < app.n; i++) {
+        if (app.stack[i]->reload != NULL)
+            app.stack[i]->reload(app.stack[i]);
+    }
+}
+
+static void switch_language(void)
+{
+    if (ui_ascii()) {
+        app_error("%s", _("Bengali needs a UTF-8 terminal."));
+        return;
+    }
+    i18n_set_lang(i18n_is_bn() ? "en" : "bn");
+    reload_all();
+    /* Each language by its own name, whatever the translation says. */
+    app_status(_("Language: %s"), i18n_is_bn() ? "বাংলা" : "English");
+}
+
+static void global_action(enum action_id a)
+{
+    struct screen *t = top();
+
+    switch (a) {
+    case ACT_HELP:
+        if (strcmp(t->name, "help") != 0)
+            app_push(screen_help_new(t));
+        break;
+    case ACT_BACK:
+        app_pop();
+        break;
+    case ACT_LANG:
+        switch_language();
+        break;
+    case ACT_REDRAW:
+        clearok(curscr, TRUE);
+        break;
+    case ACT_QUIT:
+        if (any_unsaved())
+            ui_confirm(_("Quit"), _("You have changes that are not saved. Quit anyway?"),
+                       quit_answer, NULL);
+        else
+            app.quit = 1;
+        break;
+    default:
+        break;
+    }
+}
+
+static void handle_key(struct ui_key *k)
+{
+    struct screen *t = top();
+    enum action_id a;
+
+    if (k->code == (UI_FN | KEY_MOUSE) && k->mouse_y == LINES - 1) {
+        /* A click on the key bar is that key. */
+        for (int i = 0; i < app.nbar; i++) {
+            if (k->mouse_x >= app.bar[i].x0 && k->mouse_x < app.bar[i].x1) {
+                k->code = action_def(app.bar[i].id)->keys[0];
+                break;
+            }
+        }
+        if (k->code == (UI_FN | KEY_MOUSE))
+            return;
+    }
+    a = action_for_key(t->actions, k, app.sess, record_of(t));
+    if (t->key(t, a, k))
+        return;
+    global_action(a);
+}
+
+static double since(const struct timespec *t)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+/* Milliseconds until the next time limit, or -1 for none. */
+static int next_deadline(void)
+{
+    double left = 1e9;
+
+    if (app.opt.idle_timeout <= 0 && app.opt.max_session <= 0)
+        return -1;
+    if (app.opt.idle_timeout > 0)
+        left = app.opt.idle_timeout - since(&app.last_key);
+    if (app.opt.max_session > 0 && app.opt.max_session - since(&app.started) < left)
+        left = app.opt.max_session - since(&app.started);
+    return left > 0 ? (int)(left * 1000) + 50 : 0;
+}
+
+static void end_session(const char *why)
+{
+    free(app.end_message);
+    app.end_message = xstrdup(why);
+    erase();
+    ui_put_centre(stdscr, LINES / 2, 0, COLS, why, ui_attr(UI_ERROR));
+    curs_set(0);
+    refresh();
+    napms(1000);
+    app.quit = 1;
+}
+
+static void check_limits(void)
+{
+    if (app.opt.max_session > 0 && since(&app.started) >= app.opt.max_session) {
+        end_session(_("Session ended: the time limit was reached."));
+        return;
+    }
+    if (app.opt.idle_timeout <= 0 || since(&app.last_key) < app.opt.idle_timeout)
+        return;
+    if (app.opt.idle_exit) {
+        end_session(_("Session ended: no key was pressed for a while."));
+        return;
+    }
+    /* A kiosk left alone goes back to its first screen, as it started. */
+    app_home();
+    free_dead();
+    if (strcmp(i18n_lang(), app.start_lang) != 0) {
+        i18n_set_lang(app.start_lang);
+        reload_all();
+    }
+    app.status[0] = '\0';
+    clock_gettime(CLOCK_MONOTONIC, &app.last_key);
+}
+
+static void read_mouse(struct ui_key *k)
+{
+    MEVENT ev;
+
+    if (getmouse(&ev) != OK) {
+        k->code = 0;
+        return;
+    }
+    k->mouse_y = ev.y;
+    k->mouse_x = ev.x;
+    k->mouse_bstate = (unsigned long)ev.bstate;
+}
+
+static void resize_all(void)
+{
+    struct ui_rect body = {1, 0, LINES - 3, COLS};
+
+    for (int i = 0; i < app.n; i++) {
+        if (app.stack[i]->resize != NULL)
+            app.stack[i]->resize(app.stack[i], &body);
+    }
+}
+
+static void loop(void)
+{
+    int spins = 0;
+
+    while (!app.quit) {
+        struct timespec before;
+        struct ui_key k = {0};
+        wint_t wc;
+        int r, ms;
+
+        draw();
+        ms = next_deadline();
+        timeout(ms);
+        clock_gettime(CLOCK_MONOTONIC, &before);
+        r = wget_wch(stdscr, &wc);
+        if (r == ERR) {
+            /* A terminal that went away returns ERR at once, forever. */
+            if (since(&before) < 0.005 && errno != EINTR && (ms < 0 || ms > 10)) {
+                if (++spins > 100)
+                    break;
+            } else {
+                spins = 0;
+            }
+            check_limits();
+            continue;
+        }
+        spins = 0;
+        if (r == KEY_CODE_YES && wc == KEY_RESIZE) {
+            resize_all();
+            continue;
+        }
+        clock_gettime(CLOCK_MONOTONIC, &app.last_key);
+        k.code = r == KEY_CODE_YES ? (int)(UI_FN | (int)wc) : (int)wc;
+        if (k.code == (UI_FN | KEY_MOUSE)) {
+            read_mouse(&k);
+            if (k.code == 0)
+                continue;
+        }
+        app.status[0] = '\0';
+        if (LINES < MIN_LINES || COLS < MIN_COLS) {
+            /* Only quitting works while the window is too small. */
+            if (action_for_key(NULL, &k, app.sess, 0) == ACT_QUIT)
+                global_action(ACT_QUIT);
+            continue;
+        }
+        handle_key(&k);
+        free_dead();
+    }
+}
+
+/* --- set-up ------------------------------------------------------------------ */
+
+static int setup_terminal(char **err)
+{
+    const char *codeset;
+
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+        *err = xstrdup(_("the full-screen application needs a terminal"));
+        return -1;
+    }
+    if (app_kiosk()) {
+        /* Nothing typed at a kiosk may stop or suspend it. */
+        signal(SIGINT, SIG_IGN);
+        signal(SIGQUIT, SIG_IGN);
+        signal(SIGTSTP, SIG_IGN);
+    }
+    app.term = newterm(NULL, stdout, stdin);
+    if (app.term == NULL) {
+        const char *t = getenv("TERM");
+
+        *err = xasprintf(_("cannot use the terminal type '%s'"), t != NULL ? t : "");
+        return -1;
+    }
+    set_term(app.term);
+    /* i18n_init() made LC_CTYPE UTF-8; the terminal speaks what the
+     * user's locale said. */
+    codeset = i18n_locale_charset();
+    if (codeset == NULL || (strcmp(codeset, "UTF-8") != 0 && strcmp(codeset, "utf8") != 0)) {
+        /* The terminal cannot show Bengali: English, ASCII stand-ins. */
+        ui_set_ascii(1);
+        i18n_set_lang("en");
+    }
+    set_escdelay(25);
+    if (app_kiosk())
+        raw();
+    else
+        cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    intrflush(stdscr, FALSE);
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+    ui_colours_init();
+    curs_set(0);
+    return 0;
+}
+
+int app_run(struct db *db, const struct app_options *opt, char **err)
+{
+    memset(&app, 0, sizeof app);
+    app.db = db;
+    app.sess = db_session(db);
+    app.opt = *opt;
+    if (opt->lang != NULL)
+        i18n_set_lang(opt->lang);
+    if (setup_terminal(err) != 0)
+        return -1;
+    snprintf(app.start_lang, sizeof app.start_lang, "%s", i18n_lang());
+    clock_gettime(CLOCK_MONOTONIC, &app.started);
+    app.last_key = app.started;
+    app_push(screen_home_new());
+    loop();
+    while (app.n > 0)
+        bury(app.stack[--app.n]);
+    free_dead();
+    free(app.stack);
+    free(app.dead);
+    endwin();
+    delscreen(app.term);
+    if (app.end_message != NULL) {
+        printf("mabdesk: %s\n", app.end_message);
+        fflush(stdout);
+        free(app.end_message);
+    }
+    memset(&app, 0, sizeof app);
+    return 0;
+}

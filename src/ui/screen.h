@@ -1,0 +1,72 @@
+/*
+ * screen.h: what a screen is, and what the application (src/app.c) offers
+ * screens: the stack, the status line, the database and the session.
+ *
+ * Every screen (one file each in screens/) fills one struct screen.  The app owns the
+ * stack, the key loop and resizing; a screen never reads keys itself, never
+ * calls refresh() and never ends the program.  Dialogs are screens too,
+ * drawn over the screen below them (overlay), so resize, idle timeout and
+ * the key bar work the same while a dialog is open.
+ */
+#ifndef MABDESK_UI_SCREEN_H
+#define MABDESK_UI_SCREEN_H
+
+#include "actions.h"
+#include "ui/ui.h"
+#include "util.h"
+
+struct db;
+struct session;
+
+struct screen {
+    const char *name;              /* stable identifier: "directory" */
+    const char *title;             /* N_(): shown on the top line, translated when drawn */
+    const enum action_id *actions; /* offered here, ACT_NONE-terminated; may be
+                                      replaced by the screen as its state changes */
+    int overlay;                   /* a dialog: the screens below stay visible */
+    /* Draw into body (stdscr coordinates).  No refresh. */
+    void (*draw)(struct screen *, const struct ui_rect *body);
+    /* A key: its action (ACT_NONE if unbound here) and the key itself.
+     * Return 1 if handled; 0 lets the app handle the global actions. */
+    int (*key)(struct screen *, enum action_id, const struct ui_key *);
+    /* Optional: the terminal changed size. */
+    void (*resize)(struct screen *, const struct ui_rect *body);
+    /* Optional: stored data or the language may have changed (the screen
+     * came back to the top, or the language was switched): reload caches.
+     * Must never throw away what the user typed. */
+    void (*reload)(struct screen *);
+    /* Free the screen and its state. */
+    void (*leave)(struct screen *);
+    /* Optional: the record per-record actions apply to (0 for none). */
+    long long (*record)(struct screen *);
+    /* Optional: 1 while the screen holds typing that is not saved (quitting
+     * asks first). */
+    int (*unsaved)(struct screen *);
+    void *st; /* the screen's own state */
+};
+
+/* A new zeroed screen; the caller fills it. */
+struct screen *screen_new(const char *name, const char *title, void *st);
+
+/* The stack.  app_pop() and app_replace() take effect at once, but the
+ * screen that is removed is freed only after the current key is handled,
+ * so a screen may pop itself from its key function. */
+void app_push(struct screen *);
+void app_pop(void);
+void app_replace(struct screen *);
+/* Pop everything above the first screen (home). */
+void app_home(void);
+
+/* A one-line message in the status line until the next key. */
+void app_status(const char *fmt, ...) MAB_PRINTF(1, 2);
+void app_error(const char *fmt, ...) MAB_PRINTF(1, 2);
+/* Put the terminal cursor here after drawing (text entry); otherwise it
+ * is hidden.  Call from draw. */
+void app_cursor(int y, int x);
+struct db *app_db(void);
+const struct session *app_session(void);
+int app_kiosk(void);
+/* action_allowed() for this session. */
+int app_allowed(enum action_id, long long record);
+
+#endif

@@ -1,0 +1,301 @@
+/*
+ * ui.c: colour roles, the one text-drawing function and small formatting
+ * helpers shared by widgets and screens.
+ *
+ * Must never hand a string to curses without text_fit() first: that is what
+ * turns control characters and escape sequences in stored text into
+ * harmless visible marks.
+ */
+#include "ui/ui.h"
+
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "i18n.h"
+#include "text.h"
+#include "util.h"
+
+/* Colour roles with their monochrome fallback (as ncdu's UI_COLORS). */
+struct role_def {
+    short fg, bg;  /* -1: the terminal's default */
+    attr_t colour; /* added to the pair on colour terminals */
+    attr_t mono;   /* used alone on monochrome terminals and with NO_COLOR */
+};
+
+static const struct role_def role_table[UI_ROLE_COUNT] = {
+    [UI_NORMAL] = {-1, -1, A_NORMAL, A_NORMAL},
+    [UI_TITLE] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE},
+    [UI_KEY] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
+    [UI_KEYLABEL] = {-1, -1, A_NORMAL, A_NORMAL},
+    [UI_STATUS] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
+    [UI_ERROR] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE},
+    [UI_HEADER] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE},
+    [UI_SELECTED] = {-1, -1, A_REVERSE, A_REVERSE},
+    [UI_LABEL] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
+    [UI_FIELD] = {-1, -1, A_UNDERLINE, A_UNDERLINE},
+    [UI_FIELD_CUR] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE},
+    [UI_DIALOG] = {-1, -1, A_NORMAL, A_NORMAL},
+    [UI_HEADING] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
+    [UI_DIM] = {-1, -1, A_DIM, A_DIM},
+};
+
+static int use_colour;
+static int ascii_mode;
+
+void ui_colours_init(void)
+{
+    const char *nc = getenv("NO_COLOR");
+
+    use_colour = 0;
+    if ((nc != NULL && *nc != '\0') || !has_colors())
+        return;
+    if (start_color() == ERR)
+        return;
+    use_default_colors();
+    for (int r = 1; r < UI_ROLE_COUNT; r++) {
+        if (r >= COLOR_PAIRS)
+            return;
+        init_pair((short)r, role_table[r].fg, role_table[r].bg);
+    }
+    use_colour = 1;
+}
+
+attr_t ui_attr(enum ui_role r)
+{
+    if (!use_colour)
+        return role_table[r].mono;
+    if (r == UI_NORMAL)
+        return A_NORMAL;
+    return role_table[r].colour | COLOR_PAIR(r);
+}
+
+void ui_set_ascii(int on)
+{
+    ascii_mode = on;
+    text_set_ascii(on);
+}
+
+int ui_ascii(void)
+{
+    return ascii_mode;
+}
+
+int ui_key_printable(const struct ui_key *k)
+{
+    if (k->code & UI_FN)
+        return 0;
+    return k->code >= 0x20 && k->code != 0x7f && !(k->code >= 0x80 && k->code < 0xa0) &&
+           k->code <= 0x10ffff && !(k->code >= 0xd800 && k->code <= 0xdfff);
+}
+
+int ui_key_utf8(const struct ui_key *k, char *out)
+{
+    unsigned c = (unsigned)k->code;
+
+    if (c < 0x80) {
+        out[0] = (char)c;
+        out[1] = '\0';
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (char)(0xc0 | (c >> 6));
+        out[1] = (char)(0x80 | (c & 0x3f));
+        out[2] = '\0';
+        return 2;
+    }
+    if (c < 0x10000) {
+        out[0] = (char)(0xe0 | (c >> 12));
+        out[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+        out[2] = (char)(0x80 | (c & 0x3f));
+        out[3] = '\0';
+        return 3;
+    }
+    out[0] = (char)(0xf0 | (c >> 18));
+    out[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+    out[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+    out[3] = (char)(0x80 | (c & 0x3f));
+    out[4] = '\0';
+    return 4;
+}
+
+/* Decode valid UTF-8 (text_fit() output) into a new wide string.  In
+ * ASCII mode (a terminal whose charset is not UTF-8) every other character
+ * becomes '?', and the string is cut to cols cells because its widths were
+ * counted for UTF-8. */
+static wchar_t *to_wide(const char *s, int cols)
+{
+    size_t n = strlen(s), o = 0;
+    wchar_t *w = xreallocarray(NULL, n + 1, sizeof *w);
+    const unsigned char *p = (const unsigned char *)s;
+
+    while (*p != '\0') {
+        unsigned c = *p++;
+        int more = 0;
+
+        if (c >= 0xf0) {
+            c &= 0x07;
+            more = 3;
+        } else if (c >= 0xe0) {
+            c &= 0x0f;
+            more = 2;
+        } else if (c >= 0xc0) {
+            c &= 0x1f;
+            more = 1;
+        } else if (c >= 0x80) {
+            c = '?';
+        }
+        while (more-- > 0 && (*p & 0xc0) == 0x80)
+            c = (c << 6) | (*p++ & 0x3f);
+        if (ascii_mode) {
+            if (c >= 0x80)
+                c = '?';
+            if ((int)o >= cols)
+                break;
+        }
+        w[o++] = (wchar_t)c;
+    }
+    w[o] = L'\0';
+    return w;
+}
+
+int ui_put(WINDOW *win, int y, int x, int cols, const char *utf8, attr_t attr)
+{
+    char *fit;
+    wchar_t *w;
+    int used = 0;
+
+    if (utf8 == NULL || cols <= 0 || *utf8 == '\0')
+        return 0;
+    fit = text_fit(utf8, cols, 1, &used);
+    w = to_wide(fit, cols);
+    if (ascii_mode)
+        used = (int)wcslen(w);
+    wattrset(win, attr);
+    mvwaddnwstr(win, y, x, w, -1);
+    wattrset(win, A_NORMAL);
+    free(w);
+    free(fit);
+    return used;
+}
+
+void ui_fill(WINDOW *win, int y, int x, int cols, attr_t attr)
+{
+    if (cols <= 0)
+        return;
+    wattrset(win, attr);
+    mvwhline(win, y, x, ' ', cols);
+    wattrset(win, A_NORMAL);
+}
+
+void ui_put_pad(WINDOW *win, int y, int x, int cols, const char *utf8, attr_t attr)
+{
+    int used = ui_put(win, y, x, cols, utf8, attr);
+
+    ui_fill(win, y, x + used, cols - used, attr);
+}
+
+void ui_put_right(WINDOW *win, int y, int x, int cols, const char *utf8, attr_t attr)
+{
+    int w = text_width(utf8);
+
+    if (w > cols)
+        w = cols;
+    ui_put(win, y, x + cols - w, w, utf8, attr);
+}
+
+void ui_put_centre(WINDOW *win, int y, int x, int cols, const char *utf8, attr_t attr)
+{
+    int w = text_width(utf8);
+
+    if (w > cols)
+        w = cols;
+    ui_put(win, y, x + (cols - w) / 2, w, utf8, attr);
+}
+
+void ui_box(WINDOW *win, const struct ui_rect *r, attr_t attr)
+{
+    if (r->h < 2 || r->w < 2)
+        return;
+    wattrset(win, attr);
+    if (ascii_mode) {
+        /* The terminal may not take the line-drawing set either. */
+        mvwhline(win, r->y, r->x, '-', r->w);
+        mvwhline(win, r->y + r->h - 1, r->x, '-', r->w);
+        mvwvline(win, r->y + 1, r->x, '|', r->h - 2);
+        mvwvline(win, r->y + 1, r->x + r->w - 1, '|', r->h - 2);
+        mvwaddch(win, r->y, r->x, '+');
+        mvwaddch(win, r->y, r->x + r->w - 1, '+');
+        mvwaddch(win, r->y + r->h - 1, r->x, '+');
+        mvwaddch(win, r->y + r->h - 1, r->x + r->w - 1, '+');
+        wattrset(win, A_NORMAL);
+        return;
+    }
+    mvwhline(win, r->y, r->x + 1, ACS_HLINE, r->w - 2);
+    mvwhline(win, r->y + r->h - 1, r->x + 1, ACS_HLINE, r->w - 2);
+    mvwvline(win, r->y + 1, r->x, ACS_VLINE, r->h - 2);
+    mvwvline(win, r->y + 1, r->x + r->w - 1, ACS_VLINE, r->h - 2);
+    mvwaddch(win, r->y, r->x, ACS_ULCORNER);
+    mvwaddch(win, r->y, r->x + r->w - 1, ACS_URCORNER);
+    mvwaddch(win, r->y + r->h - 1, r->x, ACS_LLCORNER);
+    mvwaddch(win, r->y + r->h - 1, r->x + r->w - 1, ACS_LRCORNER);
+    wattrset(win, A_NORMAL);
+}
+
+char *ui_number(long long n)
+{
+    char tmp[32];
+
+    snprintf(tmp, sizeof tmp, "%lld", n);
+    return i18n_digits(tmp);
+}
+
+/* Make localtime() use the configured zone.  The UI process shows every
+ * time in that zone, so it sets TZ for itself once. */
+static void use_zone(void)
+{
+    static int done;
+    const char *zone = getenv("MABDESK_TZ");
+    char *path;
+
+    if (done)
+        return;
+    done = 1;
+    if (zone == NULL || *zone == '\0')
+        zone = "Asia/Dhaka";
+    path = xasprintf("/usr/share/zoneinfo/%s", zone);
+    /* Without tzdata, Dhaka is a fixed UTC+6 (no daylight saving since 2009). */
+    if (access(path, R_OK) != 0 && strcmp(zone, "Asia/Dhaka") == 0)
+        zone = "<+06>-6";
+    free(path);
+    setenv("TZ", zone, 1);
+    tzset();
+}
+
+char *ui_local_time(const char *utc)
+{
+    struct tm tm, lt;
+    time_t t;
+    char out[64];
+    int n = 0;
+
+    if (utc == NULL)
+        return xstrdup("");
+    memset(&tm, 0, sizeof tm);
+    if (sscanf(utc, "%4d-%2d-%2d%*1[T ]%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+               &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) < 6 ||
+        n == 0)
+        return xstrdup(utc);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    t = timegm(&tm);
+    use_zone();
+    if (localtime_r(&t, &lt) == NULL)
+        return xstrdup(utc);
+    strftime(out, sizeof out, "%Y-%m-%d %H:%M", &lt);
+    return i18n_digits(out);
+}

@@ -1,0 +1,89 @@
+/*
+ * ui.h: what every widget and screen shares: the colour roles, the key as
+ * the application sees it, rectangles, and the one function that draws text.
+ *
+ * Text reaches the terminal only through ui_put() (and the helpers built on
+ * it): it fits the text with text_fit(), which sanitises it, and converts it
+ * to wide characters at the curses boundary.  Never call waddstr() & co.
+ * with text that came from the database or from a translation.
+ */
+#ifndef MABDESK_UI_H
+#define MABDESK_UI_H
+
+#include <curses.h>
+
+/* Colour roles.  Each has a colour pair and a monochrome attribute
+ * (ui.c: role_table); code names the role, never a colour. */
+enum ui_role {
+    UI_NORMAL,
+    UI_TITLE,     /* top line */
+    UI_KEY,       /* key name in the key bar */
+    UI_KEYLABEL,  /* what the key does */
+    UI_STATUS,    /* status line message */
+    UI_ERROR,     /* status line error, invalid field message */
+    UI_HEADER,    /* column headings */
+    UI_SELECTED,  /* the cursor row of a list: always includes A_REVERSE */
+    UI_LABEL,     /* field labels */
+    UI_FIELD,     /* an input field */
+    UI_FIELD_CUR, /* the input field being edited */
+    UI_DIALOG,    /* dialog box body */
+    UI_HEADING,   /* headings in text views */
+    UI_DIM,       /* hints */
+    UI_ROLE_COUNT
+};
+
+/* Set up colours (honours NO_COLOR and terminals without colour). */
+void ui_colours_init(void);
+/* The attribute (colour pair included) for a role. */
+attr_t ui_attr(enum ui_role);
+
+/* 1 when the terminal's charset is not UTF-8: ASCII stand-ins are used. */
+void ui_set_ascii(int on);
+int ui_ascii(void);
+
+/*
+ * A key: a character (its code point) or, with UI_FN set, a curses KEY_*
+ * code.  UI_FN is a flag rather than a function so that key tables can be
+ * static initialisers.
+ */
+#define UI_FN 0x40000000
+struct ui_key {
+    int code;
+    int mouse_y, mouse_x; /* code == UI_FN | KEY_MOUSE */
+    unsigned long mouse_bstate;
+};
+/* 1 if k is a character that can be typed into a field. */
+int ui_key_printable(const struct ui_key *k);
+/* UTF-8 of a typed character into out (at least 5 bytes); length. */
+int ui_key_utf8(const struct ui_key *k, char *out);
+
+struct ui_rect {
+    int y, x, h, w;
+};
+
+/*
+ * Draw utf8 at (y, x) in at most cols columns with attr, sanitised and cut
+ * on a grapheme boundary (an ellipsis marks a cut).  Returns the columns
+ * used.  NULL draws nothing.
+ */
+int ui_put(WINDOW *, int y, int x, int cols, const char *utf8, attr_t attr);
+/* As ui_put() but fills the rest of cols with spaces in attr. */
+void ui_put_pad(WINDOW *, int y, int x, int cols, const char *utf8, attr_t attr);
+/* As ui_put() right-aligned so that the text ends at column x + cols. */
+void ui_put_right(WINDOW *, int y, int x, int cols, const char *utf8, attr_t attr);
+/* Centred within cols starting at x. */
+void ui_put_centre(WINDOW *, int y, int x, int cols, const char *utf8, attr_t attr);
+/* Fill cols cells with spaces in attr. */
+void ui_fill(WINDOW *, int y, int x, int cols, attr_t attr);
+/* A box of line-drawing characters (ASCII on terminals without them). */
+void ui_box(WINDOW *, const struct ui_rect *, attr_t attr);
+
+/* "1234" in the session's digits; malloc'd. */
+char *ui_number(long long n);
+/* A stored UTC time ("2026-11-27T08:15:00Z", "2026-11-27 08:15:00") shown
+ * in the configured zone ($MABDESK_TZ, default Asia/Dhaka) as
+ * "2026-11-27 14:15", in the session's digits.  Malloc'd; the input itself
+ * when it cannot be read. */
+char *ui_local_time(const char *utc);
+
+#endif
