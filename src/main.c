@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,8 @@
 #include "db/db.h"
 #include "i18n.h"
 #include "impexp.h"
+#include "ssh/serve.h"
+#include "usercmd.h"
 #include "util.h"
 
 enum {
@@ -48,6 +51,10 @@ static void usage(FILE *f)
               "  find QUERY               print matching directory entries, tab-separated\n"
               "  export municipalities [--format csv|vcf] [-o FILE]\n"
               "  import municipalities FILE.csv [--dry-run]\n"
+              "  serve [--listen ADDR:PORT]... [--state-dir DIR] [--fingerprints]\n"
+              "                           the SSH server (see mabdesk serve --help)\n"
+              "  user add|list|disable|enable|key|passwd ...\n"
+              "                           accounts for SSH users (see mabdesk user --help)\n"
               "\n"
               "Options:\n"
               "  --db PATH      database file (default: $MABDESK_DB, else\n"
@@ -60,10 +67,16 @@ static void usage(FILE *f)
               "  -V, --version  the version\n"));
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int usage_error(const char *fmt, ...) MAB_PRINTF(1, 2);
+
+static int usage_error(const char *fmt, ...)
 {
+    va_list ap;
+
     fputs("mabdesk: ", stderr);
-    fprintf(stderr, fmt, arg);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
     fputc('\n', stderr);
     fprintf(stderr, "%s\n", _("Try 'mabdesk --help'."));
     return EX_USAGE_;
@@ -174,7 +187,7 @@ static int cmd_export(const struct globals *g, int argc, char **argv)
     char *err = NULL;
     int c, code = 0, rc;
 
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
     while ((c = getopt_long(argc, argv, "f:o:", opts, NULL)) != -1) {
         switch (c) {
         case 'f':
@@ -229,7 +242,7 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
     char *err = NULL;
     int c, dry = 0, code = 0, rc, count = 0;
 
-    optind = 1;
+    optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
     while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
         if (c != 'n')
             return usage_error("%s", _("usage: mabdesk import municipalities FILE.csv "
@@ -258,6 +271,58 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
     return exit_code(rc);
 }
 
+static int cmd_user(const struct globals *g, int argc, char **argv)
+{
+    struct usercmd uc;
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc;
+
+    rc = usercmd_parse(argc, argv, &uc);
+    if (rc != 0)
+        return rc > 0 ? EX_OK_ : EX_USAGE_;
+    db = open_db(g, &code);
+    if (db != NULL) {
+        rc = usercmd_exec(db, &uc, stdin, stdout, &err);
+        if (rc != DB_OK)
+            fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+        free(err);
+        db_close(db);
+        code = exit_code(rc);
+    }
+    usercmd_free(&uc);
+    return code;
+}
+
+/* serve and ui: SERVE_USAGE or an enum db_status, message in err. */
+static int serve_result(int rc, char *err)
+{
+    if (rc == SERVE_USAGE)
+        return EX_USAGE_;
+    if (rc != DB_OK)
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+    free(err);
+    return exit_code(rc);
+}
+
+static int cmd_serve(const struct globals *g, int argc, char **argv)
+{
+    char *path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path(), *err = NULL;
+    int rc = serve_main(path, argc, argv, &err);
+
+    free(path);
+    return serve_result(rc, err);
+}
+
+static int cmd_ui(const struct globals *g, int argc, char **argv)
+{
+    char *path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path(), *err = NULL;
+    int rc = serve_ui_main(path, g->lang, argc, argv, &err);
+
+    free(path);
+    return serve_result(rc, err);
+}
+
 struct command {
     const char *name;
     int (*fn)(const struct globals *, int, char **);
@@ -268,6 +333,9 @@ static const struct command commands[] = {
     {"find", cmd_find},
     {"export", cmd_export},
     {"import", cmd_import},
+    {"user", cmd_user},
+    {"serve", cmd_serve},
+    {"ui", cmd_ui},
 };
 
 int main(int argc, char **argv)

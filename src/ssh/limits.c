@@ -1,0 +1,112 @@
+/*
+ * limits.c: the decisions taken at accept(), before any cryptography:
+ * a cap on open connections, OpenSSH-style MaxStartups (random early drop
+ * of unauthenticated connections from begin to full), and new connections
+ * per source address within a sliding window.  Pure bookkeeping: no I/O,
+ * no clock of its own, so it can be tested exactly.
+ */
+#include "ssh/serve_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "util.h"
+
+/* Remembered sources; an old entry is reused when full. */
+enum { LIMITS_SOURCES = 1024 };
+
+struct source {
+    char addr[64];
+    double *times; /* ring of the last per_source_max accepted connections */
+    int next;
+    int count;
+};
+
+struct limits {
+    const struct serve_config *cfg;
+    struct source *src;
+    int nsrc;
+};
+
+struct limits *limits_new(const struct serve_config *cfg)
+{
+    struct limits *l = xcalloc(1, sizeof *l);
+
+    l->cfg = cfg;
+    l->src = xcalloc(LIMITS_SOURCES, sizeof *l->src);
+    return l;
+}
+
+void limits_free(struct limits *l)
+{
+    if (l == NULL)
+        return;
+    for (int i = 0; i < l->nsrc; i++)
+        free(l->src[i].times);
+    free(l->src);
+    free(l);
+}
+
+/* The entry for addr; a new one, or the stalest, when not known. */
+static struct source *find_source(struct limits *l, const char *addr)
+{
+    int max = l->cfg->per_source_max > 0 ? l->cfg->per_source_max : 1;
+    struct source *s;
+    int stalest = 0;
+    double oldest = 0;
+
+    for (int i = 0; i < l->nsrc; i++) {
+        s = &l->src[i];
+        if (strcmp(s->addr, addr) == 0)
+            return s;
+        {
+            double last = s->count > 0 ? s->times[(s->next + max - 1) % max] : 0;
+
+            if (i == 0 || last < oldest) {
+                oldest = last;
+                stalest = i;
+            }
+        }
+    }
+    if (l->nsrc < LIMITS_SOURCES)
+        s = &l->src[l->nsrc++];
+    else
+        s = &l->src[stalest];
+    free(s->times);
+    memset(s, 0, sizeof *s);
+    snprintf(s->addr, sizeof s->addr, "%s", addr);
+    s->times = xcalloc((size_t)max, sizeof *s->times);
+    return s;
+}
+
+const char *limits_check(struct limits *l, const char *source, double now, int unauth, int total,
+                         int rnd)
+{
+    const struct serve_config *c = l->cfg;
+    struct source *s;
+    int max = c->per_source_max > 0 ? c->per_source_max : 1;
+
+    if (c->max_sessions > 0 && total >= c->max_sessions)
+        return _("mabdesk: the server is full; try again later\r\n");
+    if (unauth >= c->startups_full)
+        return _("mabdesk: too many connections are logging in; try again later\r\n");
+    if (unauth >= c->startups_begin) {
+        /* Drop with probability rate% at begin, rising linearly to 100% at full. */
+        int span = c->startups_full - c->startups_begin;
+        int p = c->startups_rate +
+                (span > 0 ? (100 - c->startups_rate) * (unauth - c->startups_begin) / span : 100);
+
+        if (rnd < p)
+            return _("mabdesk: too many connections are logging in; try again later\r\n");
+    }
+    s = find_source(l, source);
+    if (s->count >= max && now - s->times[s->next] < c->per_source_window)
+        return _("mabdesk: too many new connections from your address; wait a few seconds\r\n");
+    s->times[s->next] = now;
+    s->next = (s->next + 1) % max;
+    if (s->count < max)
+        s->count++;
+    return NULL;
+}

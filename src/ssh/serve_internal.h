@@ -1,0 +1,87 @@
+/*
+ * serve_internal.h: what the files of src/ssh/ share: the server's
+ * configuration, host keys, connection limits and the session process.
+ * Nothing outside src/ssh/ includes this.  No curses, and no db/ beyond the
+ * user look-up (db/user.h).
+ */
+#ifndef MABDESK_SSH_SERVE_INTERNAL_H
+#define MABDESK_SSH_SERVE_INTERNAL_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+struct serve_config {
+    const char *db_path;
+    char *state_dir;
+    char *exe;          /* this program, for exec "mabdesk ui" */
+    int login_grace;    /* seconds to authenticate */
+    int max_auth_tries; /* failed attempts per connection */
+    int idle_timeout;   /* seconds; kiosk_idle for the kiosk */
+    int kiosk_idle;
+    int max_session;    /* seconds, 0: none */
+    int max_sessions;   /* total connections at once */
+    int startups_begin; /* MaxStartups begin:rate:full */
+    int startups_rate;
+    int startups_full;
+    int per_source_max;    /* new connections per source ... */
+    int per_source_window; /* ... within this many seconds */
+    int log_stderr;
+};
+
+/* The identity handed to "mabdesk ui" on fd 3: one "key=value" per line. */
+enum { IDENTITY_FD = 3 };
+
+/* --- host keys (hostkey.c) ------------------------------------------------ */
+
+/* Paths of the host keys in the state directory, in the order offered. */
+int hostkey_paths(const char *state_dir, char ***paths, int *n);
+/* Create the state directory (0700) and any missing host key (0600); refuse
+ * a key file readable by others.  0, or -1 with *err. */
+int hostkey_ensure(const char *state_dir, char **err);
+/* Print "TYPE SHA256:... PATH" per host key.  0, or -1 with *err. */
+int hostkey_print_fingerprints(const char *state_dir, char **err);
+/* Apply the algorithm lists, RSA minimum, no system config, and the host
+ * keys to bind.  0, or -1 with *err. */
+int hostkey_configure_bind(ssh_bind bind, const char *state_dir, char **err);
+/* The same algorithm lists, and no compression, on a session: call before
+ * ssh_bind_accept_fd(), which fixes what the bind does not set from these. */
+void hostkey_configure_session(ssh_session s);
+
+/* --- limits at accept (limits.c) ------------------------------------------ */
+
+struct limits;
+struct limits *limits_new(const struct serve_config *);
+void limits_free(struct limits *);
+/*
+ * A new TCP connection from source (address text) at time now (monotonic
+ * seconds) while `unauth` connections are still authenticating and `total`
+ * are open.  NULL to accept (and remember it), else the reason, a static
+ * line to send before closing.  rnd: a number in 0..99 (the MaxStartups
+ * drop decision).
+ */
+const char *limits_check(struct limits *, const char *source, double now, int unauth, int total,
+                         int rnd);
+
+/* --- the session process (session.c) -------------------------------------- */
+
+struct peer {
+    char addr[64];
+    int port;
+};
+
+/*
+ * Run one connection in this (forked) process: key exchange, authentication,
+ * the channel and the UI.  auth_fd: written to (one byte) once the client
+ * has authenticated, then closed, so the listener stops counting it as
+ * unauthenticated.  Returns when the connection is over.
+ */
+void session_run(ssh_bind bind, int fd, const struct peer *, const struct serve_config *,
+                 int auth_fd);
+
+/* Format a peer for log lines: "ADDR port PORT". */
+const char *peer_text(const struct peer *);
+
+#endif

@@ -1,0 +1,926 @@
+/*
+ * session.c: one SSH connection, in its own process (forked by the
+ * listener): key exchange, authentication against the users table, then
+ * one session channel whose pty-req + shell starts "mabdesk ui" on a pty,
+ * and the byte pump between the channel and the pty master.
+ *
+ * Must never: give an identity before libssh has verified a signature or
+ * the password matched; carry anything from one authentication attempt to
+ * the next; let the UI process see the socket, the host key or anything
+ * the client sent other than keys, LANG and LC_*; block on a stalled client
+ * with unbounded memory.  No curses here.
+ */
+#include "ssh/serve_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/callbacks.h>
+
+#include "auth.h"
+#include "db/db.h"
+#include "db/user.h"
+#include "i18n.h"
+#include "ssh/cred.h"
+#include "util.h"
+
+enum {
+    OUT_MAX = 64 * 1024, /* pty output waiting for the client's window */
+    IN_MAX = 16 * 1024,  /* client input waiting for the UI to read */
+    ENV_MAX = 16,
+    COLS_MAX = 500,
+    ROWS_MAX = 200,
+    CLOSE_GRACE_MS = 3000
+};
+
+enum pending { PEND_NONE, PEND_SHELL, PEND_EXEC, PEND_DONE };
+
+struct sess {
+    const struct serve_config *cfg;
+    const struct peer *peer;
+    ssh_session ss;
+    ssh_event ev;
+    ssh_channel ch;
+    struct ssh_server_callbacks_struct scb;
+    struct ssh_channel_callbacks_struct ccb;
+    struct db *db;
+    int auth_fd;
+
+    /* Authentication: ident is only written on success. */
+    int authed;
+    int failures;
+    int kill; /* disconnect at the next turn of the loop */
+    struct session ident;
+    struct timespec auth_deadline;
+
+    /* The session channel's requests. */
+    int pty;
+    char term[64];
+    int cols, rows;
+    enum pending pending;
+    char *env[ENV_MAX];
+    int nenv;
+
+    /* The UI and the pump. */
+    pid_t child;
+    int master;
+    short master_events; /* what the event loop watches on master; 0: not added */
+    int master_eof;
+    int exit_status;
+    int client_closed;
+    unsigned char out[OUT_MAX];
+    size_t outlen;
+    unsigned char in[IN_MAX];
+    size_t inlen;
+    unsigned long long bytes_in, bytes_out;
+    time_t started;
+    double authed_at;     /* monotonic */
+    double closing_since; /* monotonic; 0 while the channel is open */
+};
+
+const char *peer_text(const struct peer *p)
+{
+    static char buf[96];
+
+    snprintf(buf, sizeof buf, "%s port %d", p->addr, p->port);
+    return buf;
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A user name as the client sent it, safe for one log line. */
+static void log_name(const char *in, char *out, size_t n)
+{
+    size_t j = 0;
+
+    for (size_t i = 0; in[i] != '\0' && j + 1 < n && i < 64; i++) {
+        unsigned char c = (unsigned char)in[i];
+
+        out[j++] = c >= 0x21 && c < 0x7f ? (char)c : '?';
+    }
+    out[j] = '\0';
+}
+
+/* --- authentication ---------------------------------------------------- */
+
+static void set_identity(struct sess *s, const struct user *u)
+{
+    memset(&s->ident, 0, sizeof s->ident);
+    snprintf(s->ident.user, sizeof s->ident.user, "%s", u->name);
+    s->ident.role = u->role;
+    s->ident.municipality_id = u->role == ROLE_MUNICIPAL ? u->municipality_id : 0;
+    s->authed = 1;
+}
+
+/* A failed attempt: count it, wait longer each time, and past the limit
+ * have the loop disconnect. */
+static void auth_failed(struct sess *s, const char *user)
+{
+    char name[80];
+    double left;
+
+    s->failures++;
+    if (s->failures >= s->cfg->max_auth_tries) {
+        log_name(user, name, sizeof name);
+        syslog(LOG_NOTICE,
+               "Disconnecting authenticating user %s %s: Too many authentication "
+               "failures",
+               name, peer_text(s->peer));
+        ssh_session_set_disconnect_message(s->ss, "Too many authentication failures");
+        s->kill = 1;
+        return;
+    }
+    left = (double)s->auth_deadline.tv_sec - mono_now();
+    if (left > 1) {
+        unsigned int delay = (unsigned int)s->failures;
+
+        if (delay > left - 1)
+            delay = (unsigned int)(left - 1);
+        sleep(delay);
+    }
+}
+
+static int refuse_more(struct sess *s)
+{
+    return s->kill || s->authed || s->failures >= s->cfg->max_auth_tries;
+}
+
+static int on_auth_none(ssh_session ss, const char *user, void *ud)
+{
+    struct sess *s = ud;
+    struct user kiosk = {0};
+
+    if (refuse_more(s))
+        return SSH_AUTH_DENIED;
+    if (strcmp(user, USER_KIOSK_NAME) != 0)
+        return SSH_AUTH_DENIED; /* the probe every client sends first: not a failure */
+    kiosk.name = (char *)USER_KIOSK_NAME;
+    kiosk.role = ROLE_KIOSK;
+    set_identity(s, &kiosk);
+    syslog(LOG_INFO, "Accepted none for %s from %s ssh2", USER_KIOSK_NAME, peer_text(s->peer));
+    return SSH_AUTH_SUCCESS;
+}
+
+static int on_auth_password(ssh_session ss, const char *user, const char *password, void *ud)
+{
+    struct sess *s = ud;
+    struct user u;
+    char name[80];
+    int found, ok;
+
+    if (refuse_more(s))
+        return SSH_AUTH_DENIED;
+    found = strcmp(user, USER_KIOSK_NAME) != 0 && db_user_auth_get(s->db, user, &u, NULL) == DB_OK;
+    /* Always hash, so an unknown user takes as long as a known one. */
+    ok = cred_password_check(password, found ? u.password_hash : NULL);
+    log_name(user, name, sizeof name);
+    if (found && ok) {
+        set_identity(s, &u);
+        user_free(&u);
+        syslog(LOG_INFO, "Accepted password for %s from %s ssh2", name, peer_text(s->peer));
+        return SSH_AUTH_SUCCESS;
+    }
+    if (found)
+        user_free(&u);
+    syslog(LOG_NOTICE, "Failed password for %s%s from %s ssh2", found ? "" : "invalid user ", name,
+           peer_text(s->peer));
+    auth_failed(s, user);
+    return SSH_AUTH_DENIED;
+}
+
+static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struct *key, char state,
+                          void *ud)
+{
+    struct sess *s = ud;
+    struct user_key k;
+    struct user u;
+    char name[80], *fp;
+    const char *type = ssh_key_type_to_char(ssh_key_type(key));
+    int match = 0;
+
+    if (refuse_more(s))
+        return SSH_AUTH_DENIED;
+    fp = cred_key_fingerprint(key);
+    if (fp != NULL && strcmp(user, USER_KIOSK_NAME) != 0 &&
+        db_user_auth_key(s->db, user, fp, &k, NULL) == DB_OK) {
+        match = cred_key_equals(key, k.algo, k.key_b64);
+        user_key_free(&k);
+    }
+    log_name(user, name, sizeof name);
+    if (match && state == SSH_PUBLICKEY_STATE_NONE) {
+        /* Offered, not signed: "acceptable" and nothing more. */
+        syslog(LOG_INFO, "Postponed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
+               type != NULL ? type : "?", fp);
+        free(fp);
+        return SSH_AUTH_SUCCESS;
+    }
+    if (match && state == SSH_PUBLICKEY_STATE_VALID &&
+        db_user_auth_get(s->db, user, &u, NULL) == DB_OK) {
+        set_identity(s, &u);
+        user_free(&u);
+        syslog(LOG_INFO, "Accepted publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
+               type != NULL ? type : "?", fp);
+        free(fp);
+        return SSH_AUTH_SUCCESS;
+    }
+    syslog(LOG_NOTICE, "Failed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
+           type != NULL ? type : "?", fp != NULL ? fp : "?");
+    free(fp);
+    auth_failed(s, user);
+    return SSH_AUTH_DENIED;
+}
+
+/* Everything the callbacks do not handle arrives here; returning 1 makes
+ * libssh send its default reply, which refuses. */
+static int on_message(ssh_session ss, ssh_message msg, void *ud)
+{
+    struct sess *s = ud;
+    int type = ssh_message_type(msg), sub = ssh_message_subtype(msg);
+    const char *who = s->authed ? s->ident.user : "-";
+
+    switch (type) {
+    case SSH_REQUEST_AUTH:
+        if (sub != SSH_AUTH_METHOD_NONE && !refuse_more(s)) {
+            char name[80];
+
+            log_name(ssh_message_auth_user(msg) ? ssh_message_auth_user(msg) : "", name,
+                     sizeof name);
+            syslog(LOG_NOTICE, "Failed %s for %s from %s ssh2",
+                   sub == SSH_AUTH_METHOD_INTERACTIVE ? "keyboard-interactive" : "method", name,
+                   peer_text(s->peer));
+            auth_failed(s, name);
+        }
+        break;
+    case SSH_REQUEST_CHANNEL_OPEN:
+        syslog(LOG_NOTICE, "refused %s channel for %s from %s",
+               sub == SSH_CHANNEL_DIRECT_TCPIP      ? "port forwarding (direct-tcpip)"
+               : sub == SSH_CHANNEL_FORWARDED_TCPIP ? "port forwarding (forwarded-tcpip)"
+               : sub == SSH_CHANNEL_X11             ? "X11"
+               : sub == SSH_CHANNEL_AUTH_AGENT      ? "agent"
+                                                    : "an extra session",
+               who, peer_text(s->peer));
+        break;
+    case SSH_REQUEST_CHANNEL:
+        syslog(LOG_NOTICE, "refused %s request for %s from %s",
+               sub == SSH_CHANNEL_REQUEST_X11 ? "X11 forwarding" : "a channel", who,
+               peer_text(s->peer));
+        break;
+    case SSH_REQUEST_GLOBAL:
+        if (sub == SSH_GLOBAL_REQUEST_TCPIP_FORWARD)
+            syslog(LOG_NOTICE, "refused remote port forwarding for %s from %s", who,
+                   peer_text(s->peer));
+        break;
+    default:
+        break;
+    }
+    return 1;
+}
+
+/* --- channel requests -------------------------------------------------- */
+
+static void clamp_size(int *cols, int *rows)
+{
+    if (*cols <= 0)
+        *cols = 80;
+    if (*rows <= 0)
+        *rows = 24;
+    if (*cols > COLS_MAX)
+        *cols = COLS_MAX;
+    if (*rows > ROWS_MAX)
+        *rows = ROWS_MAX;
+}
+
+static void set_winsize(struct sess *s)
+{
+    struct winsize ws = {0};
+
+    ws.ws_col = (unsigned short)s->cols;
+    ws.ws_row = (unsigned short)s->rows;
+    if (s->master >= 0)
+        ioctl(s->master, TIOCSWINSZ, &ws);
+}
+
+static int on_pty_request(ssh_session ss, ssh_channel ch, const char *term, int cols, int rows,
+                          int px, int py, void *ud)
+{
+    struct sess *s = ud;
+
+    if (s->pty || s->pending != PEND_NONE)
+        return -1;
+    s->pty = 1;
+    snprintf(s->term, sizeof s->term, "%s", term != NULL ? term : "");
+    s->cols = cols;
+    s->rows = rows;
+    clamp_size(&s->cols, &s->rows);
+    return 0;
+}
+
+static int on_window_change(ssh_session ss, ssh_channel ch, int cols, int rows, int px, int py,
+                            void *ud)
+{
+    struct sess *s = ud;
+
+    if (!s->pty)
+        return -1;
+    s->cols = cols;
+    s->rows = rows;
+    clamp_size(&s->cols, &s->rows);
+    set_winsize(s);
+    return 0;
+}
+
+static int on_shell(ssh_session ss, ssh_channel ch, void *ud)
+{
+    struct sess *s = ud;
+
+    if (s->pending != PEND_NONE)
+        return 1;
+    s->pending = PEND_SHELL;
+    return 0;
+}
+
+static int on_exec(ssh_session ss, ssh_channel ch, const char *command, void *ud)
+{
+    struct sess *s = ud;
+
+    if (s->pending != PEND_NONE)
+        return 1;
+    syslog(LOG_NOTICE, "refused exec request for %s from %s", s->ident.user, peer_text(s->peer));
+    s->pending = PEND_EXEC;
+    return 0;
+}
+
+static int on_subsystem(ssh_session ss, ssh_channel ch, const char *subsystem, void *ud)
+{
+    struct sess *s = ud;
+    const char *why = _("mabdesk: file transfer and other subsystems are not available here\r\n");
+    char name[80];
+
+    log_name(subsystem != NULL ? subsystem : "", name, sizeof name);
+    syslog(LOG_NOTICE, "refused subsystem %s for %s from %s", name, s->ident.user,
+           peer_text(s->peer));
+    ssh_channel_write_stderr(ch, why, (uint32_t)strlen(why));
+    return 1;
+}
+
+/* libssh sends no reply to auth-agent-req (OpenSSH asks for none): it is
+ * refused by never opening an agent channel.  Logged here. */
+static void on_agent_request(ssh_session ss, ssh_channel ch, void *ud)
+{
+    struct sess *s = ud;
+
+    syslog(LOG_NOTICE, "refused agent forwarding for %s from %s", s->ident.user,
+           peer_text(s->peer));
+}
+
+/* LANG and LC_* with a plain locale name; everything else is refused. */
+static int on_env(ssh_session ss, ssh_channel ch, const char *name, const char *value, void *ud)
+{
+    struct sess *s = ud;
+    char shown[80];
+
+    if ((strcmp(name, "LANG") == 0 || strncmp(name, "LC_", 3) == 0) && strlen(name) < 32 &&
+        strspn(name + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == strlen(name + 3) && strlen(value) < 64 &&
+        strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-@") ==
+            strlen(value) &&
+        s->nenv < ENV_MAX && strcmp(name, "LC_ALL") != 0) {
+        s->env[s->nenv++] = xasprintf("%s=%s", name, value);
+        return 0;
+    }
+    log_name(name, shown, sizeof shown);
+    syslog(LOG_INFO, "refused environment variable %s for %s from %s", shown, s->ident.user,
+           peer_text(s->peer));
+    return 1;
+}
+
+static int on_data(ssh_session ss, ssh_channel ch, void *data, uint32_t len, int is_stderr,
+                   void *ud)
+{
+    struct sess *s = ud;
+    size_t room, take;
+
+    if (s->master < 0 || s->master_eof)
+        return (int)len; /* nobody to read it */
+    room = IN_MAX - s->inlen;
+    take = len < room ? len : room;
+    memcpy(s->in + s->inlen, data, take);
+    s->inlen += take;
+    s->bytes_in += take;
+    /* What did not fit stays with libssh, which then holds back the
+     * client's window. */
+    return (int)take;
+}
+
+static void on_eof(ssh_session ss, ssh_channel ch, void *ud)
+{
+    /* EOF on a terminal session's input changes nothing: the UI decides
+     * when it ends. */
+}
+
+static void on_close(ssh_session ss, ssh_channel ch, void *ud)
+{
+    struct sess *s = ud;
+
+    s->client_closed = 1;
+}
+
+static ssh_channel on_channel_open(ssh_session ss, void *ud)
+{
+    struct sess *s = ud;
+
+    if (s->ch != NULL)
+        return NULL; /* one session channel per connection */
+    s->ch = ssh_channel_new(ss);
+    if (s->ch == NULL)
+        return NULL;
+    ssh_callbacks_init(&s->ccb);
+    s->ccb.userdata = s;
+    s->ccb.channel_data_function = on_data;
+    s->ccb.channel_eof_function = on_eof;
+    s->ccb.channel_close_function = on_close;
+    s->ccb.channel_pty_request_function = on_pty_request;
+    s->ccb.channel_shell_request_function = on_shell;
+    s->ccb.channel_pty_window_change_function = on_window_change;
+    s->ccb.channel_exec_request_function = on_exec;
+    s->ccb.channel_env_request_function = on_env;
+    s->ccb.channel_subsystem_request_function = on_subsystem;
+    s->ccb.channel_auth_agent_req_function = on_agent_request;
+    /* No X11 callback on purpose: libssh would answer it with success.
+     * Without one, x11-req reaches on_message and is refused. */
+    ssh_set_channel_callbacks(s->ch, &s->ccb);
+    return s->ch;
+}
+
+/* --- the UI process ---------------------------------------------------- */
+
+/* 1 if a terminfo entry for term exists where ncurses looks. */
+static int terminfo_exists(const char *term)
+{
+    const char *dirs[8];
+    char path[512];
+    const char *env;
+    int n = 0;
+
+    if (term[0] == '\0' || strlen(term) > 60 ||
+        strspn(term, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+-_") !=
+            strlen(term))
+        return 0;
+    if ((env = getenv("TERMINFO")) != NULL && *env == '/')
+        dirs[n++] = env;
+    dirs[n++] = "/etc/terminfo";
+    dirs[n++] = "/lib/terminfo";
+    dirs[n++] = "/usr/share/terminfo";
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+
+        snprintf(path, sizeof path, "%s/%c/%s", dirs[i], term[0], term);
+        if (stat(path, &st) == 0)
+            return 1;
+        snprintf(path, sizeof path, "%s/%02x/%s", dirs[i], (unsigned char)term[0], term);
+        if (stat(path, &st) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *pick_term(const char *wanted)
+{
+    if (terminfo_exists(wanted))
+        return wanted;
+    if (terminfo_exists("xterm"))
+        return "xterm";
+    return "vt100";
+}
+
+/* Server-side variables the UI may inherit: set by whoever started the
+ * server, never by a client. */
+static const char *const keep_env[] = {
+    "MABDESK_LOCALEDIR", "MABDESK_TZ",    "TZ",           "TERMINFO", "TERMINFO_DIRS",
+    "ASAN_OPTIONS",      "UBSAN_OPTIONS", "LSAN_OPTIONS", "TMPDIR",
+};
+
+static char **ui_environment(struct sess *s, const char *term)
+{
+    char **env = xcalloc(nitems(keep_env) + ENV_MAX + 4, sizeof *env);
+    int n = 0, have_lang = 0;
+
+    env[n++] = xasprintf("TERM=%s", term);
+    env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
+    for (size_t i = 0; i < nitems(keep_env); i++) {
+        const char *v = getenv(keep_env[i]);
+
+        if (v != NULL)
+            env[n++] = xasprintf("%s=%s", keep_env[i], v);
+    }
+    for (int i = 0; i < s->nenv; i++) {
+        env[n++] = xstrdup(s->env[i]);
+        if (strncmp(s->env[i], "LANG=", 5) == 0)
+            have_lang = 1;
+    }
+    if (!have_lang)
+        env[n++] = xstrdup("LANG=C.UTF-8");
+    env[n] = NULL;
+    return env;
+}
+
+static void free_strv(char **v)
+{
+    for (int i = 0; v != NULL && v[i] != NULL; i++)
+        free(v[i]);
+    free(v);
+}
+
+static int start_ui(struct sess *s)
+{
+    const char *term = pick_term(s->term);
+    struct winsize ws = {0};
+    char **env;
+    char *identity;
+    int slave, idpipe[2];
+    pid_t pid;
+
+    ws.ws_col = (unsigned short)s->cols;
+    ws.ws_row = (unsigned short)s->rows;
+    if (openpty(&s->master, &slave, NULL, NULL, &ws) != 0) {
+        syslog(LOG_ERR, "openpty: %s", strerror(errno));
+        s->master = -1;
+        return -1;
+    }
+    if (pipe(idpipe) != 0) {
+        syslog(LOG_ERR, "pipe: %s", strerror(errno));
+        close(slave);
+        return -1;
+    }
+    identity = xasprintf("user=%s\nrole=%s\nmunicipality=%lld\nidle=%d\nmax=%d\n", s->ident.user,
+                         auth_role_name(s->ident.role), s->ident.municipality_id,
+                         s->ident.role == ROLE_KIOSK ? s->cfg->kiosk_idle : s->cfg->idle_timeout,
+                         s->cfg->max_session);
+    env = ui_environment(s, term);
+    pid = fork();
+    if (pid < 0) {
+        syslog(LOG_ERR, "fork: %s", strerror(errno));
+        close(slave);
+        close(idpipe[0]);
+        close(idpipe[1]);
+        free(identity);
+        free_strv(env);
+        return -1;
+    }
+    if (pid == 0) {
+        char *argv[] = {s->cfg->exe, (char *)"--db", (char *)s->cfg->db_path, (char *)"ui", NULL};
+
+        setsid();
+        ioctl(slave, TIOCSCTTY, 0);
+        dup2(slave, 0);
+        dup2(slave, 1);
+        dup2(slave, 2);
+        dup2(idpipe[0], IDENTITY_FD);
+        /* The socket, the master, the listener's files: none go along. */
+        close_range(IDENTITY_FD + 1, ~0U, 0);
+        signal(SIGPIPE, SIG_DFL);
+        signal(SIGCHLD, SIG_DFL);
+        signal(SIGALRM, SIG_DFL);
+        execve(s->cfg->exe, argv, env);
+        _exit(127);
+    }
+    close(slave);
+    close(idpipe[0]);
+    if (write(idpipe[1], identity, strlen(identity)) != (ssize_t)strlen(identity))
+        syslog(LOG_ERR, "cannot hand the identity to the UI: %s", strerror(errno));
+    close(idpipe[1]);
+    free(identity);
+    free_strv(env);
+    fcntl(s->master, F_SETFL, fcntl(s->master, F_GETFL) | O_NONBLOCK);
+    fcntl(s->master, F_SETFD, FD_CLOEXEC);
+    s->child = pid;
+    s->started = time(NULL);
+    syslog(LOG_INFO, "session opened for %s (%s) from %s, TERM %s, %dx%d", s->ident.user,
+           auth_role_name(s->ident.role), peer_text(s->peer), term, s->cols, s->rows);
+    return 0;
+}
+
+/* Hand the client's keys to the UI, as far as the pty takes them now. */
+static void pump_in(struct sess *s)
+{
+    ssize_t n;
+
+    if (s->master < 0 || s->master_eof || s->inlen == 0)
+        return;
+    n = write(s->master, s->in, s->inlen);
+    if (n > 0) {
+        memmove(s->in, s->in + n, s->inlen - (size_t)n);
+        s->inlen -= (size_t)n;
+    } else if (n < 0 && errno != EAGAIN && errno != EINTR) {
+        s->inlen = 0;
+    }
+}
+
+/* The pty master is writable (keys waiting) or readable (output). */
+static int on_master(socket_t fd, int revents, void *ud)
+{
+    struct sess *s = ud;
+
+    if (revents & POLLOUT)
+        pump_in(s);
+    if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        size_t room = OUT_MAX - s->outlen;
+
+        if (room > 0) {
+            ssize_t n = read(s->master, s->out + s->outlen, room);
+
+            if (n > 0)
+                s->outlen += (size_t)n;
+            else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+                s->master_eof = 1; /* EIO: the UI closed the terminal */
+        }
+    }
+    return 0;
+}
+
+/* Send what the client's window allows. */
+static void flush_out(struct sess *s)
+{
+    while (s->outlen > 0 && s->ch != NULL && ssh_channel_is_open(s->ch)) {
+        uint32_t win = ssh_channel_window_size(s->ch);
+        size_t n = s->outlen < win ? s->outlen : win;
+        int w;
+
+        if (n == 0)
+            break;
+        if (n > 32768)
+            n = 32768;
+        w = ssh_channel_write(s->ch, s->out, (uint32_t)n);
+        if (w <= 0)
+            break;
+        memmove(s->out, s->out + w, s->outlen - (size_t)w);
+        s->outlen -= (size_t)w;
+        s->bytes_out += (unsigned long long)w;
+    }
+}
+
+/* Watch the master for what the buffers have room for. */
+static void update_master(struct sess *s)
+{
+    short want = 0;
+
+    if (s->master < 0)
+        return;
+    if (!s->master_eof && s->outlen < OUT_MAX)
+        want |= POLLIN;
+    if (!s->master_eof && s->inlen > 0)
+        want |= POLLOUT;
+    if (want == s->master_events)
+        return;
+    if (s->master_events != 0)
+        ssh_event_remove_fd(s->ev, s->master);
+    s->master_events = want;
+    if (want != 0)
+        ssh_event_add_fd(s->ev, s->master, want, on_master, s);
+}
+
+/* Tell a client without a terminal (or asking for a command) why not. */
+static void refuse_channel(struct sess *s, const char *why)
+{
+    ssh_channel_write_stderr(s->ch, why, (uint32_t)strlen(why));
+    ssh_channel_request_send_exit_status(s->ch, 1);
+    ssh_channel_send_eof(s->ch);
+    ssh_channel_close(s->ch);
+    s->closing_since = mono_now();
+}
+
+static void handle_pending(struct sess *s)
+{
+    enum pending p = s->pending;
+
+    if (p == PEND_NONE || p == PEND_DONE)
+        return;
+    s->pending = PEND_DONE;
+    if (p == PEND_EXEC) {
+        refuse_channel(s, _("mabdesk: commands are not available here; connect with "
+                            "\"ssh -t\" for the application\r\n"));
+        return;
+    }
+    if (!s->pty) {
+        syslog(LOG_NOTICE, "refused a session without a terminal for %s from %s", s->ident.user,
+               peer_text(s->peer));
+        refuse_channel(s, _("mabdesk: this service needs a terminal; use \"ssh -t\"\r\n"));
+        return;
+    }
+    if (start_ui(s) != 0)
+        refuse_channel(s, _("mabdesk: the application could not be started\r\n"));
+}
+
+static int wait_child(struct sess *s, int block_ms)
+{
+    int st;
+
+    for (int waited = 0;; waited += 50) {
+        pid_t r = waitpid(s->child, &st, WNOHANG);
+
+        if (r == s->child) {
+            s->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            s->child = 0;
+            return 1;
+        }
+        if (waited >= block_ms)
+            return 0;
+        usleep(50 * 1000);
+    }
+}
+
+static void end_ui(struct sess *s, int status_known)
+{
+    if (s->child > 0) {
+        kill(s->child, SIGHUP);
+        if (!wait_child(s, 2000)) {
+            kill(s->child, SIGKILL);
+            wait_child(s, 2000);
+        }
+    }
+    syslog(LOG_INFO,
+           "session closed for %s from %s: duration %lds, bytes in %llu out %llu, exit status %d",
+           s->ident.user, peer_text(s->peer), (long)(time(NULL) - s->started), s->bytes_in,
+           s->bytes_out, status_known ? s->exit_status : -1);
+}
+
+/* --- the connection ---------------------------------------------------- */
+
+static int open_db(struct sess *s)
+{
+    struct session reader;
+    char *err = NULL;
+
+    /* Read-only: the session process only looks users up. */
+    memset(&reader, 0, sizeof reader);
+    snprintf(reader.user, sizeof reader.user, "%s", "mabdesk-serve");
+    reader.role = ROLE_VIEWER;
+    if (db_open(&s->db, s->cfg->db_path, &reader, &err) != DB_OK) {
+        syslog(LOG_ERR, "%s: %s", s->cfg->db_path, err != NULL ? err : "?");
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The client is done with the session: exit status, EOF, close, then give
+ * the client a moment to read it all. */
+static void finish_channel(struct sess *s)
+{
+    if (s->ch != NULL && ssh_channel_is_open(s->ch)) {
+        ssh_channel_request_send_exit_status(s->ch, s->exit_status);
+        ssh_channel_send_eof(s->ch);
+        ssh_channel_close(s->ch);
+    }
+}
+
+static void run_loop(struct sess *s)
+{
+    int ui_ended = 0;
+
+    for (;;) {
+        int rc = ssh_event_dopoll(s->ev, 200);
+        double now;
+
+        if (rc == SSH_ERROR || !ssh_is_connected(s->ss))
+            break;
+        if (s->kill)
+            break;
+        now = mono_now();
+        if (!s->authed) {
+            if (now >= (double)s->auth_deadline.tv_sec) {
+                syslog(LOG_NOTICE, "Timeout before authentication for %s", peer_text(s->peer));
+                ssh_session_set_disconnect_message(s->ss, "Login grace time exceeded");
+                break;
+            }
+            continue;
+        }
+        if (s->auth_fd >= 0) {
+            /* Tell the listener: no longer an unauthenticated connection. */
+            if (write(s->auth_fd, "a", 1) < 0)
+                syslog(LOG_ERR, "auth pipe: %s", strerror(errno));
+            close(s->auth_fd);
+            s->auth_fd = -1;
+            alarm(0);
+            ssh_set_blocking(s->ss, 0);
+            s->authed_at = now;
+        }
+        handle_pending(s);
+        pump_in(s);
+        flush_out(s);
+        update_master(s);
+        if (s->child > 0 && s->master_eof && s->outlen == 0 && !ui_ended && wait_child(s, 1000)) {
+            ui_ended = 1;
+            finish_channel(s);
+            s->closing_since = now;
+        }
+        if (s->client_closed)
+            break;
+        if (s->closing_since != 0 && now - s->closing_since > CLOSE_GRACE_MS / 1000.0)
+            break;
+        /* Authenticated but never asked for a session (ssh -N): not for long. */
+        if (s->pending == PEND_NONE && now - s->authed_at > s->cfg->login_grace) {
+            syslog(LOG_NOTICE, "no session requested by %s from %s", s->ident.user,
+                   peer_text(s->peer));
+            ssh_session_set_disconnect_message(s->ss, "No session requested");
+            break;
+        }
+    }
+    if (s->started != 0)
+        end_ui(s, ui_ended);
+}
+
+void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct serve_config *cfg,
+                 int auth_fd)
+{
+    struct sess *s = xcalloc(1, sizeof *s);
+    long timeout = cfg->login_grace;
+
+    s->cfg = cfg;
+    s->peer = peer;
+    s->master = -1;
+    s->auth_fd = auth_fd;
+    clock_gettime(CLOCK_MONOTONIC, &s->auth_deadline);
+    s->auth_deadline.tv_sec += cfg->login_grace;
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_DFL);
+    /* A last resort for a client stuck inside the key exchange. */
+    signal(SIGALRM, SIG_DFL);
+    alarm((unsigned int)cfg->login_grace + 5);
+
+    if (open_db(s) != 0)
+        goto out;
+    s->ss = ssh_new();
+    if (s->ss == NULL)
+        goto out;
+    /* Before accepting: libssh fixes the session's algorithm lists there,
+     * and takes what the bind does not set (compression) from here. */
+    hostkey_configure_session(s->ss);
+    if (ssh_bind_accept_fd(bind, s->ss, fd) != SSH_OK) {
+        syslog(LOG_ERR, "accept from %s: %s", peer_text(peer), ssh_get_error(bind));
+        goto out;
+    }
+    fd = -1; /* the session owns it now */
+    ssh_options_set(s->ss, SSH_OPTIONS_TIMEOUT, &timeout);
+    ssh_callbacks_init(&s->scb);
+    s->scb.userdata = s;
+    s->scb.auth_none_function = on_auth_none;
+    s->scb.auth_password_function = on_auth_password;
+    s->scb.auth_pubkey_function = on_auth_pubkey;
+    s->scb.channel_open_request_session_function = on_channel_open;
+    ssh_set_server_callbacks(s->ss, &s->scb);
+    ssh_set_message_callback(s->ss, on_message, s);
+    ssh_set_auth_methods(s->ss, SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_PASSWORD);
+    if (ssh_handle_key_exchange(s->ss) != SSH_OK) {
+        syslog(LOG_INFO, "key exchange with %s failed: %s", peer_text(peer), ssh_get_error(s->ss));
+        goto out;
+    }
+    s->ev = ssh_event_new();
+    if (s->ev == NULL || ssh_event_add_session(s->ev, s->ss) != SSH_OK)
+        goto out;
+    run_loop(s);
+out:
+    if (s->ev != NULL) {
+        if (s->master_events != 0)
+            ssh_event_remove_fd(s->ev, s->master);
+        if (s->ss != NULL)
+            ssh_event_remove_session(s->ev, s->ss);
+        ssh_event_free(s->ev);
+    }
+    if (s->master >= 0)
+        close(s->master);
+    if (s->ss != NULL) {
+        if (ssh_is_connected(s->ss)) {
+            ssh_blocking_flush(s->ss, 2000);
+            ssh_disconnect(s->ss);
+        }
+        ssh_free(s->ss);
+    }
+    if (fd >= 0)
+        close(fd);
+    if (s->auth_fd >= 0)
+        close(s->auth_fd);
+    for (int i = 0; i < s->nenv; i++)
+        free(s->env[i]);
+    if (s->db != NULL)
+        db_close(s->db);
+    free(s);
+}

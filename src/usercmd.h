@@ -1,0 +1,45 @@
+/*
+ * usercmd.h: "mabdesk user ...": add, list, disable / enable, key add /
+ * remove, passwd.  Parsing is separate from running, so a usage error is
+ * found before any database is opened or created.  main.c chooses the exit
+ * code; nothing here exits.
+ */
+#ifndef MABDESK_USERCMD_H
+#define MABDESK_USERCMD_H
+
+#include <stdio.h>
+
+#include "auth.h"
+
+struct db;
+
+enum usercmd_op {
+    USERCMD_ADD,
+    USERCMD_LIST,
+    USERCMD_DISABLE,
+    USERCMD_ENABLE,
+    USERCMD_KEY_ADD,
+    USERCMD_KEY_REMOVE,
+    USERCMD_PASSWD
+};
+
+struct usercmd {
+    enum usercmd_op op;
+    const char *name;
+    enum role role;
+    long long municipality_id;
+    const char **key_files; /* add: --key FILE.pub, repeatable */
+    int nkey_files;
+    int password;        /* add: --password */
+    const char *key_arg; /* key add: FILE.pub; key remove: FILE.pub or SHA256:... */
+};
+
+/* Parse argv (argv[0] is "user"); 0, 1 after printing the usage on stdout
+ * for --help, or -1 after printing a usage message on stderr. */
+int usercmd_parse(int argc, char **argv, struct usercmd *);
+void usercmd_free(struct usercmd *);
+/* Run it on db; passwords are read from in, results written to out.
+ * Returns an enum db_status with *err set on failure. */
+int usercmd_exec(struct db *, const struct usercmd *, FILE *in, FILE *out, char **err);
+
+#endif

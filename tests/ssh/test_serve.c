@@ -1,0 +1,1152 @@
+/*
+ * test_serve.c: "mabdesk serve" on a loopback port, driven by the real
+ * OpenSSH client.  Interactive sessions run ssh inside the libvterm harness
+ * (tests/lib/vt.h); the rest run ssh / sftp as commands and read their
+ * exit status, their output and the server's log (--log-stderr).
+ *
+ * Every test has its own database and its own server on a free port of
+ * 127.0.0.1, and stops it.  Host keys are made once per run in the
+ * temporary directory.  No timing asserts: waits poll with time limits.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libssh/libssh.h>
+
+#include "testutil.h"
+#include "vt.h"
+
+#include "db/db.h"
+#include "db/user.h"
+#include "ssh/cred.h"
+#include "util.h"
+
+#define SEED_TOTAL "342"
+#define PAT_PASSWORD "pat-secret-1"
+
+static const char *tmp;
+static char *state_dir, *key_ed, *key_other, *key_pubonly, *askpass;
+
+struct server {
+    pid_t pid;
+    int port;
+    char port_s[16];
+    char *db;
+    char *log;
+};
+
+static struct server srv;
+static pid_t agent_pid; /* an ssh-agent a test started, or 0 */
+
+/* --- helpers ------------------------------------------------------------ */
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+    nanosleep(&ts, NULL);
+}
+
+static int free_port(void)
+{
+    struct sockaddr_in a = {0};
+    socklen_t len = sizeof a;
+    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+    assert_true(fd >= 0);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+    port = ntohs(a.sin_port);
+    close(fd);
+    return port;
+}
+
+static void make_key(const char *path)
+{
+    const char *argv[] = {
+        "/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", path, NULL};
+
+    assert_int_equal(tu_run((char *const *)argv, NULL, NULL, NULL), 0);
+}
+
+/* Occurrences of what in the server's log so far. */
+static int log_count(const char *what)
+{
+    char *log = tu_read_file(srv.log);
+    int n = 0;
+
+    for (const char *p = log; p != NULL && (p = strstr(p, what)) != NULL; p += strlen(what))
+        n++;
+    free(log);
+    return n;
+}
+
+static void print_log(void)
+{
+    char *log = tu_read_file(srv.log);
+
+    fprintf(stderr, "--- server log ---\n%s--- end ---\n", log != NULL ? log : "(none)");
+    free(log);
+}
+
+/* Wait until the log holds what; 1 if it does. */
+static int wait_log(const char *what, int timeout_ms)
+{
+    for (int t = 0; t < timeout_ms; t += 50) {
+        if (log_count(what) > 0)
+            return 1;
+        sleep_ms(50);
+    }
+    fprintf(stderr, "not in the server log: %s\n", what);
+    print_log();
+    return 0;
+}
+
+/* A fresh database with the seed data and three accounts: ed (editor,
+ * key_ed), pat (viewer, password) and mo (municipal of municipality 1,
+ * key_other). */
+static void make_db(void)
+{
+    struct session admin = tu_session(ROLE_ADMIN, 0);
+    struct cred_pubkey *k;
+    struct user_key uk;
+    struct db *db;
+    char *err = NULL, *hash, *pub;
+    int n;
+
+    srv.db = tu_db_path();
+    if (db_open(&db, srv.db, &admin, &err) != DB_OK)
+        fail_msg("db_open: %s", err);
+    pub = xasprintf("%s.pub", key_ed);
+    assert_int_equal(cred_pubkey_read_file(pub, &k, &n, &err), 0);
+    uk = (struct user_key){0, k[0].algo, k[0].b64, k[0].fingerprint, k[0].comment, NULL};
+    assert_int_equal(db_user_add(db, "ed", ROLE_EDITOR, 0, NULL, &uk, 1, NULL, &err), DB_OK);
+    cred_pubkeys_free(k, n);
+    free(pub);
+    hash = cred_password_hash(PAT_PASSWORD, &err);
+    assert_non_null(hash);
+    assert_int_equal(db_user_add(db, "pat", ROLE_VIEWER, 0, hash, NULL, 0, NULL, &err), DB_OK);
+    free(hash);
+    db_close(db);
+}
+
+static void start_server_with(const char *const *extra)
+{
+    static int serial;
+    char listen[64];
+
+    /* A new log file per server, so no wait can see an older server's. */
+    srv.log = xasprintf("%s/serve-%d.log", tmp, ++serial);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        const char *argv[32];
+        int n = 0;
+
+        srv.port = free_port();
+        snprintf(srv.port_s, sizeof srv.port_s, "%d", srv.port);
+        snprintf(listen, sizeof listen, "127.0.0.1:%d", srv.port);
+        argv[n++] = tu_bin();
+        argv[n++] = "--db";
+        argv[n++] = srv.db;
+        argv[n++] = "serve";
+        argv[n++] = "--listen";
+        argv[n++] = listen;
+        argv[n++] = "--state-dir";
+        argv[n++] = state_dir;
+        argv[n++] = "--log-stderr";
+        for (int i = 0; extra != NULL && extra[i] != NULL; i++)
+            argv[n++] = extra[i];
+        argv[n] = NULL;
+        remove(srv.log);
+        srv.pid = fork();
+        assert_true(srv.pid >= 0);
+        if (srv.pid == 0) {
+            int fd = open(srv.log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            int nul = open("/dev/null", O_RDONLY);
+
+            dup2(nul, 0);
+            dup2(fd, 1);
+            dup2(fd, 2);
+            execv(argv[0], (char *const *)argv);
+            _exit(127);
+        }
+        for (int t = 0; t < 60000; t += 50) {
+            int st;
+
+            if (log_count("listening on") > 0)
+                return;
+            if (waitpid(srv.pid, &st, WNOHANG) == srv.pid) {
+                srv.pid = 0;
+                break; /* e.g. the port was taken meanwhile: try another */
+            }
+            sleep_ms(50);
+        }
+        if (srv.pid > 0)
+            break;
+    }
+    print_log();
+    fail_msg("the server did not start");
+}
+
+static void start_server(void)
+{
+    start_server_with(NULL);
+}
+
+/* Stop the server (SIGTERM ends its sessions too) and check its log for
+ * sanitizer reports. */
+static void stop_server(void)
+{
+    int st = 0;
+
+    if (srv.pid > 0) {
+        kill(srv.pid, SIGTERM);
+        for (int t = 0; t < 10000; t += 50) {
+            if (waitpid(srv.pid, &st, WNOHANG) == srv.pid) {
+                srv.pid = 0;
+                break;
+            }
+            sleep_ms(50);
+        }
+        if (srv.pid > 0) {
+            kill(srv.pid, SIGKILL);
+            waitpid(srv.pid, &st, 0);
+            srv.pid = 0;
+        }
+    }
+}
+
+/* ssh's options for these tests, then the rest. */
+#define SSH_OPTS                                                                                   \
+    "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",     \
+        "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=30", "-p",       \
+        srv.port_s
+
+/* Run a command with a 90 s limit; exit status, output in *out / *err. */
+static int run(const char *const *argv, const char *const *env, char **out, char **err)
+{
+    const char *full[48];
+    int n = 0, rc;
+
+    full[n++] = "/usr/bin/timeout";
+    full[n++] = "90";
+    for (int i = 0; argv[i] != NULL && n < 47; i++)
+        full[n++] = argv[i];
+    full[n] = NULL;
+    rc = tu_run((char *const *)full, env, out, err);
+    fprintf(stderr, "%s: exit %d\n%s", argv[0], rc, *err != NULL ? *err : "");
+    return rc;
+}
+
+static const char *const askpass_env_good[] = {"SSH_ASKPASS_REQUIRE=force",
+                                               "MABDESK_TEST_PW=" PAT_PASSWORD, NULL, NULL};
+static const char *const askpass_env_bad[] = {"SSH_ASKPASS_REQUIRE=force",
+                                              "MABDESK_TEST_PW=wrong-password", NULL, NULL};
+
+/* Environment for ssh with the askpass script: env[2] is filled in. */
+static const char **askpass_env(const char *const *base)
+{
+    static const char *env[4];
+    static char *a;
+
+    free(a);
+    a = xasprintf("SSH_ASKPASS=%s", askpass);
+    env[0] = base[0];
+    env[1] = base[1];
+    env[2] = a;
+    env[3] = NULL;
+    return env;
+}
+
+static char *sql_text(const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    char *v = NULL;
+
+    assert_int_equal(sqlite3_open_v2(srv.db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static long long sql_int(const char *sql)
+{
+    char *v = sql_text(sql);
+    long long n;
+
+    assert_non_null(v);
+    n = atoll(v);
+    free(v);
+    return n;
+}
+
+/* An interactive ssh session in the terminal emulator. */
+static struct vt *ssh_vt(int rows, int cols, const char *const *env, const char *const *more)
+{
+    const char *argv[48] = {"/usr/bin/ssh", SSH_OPTS};
+    int n = 0;
+
+    while (argv[n] != NULL)
+        n++;
+    for (int i = 0; more[i] != NULL; i++)
+        argv[n++] = more[i];
+    argv[n] = NULL;
+    return vt_spawn(argv, rows, cols, env);
+}
+
+/* --- fixtures ------------------------------------------------------------ */
+
+static int group_setup(void **state)
+{
+    char *pub, *copy;
+
+    tmp = tu_tmpdir();
+    state_dir = xasprintf("%s/state", tmp);
+    key_ed = xasprintf("%s/id_ed", tmp);
+    key_other = xasprintf("%s/id_other", tmp);
+    make_key(key_ed);
+    make_key(key_other);
+    /* The public half of ed's key without its private key. */
+    key_pubonly = xasprintf("%s/pubonly_ed.pub", tmp);
+    pub = xasprintf("%s.pub", key_ed);
+    copy = tu_read_file(pub);
+    assert_int_equal(tu_write_file(key_pubonly, copy), 0);
+    chmod(key_pubonly, 0600);
+    free(copy);
+    free(pub);
+    askpass = xasprintf("%s/askpass.sh", tmp);
+    copy = xasprintf("#!/bin/sh\necho x >> '%s/askpass.count'\necho \"$MABDESK_TEST_PW\"\n", tmp);
+    assert_int_equal(tu_write_file(askpass, copy), 0);
+    chmod(askpass, 0700);
+    free(copy);
+    return 0;
+}
+
+static int group_teardown(void **state)
+{
+    free(state_dir);
+    free(key_ed);
+    free(key_other);
+    free(key_pubonly);
+    free(askpass);
+    tu_cleanup();
+    return 0;
+}
+
+static int setup(void **state)
+{
+    char *count = xasprintf("%s/askpass.count", tmp);
+
+    remove(count);
+    free(count);
+    memset(&srv, 0, sizeof srv);
+    make_db();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    int sanitizer;
+
+    vt_close_all();
+    stop_server();
+    if (agent_pid > 0) {
+        kill(agent_pid, SIGTERM);
+        waitpid(agent_pid, NULL, 0);
+        agent_pid = 0;
+    }
+    sanitizer = log_count("Sanitizer") + log_count("runtime error");
+    if (sanitizer > 0)
+        print_log();
+    free(srv.db);
+    free(srv.log);
+    memset(&srv, 0, sizeof srv);
+    return sanitizer > 0 ? -1 : 0;
+}
+
+static int askpass_calls(void)
+{
+    char *path = xasprintf("%s/askpass.count", tmp), *s = tu_read_file(path);
+    int n = 0;
+
+    for (const char *p = s; p != NULL && *p != '\0'; p++)
+        n += *p == '\n';
+    free(s);
+    free(path);
+    return n;
+}
+
+/* --- tests ------------------------------------------------------------- */
+
+static void test_fingerprints_and_host_keys(void **state)
+{
+    const char *argv[] = {tu_bin(),      "--db",    srv.db,           "serve",
+                          "--state-dir", state_dir, "--fingerprints", NULL};
+    char *out = NULL, *err = NULL, *path, *kout = NULL;
+    struct stat st;
+    const char *names[] = {"ssh_host_ed25519_key", "ssh_host_rsa_key"};
+
+    assert_int_equal(tu_run((char *const *)argv, NULL, &out, &err), 0);
+    for (size_t i = 0; i < 2; i++) {
+        const char *kargv[] = {"/usr/bin/ssh-keygen", "-l", "-E", "sha256", "-f", NULL, NULL};
+        char *fp, *sp;
+
+        path = xasprintf("%s/%s", state_dir, names[i]);
+        assert_int_equal(stat(path, &st), 0);
+        assert_int_equal(st.st_mode & 0777, 0600);
+        kargv[5] = path;
+        assert_int_equal(tu_run((char *const *)kargv, NULL, &kout, NULL), 0);
+        fp = strstr(kout, "SHA256:");
+        assert_non_null(fp);
+        sp = strchr(fp, ' ');
+        *sp = '\0';
+        assert_non_null(strstr(out, fp));
+        if (i == 1)
+            assert_non_null(strstr(kout, "3072"));
+        free(kout);
+        free(path);
+    }
+    free(out);
+    free(err);
+
+    /* "mabdesk ui" outside a session refuses to start. */
+    {
+        const char *uargv[] = {tu_bin(), "--db", srv.db, "ui", NULL};
+
+        assert_int_not_equal(tu_run((char *const *)uargv, NULL, &out, &err), 0);
+        assert_non_null(strstr(err, "mabdesk serve"));
+        free(out);
+        free(err);
+    }
+}
+
+/* From the home screen to the edit form of Amtali, cursor on Mayor
+ * (English).  Each Tab waits for the cursor to move: the answer comes back
+ * over SSH. */
+static void edit_amtali_mayor(struct vt *vt)
+{
+    int fy, cy, cx;
+
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    vt_send(vt, "/");
+    VT_EXPECT_TEXT(vt, "Search:");
+    vt_send(vt, "Amtali");
+    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Barguna");
+    vt_send(vt, "e");
+    VT_EXPECT_TEXT(vt, "Edit municipality");
+    VT_EXPECT_TEXT(vt, "Mayor (English)");
+    assert_true(vt_find(vt, "Mayor (English)", &fy, NULL));
+    vt_cursor(vt, &cy, &cx);
+    for (int i = 0; i < 20 && cy != fy; i++) {
+        int before = cy;
+
+        vt_key(vt, VT_KEY_TAB);
+        for (int t = 0; t < vt_timeout() && cy == before; t += 20) {
+            vt_pump(vt, 20);
+            vt_cursor(vt, &cy, &cx);
+        }
+    }
+    VT_ASSERT(vt, cy == fy);
+}
+
+static void type_field(struct vt *vt, const char *text)
+{
+    vt_key(vt, VT_KEY_END);
+    vt_send(vt, "\x15");
+    vt_send(vt, text);
+    VT_EXPECT_TEXT(vt, text);
+}
+
+static void test_key_login_editor_edits(void **state)
+{
+    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    struct vt *vt;
+
+    start_server();
+    vt = ssh_vt(24, 80, NULL, more);
+    edit_amtali_mayor(vt);
+    type_field(vt, "Mayor Over SSH");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "Saved Amtali.");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+
+    assert_int_equal(sql_int("SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
+                             " AND mayor_en = 'Mayor Over SSH' AND updated_by = 'ed'"),
+                     1);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
+                             " AND record_kind = 'municipality'"
+                             " AND after LIKE '%Mayor Over SSH%'"),
+                     1);
+    assert_true(wait_log("Accepted publickey for ed from 127.0.0.1", 5000));
+    assert_true(wait_log("session closed for ed", 10000));
+    assert_int_equal(log_count("exit status 0"), 1);
+}
+
+static void test_two_sessions_conflict(void **state)
+{
+    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    struct vt *a, *b;
+
+    start_server();
+    a = ssh_vt(24, 80, NULL, more);
+    b = ssh_vt(24, 80, NULL, more);
+    edit_amtali_mayor(a);
+    edit_amtali_mayor(b);
+    type_field(a, "Mayor From A");
+    vt_key(a, VT_KEY_F2);
+    VT_EXPECT_TEXT(a, "Saved Amtali.");
+    type_field(b, "Mayor From B");
+    vt_key(b, VT_KEY_F2);
+    VT_EXPECT_TEXT(b, "Someone else saved this record");
+    VT_EXPECT_TEXT(b, "Mayor From A");
+    VT_EXPECT_TEXT(b, "Mayor From B");
+    /* Keep mine: saved over theirs, knowingly. */
+    vt_send(b, "m");
+    VT_EXPECT_TEXT(b, "Saved Amtali.");
+    vt_key(a, VT_KEY_F10);
+    VT_EXPECT_EXIT(a, 0);
+    vt_key(b, VT_KEY_F10);
+    VT_EXPECT_EXIT(b, 0);
+    assert_int_equal(sql_int("SELECT version FROM municipality WHERE name_en = 'Amtali'"), 3);
+    assert_int_equal(sql_int("SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
+                             " AND mayor_en = 'Mayor From B'"),
+                     1);
+    /* Both saves are in the audit log, A's value as B's "before". */
+    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
+                             " AND record_kind = 'municipality'"),
+                     2);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE before LIKE '%Mayor From A%'"
+                             " AND after LIKE '%Mayor From B%'"),
+                     1);
+}
+
+static void test_password_login(void **state)
+{
+    const char *more[] = {"-o", "PubkeyAuthentication=no", "pat@127.0.0.1", NULL};
+    struct vt *vt;
+
+    start_server();
+    vt = ssh_vt(24, 80, askpass_env(askpass_env_good), more);
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+    assert_true(wait_log("Accepted password for pat from 127.0.0.1", 5000));
+    assert_int_equal(askpass_calls(), 1);
+}
+
+static void test_kiosk_read_only(void **state)
+{
+    const char *more[] = {"-o",
+                          "PubkeyAuthentication=no",
+                          "-o",
+                          "PasswordAuthentication=no",
+                          "-o",
+                          "KbdInteractiveAuthentication=no",
+                          "kiosk@127.0.0.1",
+                          NULL};
+    struct vt *vt;
+
+    start_server();
+    vt = ssh_vt(24, 80, NULL, more);
+    VT_EXPECT_TEXT(vt, "Public information kiosk");
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    vt_key(vt, VT_KEY_ENTER);
+    vt_settle(vt, 200, vt_timeout());
+    /* Every writing key, and the keys that would leave or stop the program. */
+    vt_send(vt, "e");
+    vt_send(vt, "n");
+    vt_send(vt, "d");
+    vt_key(vt, VT_KEY_F2);
+    vt_key(vt, VT_KEY_F10);
+    vt_send(vt, "\x03\x1a\x1c");
+    vt_settle(vt, 300, vt_timeout());
+    VT_EXPECT_ABSENT(vt, "Edit municipality");
+    VT_ASSERT(vt, vt_alive(vt));
+    vt_close(vt);
+    assert_true(wait_log("Accepted none for kiosk from 127.0.0.1", 5000));
+    assert_true(wait_log("session closed for kiosk", 10000));
+    assert_int_equal(sql_int("SELECT count(*) FROM audit"), 2); /* the two users only */
+    assert_int_equal(sql_int("SELECT count(*) FROM municipality WHERE version <> 1"), 0);
+}
+
+static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
+{
+    /* ed's public key offered, but the private key is not there to sign:
+     * the server says "acceptable" and nothing more; keyboard-interactive
+     * and password afterwards do not inherit anything. */
+    const char *argv[] = {"/usr/bin/ssh",
+                          SSH_OPTS,
+                          "-o",
+                          "BatchMode=yes",
+                          "-o",
+                          "PreferredAuthentications=publickey,keyboard-interactive,password",
+                          "-i",
+                          key_pubonly,
+                          "-T",
+                          "ed@127.0.0.1",
+                          NULL};
+    const char *argv2[] = {"/usr/bin/ssh",
+                           SSH_OPTS,
+                           "-o",
+                           "PreferredAuthentications=publickey,keyboard-interactive,password",
+                           "-o",
+                           "NumberOfPasswordPrompts=1",
+                           "-i",
+                           key_other,
+                           "-T",
+                           "ed@127.0.0.1",
+                           NULL};
+    char *out = NULL, *err = NULL;
+
+    start_server();
+    assert_int_equal(run(argv, NULL, &out, &err), 255);
+    assert_null(strstr(err, "ssh -t"));
+    free(out);
+    free(err);
+    assert_true(wait_log("Postponed publickey for ed", 5000));
+    /* An unregistered key, then a password that is wrong for ed. */
+    assert_int_equal(run(argv2, askpass_env(askpass_env_bad), &out, &err), 255);
+    free(out);
+    free(err);
+    assert_true(wait_log("Failed publickey for ed", 5000));
+    assert_true(wait_log("Failed password for ed", 5000));
+    assert_int_equal(log_count("Accepted"), 0);
+    assert_int_equal(log_count("session opened"), 0);
+}
+
+static void test_three_wrong_passwords_disconnect(void **state)
+{
+    const char *argv[] = {"/usr/bin/ssh",
+                          SSH_OPTS,
+                          "-o",
+                          "PubkeyAuthentication=no",
+                          "-o",
+                          "NumberOfPasswordPrompts=10",
+                          "-T",
+                          "pat@127.0.0.1",
+                          NULL};
+    char *out = NULL, *err = NULL;
+
+    start_server();
+    assert_int_equal(run(argv, askpass_env(askpass_env_bad), &out, &err), 255);
+    free(out);
+    free(err);
+    assert_true(wait_log("Too many authentication failures", 5000));
+    assert_int_equal(log_count("Failed password for pat"), 3);
+    assert_int_equal(log_count("Accepted"), 0);
+    /* The client gave up well before its own limit of 10. */
+    assert_true(askpass_calls() <= 4);
+}
+
+static void test_refusals(void **state)
+{
+    const char *no_pty[] = {"/usr/bin/ssh", SSH_OPTS,       "-o", "BatchMode=yes", "-i", key_ed,
+                            "-T",           "ed@127.0.0.1", NULL};
+    const char *command[] = {"/usr/bin/ssh", SSH_OPTS,          "-o", "BatchMode=yes", "-i", key_ed,
+                             "ed@127.0.0.1", "cat /etc/passwd", NULL};
+    const char *remote_fwd[] = {"/usr/bin/ssh",
+                                SSH_OPTS,
+                                "-o",
+                                "BatchMode=yes",
+                                "-o",
+                                "ExitOnForwardFailure=yes",
+                                "-i",
+                                key_ed,
+                                "-N",
+                                "-R",
+                                "127.0.0.1:0:127.0.0.1:9",
+                                "ed@127.0.0.1",
+                                NULL};
+    char *out = NULL, *err = NULL;
+    char *port_opt;
+    const char *sftp[16];
+    int n = 0;
+
+    start_server();
+    assert_int_equal(run(no_pty, NULL, &out, &err), 1);
+    assert_non_null(strstr(err, "ssh -t"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+
+    assert_int_equal(run(command, NULL, &out, &err), 1);
+    assert_non_null(strstr(err, "not available"));
+    assert_null(strstr(out, "root:"));
+    free(out);
+    free(err);
+    assert_true(wait_log("refused exec request for ed", 5000));
+
+    port_opt = xasprintf("Port=%d", srv.port);
+    sftp[n++] = "/usr/bin/sftp";
+    sftp[n++] = "-F";
+    sftp[n++] = "/dev/null";
+    sftp[n++] = "-o";
+    sftp[n++] = port_opt;
+    sftp[n++] = "-o";
+    sftp[n++] = "StrictHostKeyChecking=no";
+    sftp[n++] = "-o";
+    sftp[n++] = "UserKnownHostsFile=/dev/null";
+    sftp[n++] = "-o";
+    sftp[n++] = "BatchMode=yes";
+    sftp[n++] = "-i";
+    sftp[n++] = key_ed;
+    sftp[n++] = "ed@127.0.0.1";
+    sftp[n] = NULL;
+    assert_int_not_equal(run(sftp, NULL, &out, &err), 0);
+    free(out);
+    free(err);
+    free(port_opt);
+    assert_true(wait_log("refused subsystem sftp for ed", 5000));
+
+    assert_int_equal(run(remote_fwd, NULL, &out, &err), 255);
+    free(out);
+    free(err);
+    assert_true(wait_log("refused remote port forwarding for ed", 5000));
+    assert_int_equal(log_count("session opened"), 0);
+}
+
+static void test_environment_filtered(void **state)
+{
+    const char *argv[] = {"/usr/bin/ssh",
+                          SSH_OPTS,
+                          "-o",
+                          "BatchMode=yes",
+                          "-o",
+                          "SetEnv=LD_PRELOAD=/tmp/x.so LANG=bn_BD.UTF-8 LC_TIME=C",
+                          "-i",
+                          key_ed,
+                          "-T",
+                          "ed@127.0.0.1",
+                          NULL};
+    char *out = NULL, *err = NULL;
+
+    start_server();
+    assert_int_equal(run(argv, NULL, &out, &err), 1);
+    free(out);
+    free(err);
+    assert_true(wait_log("refused environment variable LD_PRELOAD for ed", 5000));
+    assert_int_equal(log_count("refused environment variable LANG"), 0);
+    assert_int_equal(log_count("refused environment variable LC_TIME"), 0);
+}
+
+/* ssh-audit (Debian's 2.5.0) against the defaults: no failure, and no
+ * warning but the one for kex-strict-s-v00@openssh.com, which that
+ * version does not know. */
+static void test_ssh_audit(void **state)
+{
+    char target[64], *out = NULL, *err = NULL, *save = NULL;
+    const char *argv[] = {"/usr/bin/ssh-audit", "-n", target, NULL};
+    int warnings = 0, fails = 0;
+
+    if (access(argv[0], X_OK) != 0) {
+        fprintf(stderr, "ssh-audit is not installed (Debian package ssh-audit)\n");
+        skip();
+    }
+    start_server();
+    snprintf(target, sizeof target, "127.0.0.1:%d", srv.port);
+    run(argv, NULL, &out, &err);
+    assert_non_null(strstr(out, "kex-strict-s-v00@openssh.com"));
+    assert_non_null(strstr(out, "compression: disabled"));
+    assert_non_null(strstr(out, "rsa-sha2-512 (3072-bit)"));
+    for (char *line = strtok_r(out, "\n", &save); line != NULL;
+         line = strtok_r(NULL, "\n", &save)) {
+        if (strstr(line, "[fail]") != NULL) {
+            fprintf(stderr, "ssh-audit: %s\n", line);
+            fails++;
+        }
+        if (strstr(line, "[warn]") != NULL &&
+            strstr(line, "kex-strict-s-v00@openssh.com") == NULL) {
+            fprintf(stderr, "ssh-audit: %s\n", line);
+            warnings++;
+        }
+    }
+    assert_int_equal(fails, 0);
+    assert_int_equal(warnings, 0);
+    free(out);
+    free(err);
+}
+
+static void test_local_forwarding_refused(void **state)
+{
+    char spec[64], *errpath = xasprintf("%s/fwd.err", tmp);
+    int lport = free_port(), fd = -1;
+    pid_t pid;
+    struct sockaddr_in a = {0};
+    char buf[64];
+    ssize_t got = -1;
+
+    start_server();
+    snprintf(spec, sizeof spec, "127.0.0.1:%d:127.0.0.1:%d", lport, srv.port);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        const char *argv[] = {"/usr/bin/ssh", SSH_OPTS, "-o", "BatchMode=yes", "-i", key_ed,
+                              "-N",           "-L",     spec, "ed@127.0.0.1",  NULL};
+        int e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        int nul = open("/dev/null", O_RDWR);
+
+        dup2(nul, 0);
+        dup2(nul, 1);
+        dup2(e, 2);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    assert_true(wait_log("Accepted publickey for ed", 30000));
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)lport);
+    for (int t = 0; t < 20000; t += 100) {
+        fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0)
+            break;
+        close(fd);
+        fd = -1;
+        sleep_ms(100);
+    }
+    assert_true(fd >= 0);
+    {
+        struct pollfd p = {fd, POLLIN, 0};
+
+        if (poll(&p, 1, 20000) == 1)
+            got = read(fd, buf, sizeof buf);
+    }
+    close(fd);
+    /* Closed at once: nothing of the server's SSH banner came through. */
+    assert_int_equal(got, 0);
+    assert_true(wait_log("refused port forwarding (direct-tcpip)", 5000));
+    kill(pid, SIGTERM);
+    waitpid(pid, NULL, 0);
+    free(errpath);
+}
+
+static void test_agent_forwarding_refused(void **state)
+{
+    const char *more[] = {"-A",           "-i", key_ed, "-o", "PasswordAuthentication=no",
+                          "ed@127.0.0.1", NULL};
+    char *sock = xasprintf("%s/agent.sock", tmp), *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
+    const char *env[] = {env_sock, NULL};
+    struct stat st;
+    struct vt *vt;
+
+    /* An agent in the foreground (-D), so the test owns its process. */
+    remove(sock);
+    agent_pid = fork();
+    assert_true(agent_pid >= 0);
+    if (agent_pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+
+        dup2(nul, 0);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        execl("/usr/bin/ssh-agent", "ssh-agent", "-D", "-a", sock, (char *)NULL);
+        _exit(127);
+    }
+    for (int t = 0; t < 10000 && stat(sock, &st) != 0; t += 50)
+        sleep_ms(50);
+    assert_int_equal(stat(sock, &st), 0);
+    start_server();
+    vt = ssh_vt(24, 80, env, more);
+    VT_EXPECT_TEXT(vt, "Directory");
+    assert_true(wait_log("refused agent forwarding for ed", 5000));
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+    free(sock);
+    free(env_sock);
+}
+
+static void test_resize_reaches_ui(void **state)
+{
+    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    const char *env[] = {"TERM=no-such-terminal-type", NULL};
+    struct vt *vt;
+
+    start_server();
+    /* An unknown TERM falls back to one that exists instead of failing. */
+    vt = ssh_vt(24, 80, env, more);
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_resize(vt, 20, 60);
+    VT_EXPECT_TEXT(vt, "Make the window larger");
+    VT_EXPECT_TEXT(vt, "60x20");
+    vt_resize(vt, 30, 100);
+    VT_EXPECT_GONE(vt, "Make the window larger");
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+    assert_true(wait_log("session opened for ed (editor)", 5000));
+    assert_true(wait_log("TERM xterm", 5000));
+}
+
+static void test_idle_timeout_ends_session(void **state)
+{
+    const char *extra[] = {"--idle-timeout", "2", NULL};
+    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    struct vt *vt;
+
+    start_server_with(extra);
+    vt = ssh_vt(24, 80, NULL, more);
+    VT_EXPECT_TEXT(vt, "Directory");
+    VT_EXPECT_TEXT(vt, "Session ended");
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+    assert_true(wait_log("session closed for ed", 10000));
+}
+
+/* A libssh client connected (not authenticated) as user to the server:
+ * for what OpenSSH's client will not do on request. */
+static ssh_session lib_connect(const char *user)
+{
+    ssh_session ss = ssh_new();
+    bool no = false;
+    unsigned int port = (unsigned int)srv.port;
+    long timeout = 30;
+
+    assert_non_null(ss);
+    ssh_options_set(ss, SSH_OPTIONS_HOST, "127.0.0.1");
+    ssh_options_set(ss, SSH_OPTIONS_PORT, &port);
+    ssh_options_set(ss, SSH_OPTIONS_USER, user);
+    ssh_options_set(ss, SSH_OPTIONS_PROCESS_CONFIG, &no);
+    ssh_options_set(ss, SSH_OPTIONS_TIMEOUT, &timeout);
+    assert_int_equal(ssh_connect(ss), SSH_OK);
+    return ss;
+}
+
+/* Read from the channel until n bytes came or nothing more comes. */
+static int lib_read_some(ssh_channel ch, int want)
+{
+    char buf[4096];
+    int got = 0;
+
+    while (got < want) {
+        int n = ssh_channel_read_timeout(ch, buf, sizeof buf, 0, 10000);
+
+        if (n <= 0)
+            break;
+        got += n;
+    }
+    return got;
+}
+
+static void test_probe_gives_no_identity(void **state)
+{
+    ssh_session ss;
+    ssh_key pub = NULL;
+    ssh_channel ch;
+    char *pubpath = xasprintf("%s.pub", key_ed);
+
+    start_server();
+    ss = lib_connect("ed");
+    assert_int_equal(ssh_pki_import_pubkey_file(pubpath, &pub), SSH_OK);
+    /* The key is acceptable ... */
+    assert_int_equal(ssh_userauth_try_publickey(ss, NULL, pub), SSH_AUTH_SUCCESS);
+    /* ... and that is all: "none" does not log in after it, and no channel
+     * opens. */
+    assert_int_not_equal(ssh_userauth_none(ss, NULL), SSH_AUTH_SUCCESS);
+    assert_int_not_equal(ssh_userauth_password(ss, NULL, "not-the-password"), SSH_AUTH_SUCCESS);
+    ch = ssh_channel_new(ss);
+    if (ch != NULL) {
+        assert_int_not_equal(ssh_channel_open_session(ch), SSH_OK);
+        ssh_channel_free(ch);
+    }
+    ssh_disconnect(ss);
+    ssh_free(ss);
+    ssh_key_free(pub);
+    free(pubpath);
+    assert_true(wait_log("Postponed publickey for ed", 5000));
+    assert_true(wait_log("Failed password for ed", 5000));
+    assert_int_equal(log_count("Accepted"), 0);
+    assert_int_equal(log_count("session opened"), 0);
+}
+
+static void test_sizes_clamped_and_term_sanitised(void **state)
+{
+    ssh_session ss;
+    ssh_key key = NULL;
+    ssh_channel ch;
+
+    start_server();
+    ss = lib_connect("ed");
+    assert_int_equal(ssh_pki_import_privkey_file(key_ed, NULL, NULL, NULL, &key), SSH_OK);
+    assert_int_equal(ssh_userauth_publickey(ss, NULL, key), SSH_AUTH_SUCCESS);
+    ch = ssh_channel_new(ss);
+    assert_int_equal(ssh_channel_open_session(ch), SSH_OK);
+    /* 0x0 and a TERM with an escape sequence in it. */
+    assert_int_equal(ssh_channel_request_pty_size(ch, "xterm\033]0;owned\007", 0, 0), SSH_OK);
+    assert_int_equal(ssh_channel_request_shell(ch), SSH_OK);
+    assert_true(lib_read_some(ch, 200) > 0);
+    /* Enormous, then back. */
+    assert_int_equal(ssh_channel_change_pty_size(ch, 65535, 65535), SSH_OK);
+    lib_read_some(ch, 1000);
+    assert_int_equal(ssh_channel_change_pty_size(ch, 80, 24), SSH_OK);
+    lib_read_some(ch, 200);
+    assert_true(ssh_channel_is_open(ch));
+    ssh_channel_close(ch);
+    ssh_channel_free(ch);
+    ssh_disconnect(ss);
+    ssh_free(ss);
+    ssh_key_free(key);
+    assert_true(wait_log("session opened for ed (editor) from 127.0.0.1", 5000));
+    assert_true(wait_log("TERM xterm, 80x24", 5000));
+    assert_int_equal(log_count("owned"), 0);
+    assert_true(wait_log("session closed for ed", 10000));
+    assert_int_equal(kill(srv.pid, 0), 0);
+}
+
+static void test_stalled_client_blocks_nobody(void **state)
+{
+    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    struct vt *a, *b;
+
+    start_server();
+    a = ssh_vt(24, 80, NULL, more);
+    VT_EXPECT_TEXT(a, "Directory");
+    /* a's client stops reading altogether. */
+    kill(vt_pid(a), SIGSTOP);
+    b = ssh_vt(24, 80, NULL, more);
+    VT_EXPECT_TEXT(b, "Directory");
+    vt_key(b, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(b, SEED_TOTAL " of " SEED_TOTAL);
+    vt_key(b, VT_KEY_F10);
+    VT_EXPECT_EXIT(b, 0);
+    vt_close(b);
+    kill(vt_pid(a), SIGCONT);
+    vt_key(a, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(a, SEED_TOTAL " of " SEED_TOTAL);
+    vt_key(a, VT_KEY_F10);
+    VT_EXPECT_EXIT(a, 0);
+    vt_close(a);
+}
+
+/* One line (or EOF) from a freshly connected socket. */
+static void first_line(int fd, char *buf, size_t n)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    while (len + 1 < n) {
+        struct pollfd p = {fd, POLLIN, 0};
+        ssize_t r;
+
+        if (poll(&p, 1, 20000) != 1)
+            break;
+        r = read(fd, buf + len, 1);
+        if (r <= 0)
+            break;
+        len++;
+        if (buf[len - 1] == '\n')
+            break;
+    }
+    buf[len] = '\0';
+}
+
+static void test_fifty_connections_at_once(void **state)
+{
+    enum { N = 50 };
+    const char *argv[] = {"/usr/bin/ssh", SSH_OPTS,       "-o", "BatchMode=yes", "-i", key_ed,
+                          "-T",           "ed@127.0.0.1", NULL};
+    int fds[N], banners = 0, refused = 0, ok = 0;
+    struct sockaddr_in a = {0};
+    char line[256];
+
+    start_server();
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)srv.port);
+    for (int i = 0; i < N; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM, 0);
+        assert_true(fds[i] >= 0);
+        assert_int_equal(connect(fds[i], (struct sockaddr *)&a, sizeof a), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        first_line(fds[i], line, sizeof line);
+        if (strncmp(line, "SSH-2.0-", 8) == 0)
+            banners++;
+        else if (strncmp(line, "mabdesk: too many", 17) == 0)
+            refused++;
+    }
+    /* Every connection got an answer: at most 10 went on to SSH. */
+    assert_int_equal(banners + refused, N);
+    assert_true(banners >= 1);
+    assert_true(banners <= 10);
+    for (int i = 0; i < N; i++)
+        close(fds[i]);
+    assert_int_equal(kill(srv.pid, 0), 0);
+    assert_true(log_count("refused connection from 127.0.0.1") >= N - 10);
+
+    /* Once the window has passed, a real login still works. */
+    for (int attempt = 0; attempt < 40 && !ok; attempt++) {
+        char *out = NULL, *err = NULL;
+
+        ok = run(argv, NULL, &out, &err) == 1 && strstr(err, "ssh -t") != NULL;
+        free(out);
+        free(err);
+        if (!ok)
+            sleep_ms(1000);
+    }
+    assert_true(ok);
+    assert_int_equal(kill(srv.pid, 0), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fingerprints_and_host_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_login_editor_edits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_two_sessions_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_password_login, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_read_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsigned_key_and_fallbacks_never_log_in, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_three_wrong_passwords_disconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_environment_filtered, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ssh_audit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_local_forwarding_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_agent_forwarding_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resize_reaches_ui, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_idle_timeout_ends_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_probe_gives_no_identity, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sizes_clamped_and_term_sanitised, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stalled_client_blocks_nobody, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fifty_connections_at_once, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
