@@ -1,0 +1,119 @@
+#!/bin/sh
+# run.sh: the benchmarks behind `make bench` (called by bench/Makefile with
+# N, OUT and TOP set, after the programs in $OUT are built).
+#
+# 1. generate N bodies as CSV (out/gen);
+# 2. import them into a fresh database with `mabdesk import municipalities`,
+#    and the same file into a plain table with `sqlite3 .import`, both timed;
+# 3. start-up to the first full screen at 80x24 (out/tty startup);
+# 4. search-as-you-type through the pty, per key (out/tty search);
+# 5. the same searches straight on db/ (out/query);
+# then print one table.  Everything generated stays in $OUT (gitignored).
+# Numbers are reported, never judged: nothing here fails on a slow figure.
+set -eu
+
+N=${N:-5000}
+OUT=${OUT:-out}
+TOP=${TOP:-..}
+BIN=${BIN:-$TOP/mabdesk}
+STARTUP_RUNS=${STARTUP_RUNS:-20}
+SEARCH_RUNS=${SEARCH_RUNS:-3}
+QUERY_RUNS=${QUERY_RUNS:-50}
+# Text on the first screen (the home screen's menu), the keys that reach
+# the directory's search field from there, and the words typed.
+READY=${READY:-Directory}
+KEYS=${KEYS:-<Enter> /}
+WORDS_EN="Rampur Uttar Chandragarh"
+WORDS_BN="রামপুর দক্ষিণ"
+
+export MABDESK_LOCALEDIR="${MABDESK_LOCALEDIR:-$TOP/build/locale}"
+unset MABDESK_DB LANGUAGE LC_ALL LC_MESSAGES || true
+export LANG=C.UTF-8
+
+mkdir -p "$OUT"
+csv=$OUT/bodies.csv
+db=$OUT/bench.db
+plain=$OUT/plain.db
+rm -f "$db" "$db-wal" "$db-shm" "$plain"
+
+now_ms() {
+    date +%s%N | awk '{ printf "%.1f", $1 / 1000000 }'
+}
+elapsed() { # start end
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", b - a }'
+}
+val() { # file key
+    awk -F '\t' -v k="$2" '$1 == k { print $2 }' "$1"
+}
+
+echo "bench: generating $N bodies" >&2
+t0=$(now_ms)
+"$OUT/gen" "$N" "$TOP/data/districts.csv" >"$csv"
+t1=$(now_ms)
+gen_ms=$(elapsed "$t0" "$t1")
+csv_kb=$(( $(wc -c <"$csv") / 1024 ))
+
+echo "bench: creating and seeding the database" >&2
+t0=$(now_ms)
+"$BIN" --db "$db" find zzzzzz >/dev/null 2>&1 || true
+t1=$(now_ms)
+seed_ms=$(elapsed "$t0" "$t1")
+
+echo "bench: importing" >&2
+t0=$(now_ms)
+"$BIN" --db "$db" import municipalities "$csv" >"$OUT/import.log" 2>&1 || {
+    echo "bench: import failed:" >&2
+    head -n 20 "$OUT/import.log" >&2
+    exit 1
+}
+t1=$(now_ms)
+import_ms=$(elapsed "$t0" "$t1")
+
+t0=$(now_ms)
+sqlite3 "$plain" ".import --csv $csv bodies"
+t1=$(now_ms)
+sqlite_ms=$(elapsed "$t0" "$t1")
+bodies=$(sqlite3 "$db" "SELECT count(*) FROM municipality" 2>/dev/null ||
+    sqlite3 "$db" "SELECT count(*) FROM municipalities" 2>/dev/null || echo "?")
+
+echo "bench: start-up, $STARTUP_RUNS runs" >&2
+"$OUT/tty" startup "$STARTUP_RUNS" "$READY" -- "$BIN" --db "$db" >"$OUT/startup.txt"
+
+echo "bench: search as you type through the terminal" >&2
+"$OUT/tty" search "$SEARCH_RUNS" "$READY" "$KEYS" -- "$BIN" --db "$db" \; \
+    $WORDS_EN $WORDS_BN >"$OUT/search.txt"
+
+echo "bench: search on db/ alone" >&2
+"$OUT/query" "$db" "$QUERY_RUNS" $WORDS_EN $WORDS_BN >"$OUT/query.txt"
+
+s=$OUT/startup.txt
+k=$OUT/search.txt
+q=$OUT/query.txt
+echo
+echo "mabdesk benchmark: $N generated bodies ($bodies in the database), terminal 80x24"
+echo
+printf '%-52s %14s\n' "measure" "result"
+printf '%-52s %14s\n' "----------------------------------------------------" "--------------"
+printf '%-52s %11s ms\n' "generate $N bodies (CSV, $csv_kb KiB)" "$gen_ms"
+printf '%-52s %11s ms\n' "first run: create + seed the database" "$seed_ms"
+printf '%-52s %11s ms\n' "mabdesk import municipalities ($N rows)" "$import_ms"
+printf '%-52s %11s ms\n' "sqlite3 .import of the same CSV (plain table)" "$sqlite_ms"
+printf '%-52s %12s x\n' "import time / sqlite3 .import time" \
+    "$(awk -v a="$import_ms" -v b="$sqlite_ms" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')"
+printf '%-52s %11s ms\n' "start-up to first full screen, median of $STARTUP_RUNS" "$(val "$s" startup_median_ms)"
+printf '%-52s %11s ms\n' "start-up to first full screen, p95" "$(val "$s" startup_p95_ms)"
+printf '%-52s %8s bytes\n' "first screen, bytes written" "$(val "$s" first_screen_bytes)"
+printf '%-52s %11s ms\n' "search key -> screen settled, median ($(val "$k" keys_measured) keys)" "$(val "$k" key_median_ms)"
+printf '%-52s %11s ms\n' "search key -> screen settled, p95" "$(val "$k" key_p95_ms)"
+printf '%-52s %11s ms\n' "search key -> screen settled, max" "$(val "$k" key_max_ms)"
+printf '%-52s %8s bytes\n' "bytes written per search key, median" "$(val "$k" key_bytes_median)"
+printf '%-52s %8s bytes\n' "bytes written per search key, p95" "$(val "$k" key_bytes_p95)"
+printf '%-52s %14s\n' "search keys that drew nothing" "$(val "$k" keys_without_redraw)"
+printf '%-52s %11s us\n' "db_muni_count + db_muni_page, median (all prefixes)" \
+    "$(awk -F '\t' '$1 == "all" { print $3 }' "$q")"
+printf '%-52s %11s us\n' "db_muni_count + db_muni_page, p95" \
+    "$(awk -F '\t' '$1 == "all" { print $4 }' "$q")"
+echo
+echo "per prefix, db/ only (median of $QUERY_RUNS runs):"
+printf '  %8s %10s %10s   %s\n' "matches" "median us" "p95 us" "typed"
+awk -F '\t' '$1 != "all" { printf "  %8s %10s %10s   %s\n", $2, $3, $4, $1 }' "$q"

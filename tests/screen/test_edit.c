@@ -1,0 +1,346 @@
+/*
+ * test_edit.c: editing through the real binary at 80x24: F2 saves and the
+ * change survives a restart (and is in the database), Esc on a changed
+ * form asks before throwing the changes away, and a record whose stored
+ * text holds escape sequences is drawn harmlessly.
+ *
+ * Each test has its own database in its own temporary directory; the
+ * database is checked afterwards with the SQLite C API.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "testutil.h"
+#include "vt.h"
+
+#define SEED_TOTAL "342"
+
+static char *db;
+
+static int setup(void **state)
+{
+    db = tu_db_path();
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    vt_close_all();
+    free(db);
+    db = NULL;
+    tu_cleanup();
+    return 0;
+}
+
+static struct vt *start(void)
+{
+    return vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, NULL);
+}
+
+/* Let the program create and seed the database, without a terminal. */
+static void create_db(void)
+{
+    const char *argv[] = {tu_bin(), "--db", db, "find", "Amtali", NULL};
+    char *out = NULL, *err = NULL;
+    int rc = tu_run((char *const *)argv, NULL, &out, &err);
+
+    if (rc != 0)
+        fprintf(stderr, "mabdesk find: exit %d\n%s%s", rc, out ? out : "", err ? err : "");
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(out, "Amtali"));
+    free(out);
+    free(err);
+}
+
+/* One text value from the database (NULL for SQL NULL or no row). */
+static char *sql_text(const char *sql)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    char *v = NULL;
+
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
+        fail();
+    }
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return v;
+}
+
+static long long sql_int(const char *sql)
+{
+    char *v = sql_text(sql);
+    long long n;
+
+    assert_non_null(v);
+    n = atoll(v);
+    free(v);
+    return n;
+}
+
+/* Home -> directory -> search for word -> exactly one match, selected. */
+static void find_one(struct vt *vt, const char *word)
+{
+    char want[128];
+
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    vt_send(vt, "/");
+    VT_EXPECT_TEXT(vt, "Search:");
+    vt_send(vt, word);
+    snprintf(want, sizeof want, "Search: %s", word);
+    VT_EXPECT_TEXT(vt, want);
+    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_ASSERT(vt, vt_row_reverse(vt, 4));
+    /* Tab leaves the search line (keeping the search) for the list's keys. */
+    vt_key(vt, VT_KEY_TAB);
+    VT_EXPECT_ROW(vt, 23, "Edit");
+}
+
+/* Move the form's cursor to the field labelled label (Tab, Shift-Tab). */
+static void go_to_field(struct vt *vt, const char *label)
+{
+    int fy, cy, cx;
+
+    VT_EXPECT_TEXT(vt, label);
+    assert_true(vt_find(vt, label, &fy, NULL));
+    for (int i = 0; i < 20; i++) {
+        vt_cursor(vt, &cy, &cx);
+        if (cy == fy)
+            return;
+        vt_key(vt, cy < fy ? VT_KEY_TAB : VT_KEY_BACKTAB);
+        if (!vt_wait_cursor_moved(vt, cy, cx, vt_timeout()))
+            break;
+        vt_settle(vt, 25, vt_timeout());
+    }
+    fprintf(stderr, "the cursor never reached the field \"%s\" (row %d)\n", label, fy);
+    vt_print_screen(vt, "screen");
+    fail();
+}
+
+/* Empty the current field (Ctrl-U deletes up to the cursor, which is at
+ * the end of a loaded value) and type text. */
+static void replace_field(struct vt *vt, const char *text)
+{
+    vt_key(vt, VT_KEY_END);
+    vt_send(vt, "\x15");
+    vt_send(vt, text);
+    VT_EXPECT_TEXT(vt, text);
+}
+
+static void test_edit_save_restart(void **state)
+{
+    struct vt *vt;
+    char *v;
+
+    create_db();
+    assert_int_equal(sql_int("SELECT version FROM municipality WHERE name_en = 'Amtali'"), 1);
+
+    vt = start();
+    find_one(vt, "Amtali");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Barguna (বরগুনা)");
+    vt_send(vt, "e");
+    VT_EXPECT_TEXT(vt, "Edit municipality");
+    VT_EXPECT_TEXT(vt, "Editing Amtali.");
+    go_to_field(vt, "Mayor (English)");
+    replace_field(vt, "Rahim Uddin Test");
+    go_to_field(vt, "Mayor (Bengali)");
+    replace_field(vt, "রহিম উদ্দিন");
+    go_to_field(vt, "Wards");
+    replace_field(vt, "12");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "Saved Amtali.");
+    VT_EXPECT_GONE(vt, "Edit municipality");
+    /* Back on the detail view, which shows the saved values. */
+    VT_EXPECT_TEXT(vt, "Rahim Uddin Test");
+    VT_EXPECT_TEXT(vt, "রহিম উদ্দিন");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+
+    /* The database has the new values, a new version and an audit row. */
+    v = sql_text("SELECT mayor_en || '|' || mayor_bn || '|' || wards || '|' || version"
+                 " FROM municipality WHERE name_en = 'Amtali'");
+    assert_non_null(v);
+    assert_string_equal(v, "Rahim Uddin Test|রহিম উদ্দিন|12|2");
+    free(v);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE record_kind = 'municipality'"
+                             " AND action = 'update' AND after LIKE '%Rahim Uddin Test%'"),
+                     1);
+
+    /* A new program sees the change. */
+    vt = start();
+    find_one(vt, "Rahim");
+    VT_EXPECT_TEXT(vt, "Amtali");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Rahim Uddin Test");
+    VT_EXPECT_TEXT(vt, "রহিম উদ্দিন");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+static void test_esc_asks_before_discarding(void **state)
+{
+    struct vt *vt;
+    char *v;
+
+    create_db();
+    vt = start();
+    find_one(vt, "Amtali");
+    vt_send(vt, "e");
+    VT_EXPECT_TEXT(vt, "Editing Amtali.");
+
+    /* Unchanged: Esc leaves at once, no question. */
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_GONE(vt, "Editing Amtali.");
+    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_ABSENT(vt, "Throw away changes");
+
+    /* Changed: Esc asks; "n" keeps the form and what was typed. */
+    vt_send(vt, "e");
+    VT_EXPECT_TEXT(vt, "Editing Amtali.");
+    go_to_field(vt, "Mayor (English)");
+    replace_field(vt, "Not To Be Kept");
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_TEXT(vt, "Throw away changes");
+    VT_EXPECT_TEXT(vt, "You have changes that are not saved. Throw them away?");
+    vt_send(vt, "n");
+    VT_EXPECT_GONE(vt, "Throw away changes");
+    VT_EXPECT_TEXT(vt, "Editing Amtali.");
+    VT_EXPECT_TEXT(vt, "Not To Be Kept");
+
+    /* Esc again, "y": back to the list, nothing saved. */
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_TEXT(vt, "Throw away changes");
+    vt_send(vt, "y");
+    VT_EXPECT_GONE(vt, "Editing Amtali.");
+    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_ABSENT(vt, "Not To Be Kept");
+    /* F10 quits without a question now that nothing is unsaved. */
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+
+    v = sql_text("SELECT coalesce(mayor_en, '') || '|' || version FROM municipality"
+                 " WHERE name_en = 'Amtali'");
+    assert_non_null(v);
+    assert_string_equal(v, "|1");
+    free(v);
+    assert_int_equal(sql_int("SELECT count(*) FROM audit"), 0);
+}
+
+/* Written straight into the database, as a bad import or a hostile
+ * remote user might have left it. */
+#define EVIL_EN "Evil\x1b]0;pwned\x07\x1b[2J"
+#define EVIL_EN_SHOWN "Evil\u241b]0;pwned\u2407\u241b[2J"
+#define EVIL_BN                                                                                    \
+    "দুষ্ট\xc2\x9b"                                                                      \
+    "2Jলাল"
+#define EVIL_MAYOR "\x1b[1;1H\x1b[7mOwned\x1b[0m"
+#define EVIL_MAYOR_SHOWN "\u241b[1;1H\u241b[7mOwned\u241b[0m"
+
+static void insert_evil(void)
+{
+    sqlite3 *h;
+    sqlite3_stmt *st;
+
+    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    sqlite3_busy_timeout(h, 5000);
+    assert_int_equal(
+        sqlite3_prepare_v2(h,
+                           "INSERT INTO municipality (kind, name_en, name_bn, district_id, "
+                           "mayor_en) VALUES ('paurashava', ?1, ?2, (SELECT id FROM district "
+                           "WHERE name_en = 'Dhaka'), ?3)",
+                           -1, &st, NULL),
+        SQLITE_OK);
+    sqlite3_bind_text(st, 1, EVIL_EN, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, EVIL_BN, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, EVIL_MAYOR, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        fprintf(stderr, "insert: %s\n", sqlite3_errmsg(h));
+        fail();
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+}
+
+static void test_escape_sequences_shown_harmlessly(void **state)
+{
+    struct vt *vt;
+    char keybar[512], header[512];
+    long clears;
+    int y;
+
+    create_db();
+    insert_evil();
+    vt = start();
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "343 of 343");
+    vt_send(vt, "/");
+    VT_EXPECT_TEXT(vt, "Search:");
+    snprintf(keybar, sizeof keybar, "%s", vt_row(vt, 23));
+    snprintf(header, sizeof header, "%s", vt_row(vt, 3));
+    clears = vt_clears(vt);
+
+    vt_send(vt, "Evil");
+    VT_EXPECT_TEXT(vt, "1 of 343");
+    /* The name with every control character replaced by a visible symbol,
+     * on the list row, which is still where it belongs. */
+    VT_EXPECT_TEXT(vt, EVIL_EN_SHOWN);
+    assert_true(vt_find(vt, EVIL_EN_SHOWN, &y, NULL));
+    VT_ASSERT(vt, y == 4);
+    VT_ASSERT(vt, strstr(vt_row(vt, 4), "Dhaka") != NULL);
+    /* Nothing was cleared, retitled or moved. */
+    VT_ASSERT(vt, vt_title(vt) == NULL);
+    VT_ASSERT(vt, vt_clears(vt) == clears);
+    VT_ASSERT(vt, strcmp(vt_row(vt, 3), header) == 0);
+    VT_ASSERT(vt, strcmp(vt_row(vt, 23), keybar) == 0);
+    VT_ASSERT(vt, strstr(vt_row(vt, 0), "Directory") != NULL);
+    VT_EXPECT_TEXT(vt, "Search: Evil");
+
+    /* The detail view: both names and the mayor, all harmless. */
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Name (English)");
+    VT_EXPECT_TEXT(vt, EVIL_EN_SHOWN);
+    VT_EXPECT_TEXT(vt, EVIL_MAYOR_SHOWN);
+    VT_EXPECT_TEXT(vt, "দুষ্ট");
+    assert_true(vt_find(vt, "দুষ্ট", &y, NULL));
+    /* The C1 CSI (U+009B) did not act: "2J" and the rest are still there. */
+    VT_ASSERT(vt, strstr(vt_row(vt, y), "2Jলাল") != NULL);
+    VT_ASSERT(vt, vt_title(vt) == NULL);
+    VT_ASSERT(vt, vt_clears(vt) == clears);
+    VT_ASSERT(vt, strstr(vt_row(vt, 0), "Municipality") != NULL);
+    /* No cell was turned to reverse video by the mayor's "ESC [7m". */
+    VT_ASSERT(vt, vt_text_reverse(vt, "Owned") == 0);
+    VT_ASSERT(vt, vt_row(vt, 23)[0] != '\0');
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_edit_save_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_esc_asks_before_discarding, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_escape_sequences_shown_harmlessly, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
