@@ -37,12 +37,18 @@ static struct screen *open_audit(void)
     return screen_audit_new(NULL, 0);
 }
 
+static struct screen *open_users(void)
+{
+    return screen_users_new();
+}
+
 /* open NULL: the help screen (it needs the screen it explains). */
 static const struct home_item items[] = {
     {N_("Directory"), N_("Every city corporation and paurashava"), AUTH_READ_DIRECTORY,
      open_directory},
     {N_("About"), N_("Vision, mission and scope of work"), AUTH_READ_DIRECTORY, open_about},
     {N_("Help"), N_("The keys of every screen"), AUTH_READ_DIRECTORY, NULL},
+    {N_("Users"), N_("SSH accounts: roles, keys and passwords"), AUTH_MANAGE_USERS, open_users},
     {N_("Audit log"), N_("Who changed what, and when"), AUTH_READ_AUDIT, open_audit},
 };
 

@@ -18,5 +18,8 @@ struct screen *screen_about_new(void);
 struct screen *screen_help_new(const struct screen *from);
 /* The audit log; record_id != 0 shows only that record's entries. */
 struct screen *screen_audit_new(const char *record_kind, long long record_id);
+/* The accounts that may log in over SSH (admin): list, one account and
+ * its keys, and the forms that add an account, a key or a password. */
+struct screen *screen_users_new(void);
 
 #endif

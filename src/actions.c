@@ -122,6 +122,26 @@ static const struct action_def table[ACT_COUNT] = {
     {ACT_BY_RECORD, {'r'}, "r", "r", N_("By record"),
      N_("Show only the entries of the selected entry's record (again: every record)"),
      BAR_NORMAL, 0, AUTH_READ_AUDIT, 0},
+    {ACT_USER_NEW, {'n'}, "n", "n", N_("New"),
+     N_("Add an account: name, role, password and public key"),
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+    {ACT_USER_PASSWORD, {'p'}, "p", "p", N_("Password"),
+     N_("Set a new password for the account"),
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+    /* Not 'k': that is Up on every list, and the help would contradict itself. */
+    {ACT_USER_KEY_ADD, {'a'}, "a", "a", N_("Add key"),
+     N_("Add a public key to the account, pasted as one line"),
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+    {ACT_USER_KEY_REMOVE, {'x'}, "x", "x", N_("Remove key"),
+     N_("Remove the selected key from the account (asks first)"),
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+    /* Upper case on purpose: locking someone out should not be one slip. */
+    {ACT_USER_DISABLE, {'D'}, "D", "D", N_("Disable/enable"),
+     N_("Disable the account so it cannot log in, or enable it again (asks first)"),
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+    {ACT_USER_SAVE, {UI_FN | KEY_F(2)}, "F2", "F2", N_("Save"),
+     N_("Save the account"),
+     BAR_ESSENTIAL, 1, AUTH_MANAGE_USERS, 0},
 };
 // clang-format on;
 

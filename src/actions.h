@@ -55,6 +55,13 @@ enum action_id {
     /* audit */
     ACT_BY_USER,
     ACT_BY_RECORD,
+    /* users (admin) */
+    ACT_USER_NEW,
+    ACT_USER_PASSWORD,
+    ACT_USER_KEY_ADD,
+    ACT_USER_KEY_REMOVE,
+    ACT_USER_DISABLE,
+    ACT_USER_SAVE,
     ACT_COUNT
 };
 

@@ -339,6 +339,7 @@ const char *muni_check_field(enum muni_field f, const char *value, char *msg, si
     case FT_TEXT:
     case FT_LONGTEXT:
     case FT_DISTRICT:
+    case FT_SECRET:
         return NULL;
     }
     return NULL;

@@ -44,7 +44,8 @@ enum field_type {
     FT_PHONE,
     FT_EMAIL,
     FT_URL,
-    FT_DISTRICT
+    FT_DISTRICT,
+    FT_SECRET /* one line, drawn as '*' (passwords) */
 };
 
 struct field_def {

@@ -136,24 +136,46 @@ void usercmd_free(struct usercmd *c)
     memset(c, 0, sizeof *c);
 }
 
-/* Read and hash a new password; NULL with *err on failure. */
-static char *new_password_hash(FILE *in, char **err)
+int usercmd_add_account(struct db *db, const char *name, enum role role, long long municipality_id,
+                        const char *password, const struct cred_pubkey *keys, int nkeys,
+                        long long *id, char **err)
 {
-    char *pw = NULL, *hash;
+    struct user_key *uk;
+    char *hash = NULL;
+    int rc;
 
-    if (cred_password_read(in, &pw, err) != 0)
-        return NULL;
-    hash = cred_password_hash(pw, err);
-    cred_wipe(pw);
-    return hash;
+    if (password != NULL && (hash = cred_password_hash(password, err)) == NULL)
+        return DB_INVALID;
+    uk = xcalloc((size_t)nkeys + 1, sizeof *uk);
+    for (int i = 0; i < nkeys; i++) {
+        uk[i].algo = keys[i].algo;
+        uk[i].key_b64 = keys[i].b64;
+        uk[i].fingerprint = keys[i].fingerprint;
+        uk[i].comment = keys[i].comment;
+    }
+    rc = db_user_add(db, name, role, municipality_id, hash, uk, nkeys, id, err);
+    free(uk);
+    cred_wipe(hash);
+    return rc;
+}
+
+int usercmd_set_password(struct db *db, const char *name, const char *password, char **err)
+{
+    char *hash = cred_password_hash(password, err);
+    int rc;
+
+    if (hash == NULL)
+        return DB_INVALID;
+    rc = db_user_set_password(db, name, hash, err);
+    cred_wipe(hash);
+    return rc;
 }
 
 static int run_add(struct db *db, const struct usercmd *c, FILE *in, FILE *out, char **err)
 {
     struct cred_pubkey *all = NULL;
-    struct user_key *keys = NULL;
     const char *problem;
-    char *hash = NULL;
+    char *pw = NULL;
     int nall = 0, rc = DB_OK;
     long long id = 0;
 
@@ -172,31 +194,23 @@ static int run_add(struct db *db, const struct usercmd *c, FILE *in, FILE *out, 
         nall += n;
         free(got);
     }
-    if (c->password && (hash = new_password_hash(in, err)) == NULL) {
+    if (c->password && cred_password_read(in, &pw, err) != 0) {
         rc = DB_INVALID;
         goto out;
     }
-    keys = xcalloc((size_t)nall + 1, sizeof *keys);
-    for (int i = 0; i < nall; i++) {
-        keys[i].algo = all[i].algo;
-        keys[i].key_b64 = all[i].b64;
-        keys[i].fingerprint = all[i].fingerprint;
-        keys[i].comment = all[i].comment;
-    }
-    rc = db_user_add(db, c->name, c->role, c->municipality_id, hash, keys, nall, &id, err);
+    rc = usercmd_add_account(db, c->name, c->role, c->municipality_id, pw, all, nall, &id, err);
     if (rc == DB_OK) {
         fprintf(out,
                 ngettext("user %s added (%s, %d key, %s)\n", "user %s added (%s, %d keys, %s)\n",
                          (unsigned long)nall),
                 c->name, auth_role_name(c->role), nall,
-                hash != NULL ? _("password set") : _("no password"));
-        if (hash == NULL && nall == 0)
+                pw != NULL ? _("password set") : _("no password"));
+        if (pw == NULL && nall == 0)
             fprintf(out, "%s\n",
                     _("note: the account cannot log in until it has a key or a password"));
     }
 out:
-    cred_wipe(hash);
-    free(keys);
+    cred_wipe(pw);
     cred_pubkeys_free(all, nall);
     return rc;
 }
@@ -257,7 +271,7 @@ static int run_key(struct db *db, const struct usercmd *c, FILE *out, char **err
 int usercmd_exec(struct db *db, const struct usercmd *c, FILE *in, FILE *out, char **err)
 {
     struct user u;
-    char *hash;
+    char *pw = NULL;
     int rc;
 
     switch (c->op) {
@@ -281,10 +295,10 @@ int usercmd_exec(struct db *db, const struct usercmd *c, FILE *in, FILE *out, ch
         if ((rc = db_user_get(db, c->name, &u, err)) != DB_OK)
             return rc;
         user_free(&u);
-        if ((hash = new_password_hash(in, err)) == NULL)
+        if (cred_password_read(in, &pw, err) != 0)
             return DB_INVALID;
-        rc = db_user_set_password(db, c->name, hash, err);
-        cred_wipe(hash);
+        rc = usercmd_set_password(db, c->name, pw, err);
+        cred_wipe(pw);
         if (rc == DB_OK)
             fprintf(out, _("password of %s changed\n"), c->name);
         return rc;

@@ -2,7 +2,8 @@
  * usercmd.h: "mabdesk user ...": add, list, disable / enable, key add /
  * remove, passwd.  Parsing is separate from running, so a usage error is
  * found before any database is opened or created.  main.c chooses the exit
- * code; nothing here exits.
+ * code; nothing here exits.  usercmd_add_account() and
+ * usercmd_set_password() are also the Users screen's way to do the same.
  */
 #ifndef MABDESK_USERCMD_H
 #define MABDESK_USERCMD_H
@@ -12,6 +13,7 @@
 #include "auth.h"
 
 struct db;
+struct cred_pubkey;
 
 enum usercmd_op {
     USERCMD_ADD,
@@ -41,5 +43,17 @@ void usercmd_free(struct usercmd *);
 /* Run it on db; passwords are read from in, results written to out.
  * Returns an enum db_status with *err set on failure. */
 int usercmd_exec(struct db *, const struct usercmd *, FILE *in, FILE *out, char **err);
+
+/*
+ * What "user add" and "user passwd" do once they have the password in
+ * clear (NULL: none) and the keys parsed (ssh/cred.h): hash it with
+ * yescrypt, then db_user_add() / db_user_set_password().  The caller wipes
+ * its password; the hash is wiped here.  Return an enum db_status with
+ * *err set on failure.
+ */
+int usercmd_add_account(struct db *, const char *name, enum role, long long municipality_id,
+                        const char *password, const struct cred_pubkey *keys, int nkeys,
+                        long long *id, char **err);
+int usercmd_set_password(struct db *, const char *name, const char *password, char **err);
 
 #endif

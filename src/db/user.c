@@ -71,7 +71,7 @@ static const char sql_user_by_name[] =
 static const char sql_user_all[] =
     "SELECT id, name, role, municipality_id, disabled, password_hash IS NOT NULL, "
     "(SELECT count(*) FROM user_keys k WHERE k.user_id = users.id), created_at, updated_at, "
-    "version, NULL FROM users ORDER BY name";
+    "version, NULL FROM users ORDER BY name LIMIT ?1 OFFSET ?2";
 
 static void user_from_row(sqlite3_stmt *st, struct user *u, int with_hash)
 {
@@ -269,7 +269,31 @@ fail:
     return rc;
 }
 
+int db_user_count(struct db *db, int *n, char **err)
+{
+    static const char sql[] = "SELECT count(*) FROM users";
+    sqlite3_stmt *st;
+    int rc;
+
+    *n = 0;
+    if ((rc = check_manage(db, err)) != DB_OK)
+        return rc;
+    st = db_stmt(db, sql, err);
+    if (st == NULL)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *n = sqlite3_column_int(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? DB_OK : db_fail(db, rc, err);
+}
+
 int db_user_list(struct db *db, struct user **users, int *n, char **err)
+{
+    return db_user_page(db, 0, -1, users, n, err);
+}
+
+int db_user_page(struct db *db, int offset, int limit, struct user **users, int *n, char **err)
 {
     struct user *v = NULL;
     sqlite3_stmt *st;
@@ -282,6 +306,8 @@ int db_user_list(struct db *db, struct user **users, int *n, char **err)
     st = db_stmt(db, sql_user_all, err);
     if (st == NULL)
         return DB_ERROR;
+    sqlite3_bind_int(st, 1, limit);
+    sqlite3_bind_int(st, 2, offset);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         v = xreallocarray(v, (size_t)count + 1, sizeof *v);
         user_from_row(st, &v[count++], 0);

@@ -57,6 +57,10 @@ int db_user_add(struct db *, const char *name, enum role, long long municipality
                 char **err);
 /* Every account, by name, with its key count. */
 int db_user_list(struct db *, struct user **users, int *n, char **err);
+/* The same a page at a time (limit -1: to the end), for the Users screen's
+ * list, and the number of accounts. */
+int db_user_page(struct db *, int offset, int limit, struct user **users, int *n, char **err);
+int db_user_count(struct db *, int *n, char **err);
 int db_user_get(struct db *, const char *name, struct user *out, char **err);
 void user_free(struct user *);
 void users_free(struct user *, int n);

@@ -195,6 +195,36 @@ static void draw_choice(const struct ui_form_field *f, int y, int x, int vw, att
     free(s);
 }
 
+/* A secret (FT_SECRET) as one '*' per grapheme, never its letters,
+ * scrolled so that the cursor shows. */
+static void draw_secret(const struct ui_form_field *f, int y, int x, int vw, attr_t a, int cur)
+{
+    struct ui_form_field m = *f;
+    struct buf b = {0};
+    size_t p = 0, q;
+    char *vis;
+    int col;
+
+    buf_adds(&b, "");
+    m.cursor = 0;
+    while (f->value[p] != '\0' && (q = text_next_grapheme(f->value, p)) > p) {
+        if (p < f->cursor)
+            m.cursor = b.len + 1;
+        buf_addc(&b, '*');
+        p = q;
+    }
+    m.value = b.data;
+    m.scroll = 0;
+    if (cur)
+        fix_scroll(&m, vw);
+    vis = visible(m.value, cur ? m.scroll : 0, m.cursor, vw, &col);
+    ui_put_pad(stdscr, y, x, vw, vis, a);
+    if (cur)
+        app_cursor(y, x + (col >= 0 ? col : 0));
+    free(vis);
+    buf_free(&b);
+}
+
 static const char *hint(const struct ui_form_field *f)
 {
     switch (f->def->type) {
@@ -230,6 +260,8 @@ void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
             draw_choice(f, y, r->x + l.vx, l.vw, va);
             if (cur)
                 app_cursor(y, r->x + l.vx);
+        } else if (f->def->type == FT_SECRET) {
+            draw_secret(f, y, r->x + l.vx, l.vw, va, cur);
         } else {
             char *vis;
 
