@@ -8,7 +8,9 @@
 # 3. start-up to the first full screen at 80x24 (out/tty startup);
 # 4. search-as-you-type through the pty, per key (out/tty search);
 # 5. the same searches straight on db/ (out/query);
-# then print one table.  Everything generated stays in $OUT (gitignored).
+# then print one table; then, unless SSH=0, the SSH benchmarks (ssh.sh:
+# mabdesk serve and OpenSSH's sshd side by side) print a second one.
+# Everything generated stays in $OUT (gitignored).
 # Numbers are reported, never judged: nothing here fails on a slow figure.
 set -eu
 
@@ -26,7 +28,7 @@ KEYS=${KEYS:-<Enter> /}
 WORDS_EN="Rampur Uttar Chandragarh"
 WORDS_BN="রামপুর দক্ষিণ"
 
-export MABDESK_LOCALEDIR="${MABDESK_LOCALEDIR:-$TOP/build/locale}"
+export MABDESK_LOCALEDIR="${MABDESK_LOCALEDIR:-${BUILD:-$TOP/build}/locale}"
 unset MABDESK_DB LANGUAGE LC_ALL LC_MESSAGES || true
 export LANG=C.UTF-8
 
@@ -117,3 +119,7 @@ echo
 echo "per prefix, db/ only (median of $QUERY_RUNS runs):"
 printf '  %8s %10s %10s   %s\n' "matches" "median us" "p95 us" "typed"
 awk -F '\t' '$1 != "all" { printf "  %8s %10s %10s   %s\n", $2, $3, $4, $1 }' "$q"
+
+if [ "${SSH:-1}" != 0 ]; then
+    OUT=$OUT BIN=$BIN READY=$READY WORDS="$WORDS_EN $WORDS_BN" BODIES=$bodies sh "$(dirname "$0")/ssh.sh"
+fi
