@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -263,6 +264,9 @@ static void accept_one(struct server *sv, int lfd)
         close(fd);
         return;
     }
+    /* Interactive traffic: each keystroke and redraw goes out at once
+     * rather than waiting on Nagle for the previous segment's ACK. */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
     spawn_session(sv, fd, &peer);
 }
 
