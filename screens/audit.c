@@ -202,18 +202,53 @@ static const char *flat_get(const struct flat *f, const char *key)
     return NULL;
 }
 
-static const char *key_label(const char *key)
-{
-    int f = muni_field_by_key(key);
+/* The fields of a user account's audit entries (src/db/user.c). */
+static const struct {
+    const char *key;
+    const char *label;
+} user_keys[] = {
+    {"name", N_("Name")},
+    {"role", N_("Role")},
+    {"municipality_id", N_("Municipality")},
+    {"disabled", N_("Disabled")},
+    {"password", N_("Password set")},
+    {"keys", N_("Keys")},
+};
 
+static int is_user(const char *kind)
+{
+    return kind != NULL && strcmp(kind, "user") == 0;
+}
+
+/* A stored field's name as a person reads it. */
+static const char *key_label(const char *kind, const char *key)
+{
+    int f;
+
+    if (is_user(kind)) {
+        for (size_t i = 0; i < nitems(user_keys); i++) {
+            if (strcmp(user_keys[i].key, key) == 0)
+                return _(user_keys[i].label);
+        }
+        return key;
+    }
+    f = muni_field_by_key(key);
     return f >= 0 ? _(muni_fields[f].label) : key;
 }
 
 /* A stored value as a person reads it: choice fields by their label. */
-static const char *value_label(const char *key, const char *v)
+static const char *value_label(const char *kind, const char *key, const char *v)
 {
-    int f = muni_field_by_key(key);
+    int f;
 
+    if (is_user(kind)) {
+        if (strcmp(v, "true") == 0)
+            return _("yes");
+        if (strcmp(v, "false") == 0)
+            return _("no");
+        return v;
+    }
+    f = muni_field_by_key(key);
     if (f < 0 || muni_fields[f].type != FT_CHOICE)
         return v;
     for (int i = 0; muni_fields[f].choices[i] != NULL; i++) {
@@ -228,6 +263,8 @@ static const char *kind_label(const char *kind)
 {
     if (kind != NULL && strcmp(kind, "municipality") == 0)
         return _("Municipality");
+    if (is_user(kind))
+        return _("User account");
     return kind != NULL ? kind : "";
 }
 
@@ -320,7 +357,10 @@ static void entry_fill(struct ui_textview *tv, void *arg)
     ui_tv_kv(tv, _("Record"), rec);
     ui_tv_blank(tv);
     if (pb == 0 && pa == 0) {
-        ui_tv_heading(tv, _("What changed (before → after)"));
+        char *head = xasprintf(_("What changed (before%safter)"), arrow);
+
+        ui_tv_heading(tv, head);
+        free(head);
         for (int i = 0; i < after.n; i++) {
             const char *old = flat_get(&before, after.k[i]);
 
@@ -329,10 +369,11 @@ static void entry_fill(struct ui_textview *tv, void *arg)
                 strcmp(after.k[i], "updated_by") == 0)
                 continue;
             if (old == NULL || strcmp(old, after.v[i]) != 0) {
-                char *v = xasprintf("%s%s%s", old != NULL ? value_label(after.k[i], old) : "",
-                                    arrow, value_label(after.k[i], after.v[i]));
+                char *v = xasprintf("%s%s%s",
+                                    old != NULL ? value_label(r->record_kind, after.k[i], old) : "",
+                                    arrow, value_label(r->record_kind, after.k[i], after.v[i]));
 
-                ui_tv_kv(tv, key_label(after.k[i]), v);
+                ui_tv_kv(tv, key_label(r->record_kind, after.k[i]), v);
                 free(v);
             }
         }
@@ -341,7 +382,8 @@ static void entry_fill(struct ui_textview *tv, void *arg)
 
         ui_tv_heading(tv, pa == 0 ? _("After") : _("Before"));
         for (int i = 0; i < only->n; i++)
-            ui_tv_kv(tv, key_label(only->k[i]), value_label(only->k[i], only->v[i]));
+            ui_tv_kv(tv, key_label(r->record_kind, only->k[i]),
+                     value_label(r->record_kind, only->k[i], only->v[i]));
     }
     if (pb != 0 && r->before != NULL) {
         ui_tv_heading(tv, _("Before"));
