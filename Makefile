@@ -33,7 +33,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 # libcsv ships no pkg-config file.
 PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lcsv
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(PKG_CFLAGS) \
-	-Isrc -Iscreens -DMABDESK_VERSION='"$(VERSION)"' -DLOCALEDIR='"$(LOCALEDIR)"' \
+	-Isrc -Iscreens -DMABDESK_VERSION='"$(VERSION)"' \
 	$(SAN) $(CFLAGS) $(CPPFLAGS)
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
@@ -67,6 +67,17 @@ $(BUILD)/mabdesk: $(BUILD)/src/main.o $(LIB) $(MO) | deps
 $(LIB): $(OBJS)
 	rm -f $@
 	ar rcs $@ $^
+
+# Only i18n.c knows where catalogues are installed; it is rebuilt when
+# PREFIX or LOCALEDIR change, so "make install PREFIX=/usr" finds its .mo.
+$(BUILD)/src/i18n.o: $(BUILD)/localedir
+$(BUILD)/src/i18n.o: ALL_CFLAGS += -DLOCALEDIR='"$(LOCALEDIR)"'
+$(BUILD)/localedir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' > $@
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/%.o: %.c | deps
 	@mkdir -p $(@D)
