@@ -47,7 +47,7 @@ for suite in unit screen ssh; do
         failed=$((failed + bad))
         if [ "$bad" -ne 0 ]; then
             echo "FAIL $name ($ok passed, $bad failed, exit $rc, $((end - start)) s)"
-            sed 's/^/    /' "$out" | tail -n 60
+            sed 's/^/    /' "$out" | tail -n 200
             failed_names="$failed_names $name"
         else
             echo "ok   $name ($ok passed, $((end - start)) s)"

@@ -1,7 +1,10 @@
 /*
  * testutil.h: what every test needs: a private temporary directory, a fresh
  * database path in it, the path of the binary under test, and a session.
- * Include after <cmocka.h> and its prerequisites.
+ * Include after <cmocka.h> and its prerequisites.  The set-up built on
+ * these (a seeded database, one value read back with SQL, the binary run
+ * with --db, the screen tests' fixture) is in fixtures.h: use it rather
+ * than writing a suite's own.
  */
 #ifndef MABDESK_TESTUTIL_H
 #define MABDESK_TESTUTIL_H

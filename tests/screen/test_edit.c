@@ -17,77 +17,17 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "vt.h"
-
-#define SEED_TOTAL "342"
-
-static char *db;
-
-static int setup(void **state)
-{
-    db = tu_db_path();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vt_close_all();
-    free(db);
-    db = NULL;
-    tu_cleanup();
-    return 0;
-}
-
-static struct vt *start(void)
-{
-    return vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, NULL);
-}
 
 /* Let the program create and seed the database, without a terminal. */
 static void create_db(void)
 {
-    const char *argv[] = {tu_bin(), "--db", db, "find", "Amtali", NULL};
-    char *out = NULL, *err = NULL;
-    int rc = tu_run((char *const *)argv, NULL, &out, &err);
+    char *out = tu_mabdesk(tu_test_db(), "find", "Amtali", NULL);
 
-    if (rc != 0)
-        fprintf(stderr, "mabdesk find: exit %d\n%s%s", rc, out ? out : "", err ? err : "");
-    assert_int_equal(rc, 0);
     assert_non_null(strstr(out, "Amtali"));
     free(out);
-    free(err);
-}
-
-/* One text value from the database (NULL for SQL NULL or no row). */
-static char *sql_text(const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    char *v = NULL;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
-        fail();
-    }
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        v = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return v;
-}
-
-static long long sql_int(const char *sql)
-{
-    char *v = sql_text(sql);
-    long long n;
-
-    assert_non_null(v);
-    n = atoll(v);
-    free(v);
-    return n;
 }
 
 /* Home -> directory -> search for word -> exactly one match, selected. */
@@ -95,73 +35,42 @@ static void find_one(struct vt *vt, const char *word)
 {
     char want[128];
 
-    VT_EXPECT_TEXT(vt, "Directory");
-    vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    tu_open_directory(vt);
     vt_send(vt, "/");
     VT_EXPECT_TEXT(vt, "Search:");
     vt_send(vt, word);
     snprintf(want, sizeof want, "Search: %s", word);
     VT_EXPECT_TEXT(vt, want);
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     VT_ASSERT(vt, vt_row_reverse(vt, 4));
     /* Tab leaves the search line (keeping the search) for the list's keys. */
     vt_key(vt, VT_KEY_TAB);
     VT_EXPECT_ROW(vt, 23, "Edit");
 }
 
-/* Move the form's cursor to the field labelled label (Tab, Shift-Tab). */
-static void go_to_field(struct vt *vt, const char *label)
-{
-    int fy, cy, cx;
-
-    VT_EXPECT_TEXT(vt, label);
-    assert_true(vt_find(vt, label, &fy, NULL));
-    for (int i = 0; i < 20; i++) {
-        vt_cursor(vt, &cy, &cx);
-        if (cy == fy)
-            return;
-        vt_key(vt, cy < fy ? VT_KEY_TAB : VT_KEY_BACKTAB);
-        if (!vt_wait_cursor_moved(vt, cy, cx, vt_timeout()))
-            break;
-        vt_settle(vt, 25, vt_timeout());
-    }
-    fprintf(stderr, "the cursor never reached the field \"%s\" (row %d)\n", label, fy);
-    vt_print_screen(vt, "screen");
-    fail();
-}
-
-/* Empty the current field (Ctrl-U deletes up to the cursor, which is at
- * the end of a loaded value) and type text. */
-static void replace_field(struct vt *vt, const char *text)
-{
-    vt_key(vt, VT_KEY_END);
-    vt_send(vt, "\x15");
-    vt_send(vt, text);
-    VT_EXPECT_TEXT(vt, text);
-}
-
 static void test_edit_save_restart(void **state)
 {
+    const char *db = tu_test_db();
     struct vt *vt;
     char *v;
 
     create_db();
-    assert_int_equal(sql_int("SELECT version FROM municipality WHERE name_en = 'Amtali'"), 1);
+    assert_int_equal(tu_sql_int(db, "SELECT version FROM municipality WHERE name_en = 'Amtali'"),
+                     1);
 
-    vt = start();
+    vt = tu_start(NULL);
     find_one(vt, "Amtali");
     vt_key(vt, VT_KEY_ENTER);
     VT_EXPECT_TEXT(vt, "Barguna (বরগুনা)");
     vt_send(vt, "e");
     VT_EXPECT_TEXT(vt, "Edit municipality");
     VT_EXPECT_TEXT(vt, "Editing Amtali.");
-    go_to_field(vt, "Mayor (English)");
-    replace_field(vt, "Rahim Uddin Test");
-    go_to_field(vt, "Mayor (Bengali)");
-    replace_field(vt, "রহিম উদ্দিন");
-    go_to_field(vt, "Wards");
-    replace_field(vt, "12");
+    tu_go_to_field(vt, "Mayor (English)");
+    tu_replace_field(vt, "Rahim Uddin Test");
+    tu_go_to_field(vt, "Mayor (Bengali)");
+    tu_replace_field(vt, "রহিম উদ্দিন");
+    tu_go_to_field(vt, "Wards");
+    tu_replace_field(vt, "12");
     vt_key(vt, VT_KEY_F2);
     VT_EXPECT_TEXT(vt, "Saved Amtali.");
     VT_EXPECT_GONE(vt, "Edit municipality");
@@ -173,17 +82,17 @@ static void test_edit_save_restart(void **state)
     vt_close(vt);
 
     /* The database has the new values, a new version and an audit row. */
-    v = sql_text("SELECT mayor_en || '|' || mayor_bn || '|' || wards || '|' || version"
-                 " FROM municipality WHERE name_en = 'Amtali'");
+    v = tu_sql_text(db, "SELECT mayor_en || '|' || mayor_bn || '|' || wards || '|' || version"
+                        " FROM municipality WHERE name_en = 'Amtali'");
     assert_non_null(v);
     assert_string_equal(v, "Rahim Uddin Test|রহিম উদ্দিন|12|2");
     free(v);
-    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE record_kind = 'municipality'"
-                             " AND action = 'update' AND after LIKE '%Rahim Uddin Test%'"),
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM audit WHERE record_kind = 'municipality'"
+                                    " AND action = 'update' AND after LIKE '%Rahim Uddin Test%'"),
                      1);
 
     /* A new program sees the change. */
-    vt = start();
+    vt = tu_start(NULL);
     find_one(vt, "Rahim");
     VT_EXPECT_TEXT(vt, "Amtali");
     vt_key(vt, VT_KEY_ENTER);
@@ -196,11 +105,12 @@ static void test_edit_save_restart(void **state)
 
 static void test_esc_asks_before_discarding(void **state)
 {
+    const char *db = tu_test_db();
     struct vt *vt;
     char *v;
 
     create_db();
-    vt = start();
+    vt = tu_start(NULL);
     find_one(vt, "Amtali");
     vt_send(vt, "e");
     VT_EXPECT_TEXT(vt, "Editing Amtali.");
@@ -208,14 +118,14 @@ static void test_esc_asks_before_discarding(void **state)
     /* Unchanged: Esc leaves at once, no question. */
     vt_key(vt, VT_KEY_ESC);
     VT_EXPECT_GONE(vt, "Editing Amtali.");
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     VT_EXPECT_ABSENT(vt, "Throw away changes");
 
     /* Changed: Esc asks; "n" keeps the form and what was typed. */
     vt_send(vt, "e");
     VT_EXPECT_TEXT(vt, "Editing Amtali.");
-    go_to_field(vt, "Mayor (English)");
-    replace_field(vt, "Not To Be Kept");
+    tu_go_to_field(vt, "Mayor (English)");
+    tu_replace_field(vt, "Not To Be Kept");
     vt_key(vt, VT_KEY_ESC);
     VT_EXPECT_TEXT(vt, "Throw away changes");
     VT_EXPECT_TEXT(vt, "You have changes that are not saved. Throw them away?");
@@ -229,19 +139,19 @@ static void test_esc_asks_before_discarding(void **state)
     VT_EXPECT_TEXT(vt, "Throw away changes");
     vt_send(vt, "y");
     VT_EXPECT_GONE(vt, "Editing Amtali.");
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     VT_EXPECT_ABSENT(vt, "Not To Be Kept");
     /* F10 quits without a question now that nothing is unsaved. */
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
 
-    v = sql_text("SELECT coalesce(mayor_en, '') || '|' || version FROM municipality"
-                 " WHERE name_en = 'Amtali'");
+    v = tu_sql_text(db, "SELECT coalesce(mayor_en, '') || '|' || version FROM municipality"
+                        " WHERE name_en = 'Amtali'");
     assert_non_null(v);
     assert_string_equal(v, "|1");
     free(v);
-    assert_int_equal(sql_int("SELECT count(*) FROM audit"), 0);
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM audit"), 0);
 }
 
 /* Written straight into the database, as a bad import or a hostile
@@ -259,7 +169,7 @@ static void insert_evil(void)
     sqlite3 *h;
     sqlite3_stmt *st;
 
-    assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_open(tu_test_db(), &h), SQLITE_OK);
     sqlite3_busy_timeout(h, 5000);
     assert_int_equal(
         sqlite3_prepare_v2(h,
@@ -288,7 +198,7 @@ static void test_escape_sequences_shown_harmlessly(void **state)
 
     create_db();
     insert_evil();
-    vt = start();
+    vt = tu_start(NULL);
     VT_EXPECT_TEXT(vt, "Directory");
     vt_key(vt, VT_KEY_ENTER);
     VT_EXPECT_TEXT(vt, "343 of 343");
@@ -337,9 +247,9 @@ static void test_escape_sequences_shown_harmlessly(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_edit_save_restart, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_esc_asks_before_discarding, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_escape_sequences_shown_harmlessly, setup, teardown),
+        TU_SCREEN_TEST(test_edit_save_restart),
+        TU_SCREEN_TEST(test_esc_asks_before_discarding),
+        TU_SCREEN_TEST(test_escape_sequences_shown_harmlessly),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

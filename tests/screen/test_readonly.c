@@ -15,68 +15,19 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "vt.h"
-
-#define SEED_TOTAL "342"
-
-static char *db;
-
-static int setup(void **state)
-{
-    db = tu_db_path();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vt_close_all();
-    free(db);
-    db = NULL;
-    tu_cleanup();
-    return 0;
-}
-
-static void create_db(void)
-{
-    const char *argv[] = {tu_bin(), "--db", db, "find", "Amtali", NULL};
-    char *out = NULL, *err = NULL;
-    int rc = tu_run((char *const *)argv, NULL, &out, &err);
-
-    if (rc != 0)
-        fprintf(stderr, "mabdesk find: exit %d\n%s%s", rc, out ? out : "", err ? err : "");
-    assert_int_equal(rc, 0);
-    free(out);
-    free(err);
-}
-
-static long long sql_int(const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
-        fail();
-    }
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return v;
-}
 
 /* Nothing in the database changed since it was seeded. */
 static void assert_db_untouched(void)
 {
-    assert_int_equal(sql_int("SELECT count(*) FROM municipality"), 342);
-    assert_int_equal(sql_int("SELECT count(*) FROM municipality WHERE version <> 1"), 0);
-    assert_int_equal(sql_int("SELECT count(*) FROM audit"), 0);
+    const char *db = tu_test_db();
+
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM municipality"), 342);
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM municipality WHERE version <> 1"), 0);
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM audit"), 0);
 }
 
 /* No write action named anywhere in the key bar. */
@@ -106,7 +57,7 @@ static void press_then_prove(struct vt *vt, const char *key, int *sel)
     VT_EXPECT_ABSENT(vt, "Delete municipality");
     VT_EXPECT_ABSENT(vt, "Fields marked * are required.");
     VT_ASSERT(vt, strstr(vt_row(vt, 0), "Directory") != NULL);
-    VT_ASSERT(vt, strstr(vt_row(vt, 1), SEED_TOTAL " of " SEED_TOTAL) != NULL);
+    VT_ASSERT(vt, strstr(vt_row(vt, 1), TU_SEED_TOTAL " of " TU_SEED_TOTAL) != NULL);
 }
 
 /* In the directory and in a detail view, e / n / d do nothing. */
@@ -114,9 +65,7 @@ static void check_directory_read_only(struct vt *vt)
 {
     int sel = 4;
 
-    VT_EXPECT_TEXT(vt, "Directory");
-    vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    tu_open_directory(vt);
     vt_settle(vt, 50, vt_timeout());
     VT_ASSERT(vt, vt_row_reverse(vt, sel));
     assert_no_write_keys(vt);
@@ -143,8 +92,8 @@ static void test_viewer(void **state)
 {
     struct vt *vt;
 
-    create_db();
-    vt = vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, "--role", "viewer", NULL);
+    tu_create_db(tu_test_db());
+    vt = tu_start("--role", "viewer", NULL);
     VT_EXPECT_TEXT(vt, "(viewer)");
     check_directory_read_only(vt);
     /* A viewer may quit. */
@@ -176,8 +125,8 @@ static void test_kiosk(void **state)
 {
     struct vt *vt;
 
-    create_db();
-    vt = vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, "--kiosk", NULL);
+    tu_create_db(tu_test_db());
+    vt = tu_start("--kiosk", NULL);
     VT_EXPECT_TEXT(vt, "Public information kiosk");
     assert_no_write_keys(vt);
     VT_ASSERT(vt, strstr(vt_row(vt, 23), "Quit") == NULL);
@@ -199,8 +148,8 @@ static void test_kiosk(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_viewer, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kiosk, setup, teardown),
+        TU_SCREEN_TEST(test_viewer),
+        TU_SCREEN_TEST(test_kiosk),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,28 +12,11 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "vt.h"
 
-#define SEED_TOTAL "342"
 #define TOO_SMALL "Make the window larger"
-
-static char *db;
-
-static int setup(void **state)
-{
-    db = tu_db_path();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vt_close_all();
-    free(db);
-    db = NULL;
-    tu_cleanup();
-    return 0;
-}
 
 /* Rows of the list holding text (rows 4 .. rows-4). */
 static int list_rows_used(struct vt *vt)
@@ -48,13 +31,11 @@ static int list_rows_used(struct vt *vt)
 
 static void test_resize_directory(void **state)
 {
-    struct vt *vt = vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, NULL);
+    struct vt *vt = tu_start(NULL);
     char *before;
     int rows80;
 
-    VT_EXPECT_TEXT(vt, "Directory");
-    vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    tu_open_directory(vt);
     vt_keys(vt, VT_KEY_DOWN, 3);
     VT_EXPECT_REVERSE(vt, 7);
     before = strdup(vt_screen(vt));
@@ -69,7 +50,7 @@ static void test_resize_directory(void **state)
     vt_settle(vt, 100, vt_timeout());
     VT_ASSERT(vt, strstr(vt_row(vt, 0), "Directory") != NULL);
     VT_ASSERT(vt, strstr(vt_row(vt, 39), "F10") != NULL);
-    VT_ASSERT(vt, strstr(vt_row(vt, 1), SEED_TOTAL " of " SEED_TOTAL) != NULL);
+    VT_ASSERT(vt, strstr(vt_row(vt, 1), TU_SEED_TOTAL " of " TU_SEED_TOTAL) != NULL);
     VT_ASSERT(vt, list_rows_used(vt) > rows80 + 10);
     VT_ASSERT(vt, vt_row_reverse(vt, 7));
     /* The row drawn at the right edge: the count ends near column 119. */
@@ -78,7 +59,7 @@ static void test_resize_directory(void **state)
     /* Too small: only the message. */
     vt_resize(vt, 20, 60);
     VT_EXPECT_TEXT(vt, TOO_SMALL);
-    VT_EXPECT_GONE(vt, SEED_TOTAL " of ");
+    VT_EXPECT_GONE(vt, TU_SEED_TOTAL " of ");
     VT_EXPECT_ABSENT(vt, "F10");
     /* Keys other than quitting are ignored meanwhile. */
     vt_key(vt, VT_KEY_DOWN);
@@ -88,7 +69,7 @@ static void test_resize_directory(void **state)
     /* Back to 80x24: the very same screen as before. */
     vt_resize(vt, 24, 80);
     VT_EXPECT_GONE(vt, TOO_SMALL);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, TU_SEED_TOTAL " of " TU_SEED_TOTAL);
     vt_settle(vt, 100, vt_timeout());
     if (strcmp(vt_screen(vt), before) != 0) {
         fprintf(stderr, "screen before the resizes:\n%s\n", before);
@@ -109,17 +90,9 @@ static void test_resize_directory(void **state)
 
 static void test_resize_keeps_typing(void **state)
 {
-    struct vt *vt = vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, NULL);
+    struct vt *vt = tu_start(NULL);
 
-    VT_EXPECT_TEXT(vt, "Directory");
-    vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
-    vt_send(vt, "/Amtali");
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
-    vt_key(vt, VT_KEY_TAB); /* out of the search line, to the list's keys */
-    VT_EXPECT_ROW(vt, 23, "Edit");
-    vt_send(vt, "e");
-    VT_EXPECT_TEXT(vt, "Editing Amtali.");
+    tu_edit_record(vt, "Amtali");
     /* The first text field is the English name: the cursor is at its end. */
     vt_key(vt, VT_KEY_TAB);
     vt_send(vt, " Typed");
@@ -148,8 +121,8 @@ static void test_resize_keeps_typing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_resize_directory, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_resize_keeps_typing, setup, teardown),
+        TU_SCREEN_TEST(test_resize_directory),
+        TU_SCREEN_TEST(test_resize_keeps_typing),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,46 +15,25 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "vt.h"
-
-/* The seed data: 12 city corporations and 330 paurashavas. */
-#define SEED_TOTAL "342"
-
-static char *db;
-
-static int setup(void **state)
-{
-    db = tu_db_path();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vt_close_all();
-    free(db);
-    db = NULL;
-    tu_cleanup();
-    return 0;
-}
 
 static struct vt *start(const char *lang)
 {
     struct vt *vt;
 
     if (lang != NULL)
-        vt = vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, "--lang", lang, NULL);
+        vt = tu_start("--lang", lang, NULL);
     else
-        vt = vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, NULL);
+        vt = tu_start(NULL);
     return vt;
 }
 
 /* From the home screen into the directory, with the whole list shown. */
 static void open_directory(struct vt *vt)
 {
-    VT_EXPECT_TEXT(vt, "Directory");
-    vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    tu_open_directory(vt);
     VT_EXPECT_ROW(vt, 3, "Kind, class");
 }
 
@@ -126,7 +105,7 @@ static void test_search_english(void **state)
     VT_EXPECT_TEXT(vt, "Search:");
     type_narrowing(vt, "Kotalipara");
     VT_EXPECT_TEXT(vt, "Search: Kotalipara");
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     VT_EXPECT_TEXT(vt, "Kotalipara");
     VT_EXPECT_ABSENT(vt, first);
     /* The only row is the selected one, with its district and division. */
@@ -141,7 +120,7 @@ static void test_search_english(void **state)
     VT_EXPECT_TEXT(vt, "Search: Kota ");
     VT_ASSERT(vt, shown_count(vt) >= 1);
     vt_key(vt, VT_KEY_ESC);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, TU_SEED_TOTAL " of " TU_SEED_TOTAL);
     VT_EXPECT_TEXT(vt, first);
 
     vt_key(vt, VT_KEY_F10);
@@ -160,7 +139,7 @@ static void test_search_bengali(void **state)
     VT_EXPECT_TEXT(vt, "Search:");
     /* লালমোহন: Lalmohon paurashava (Bhola).  A whole Bengali word. */
     type_narrowing(vt, "লালমোহন");
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     VT_EXPECT_TEXT(vt, "Lalmohon");
     VT_EXPECT_ABSENT(vt, first);
     VT_ASSERT(vt, strstr(vt_row(vt, 4), "Lalmohon") != NULL && vt_row_reverse(vt, 4));
@@ -168,9 +147,9 @@ static void test_search_bengali(void **state)
 
     /* A district in Bengali: every body of Bhola district (5), no other. */
     vt_send(vt, "\x15"); /* Ctrl-U empties the search */
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, TU_SEED_TOTAL " of " TU_SEED_TOTAL);
     vt_send(vt, "ভোলা");
-    VT_EXPECT_TEXT(vt, "5 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "5 of " TU_SEED_TOTAL);
     VT_EXPECT_TEXT(vt, "Burhanuddin");
     VT_EXPECT_TEXT(vt, "Char Fasson");
     VT_ASSERT(vt, vt_count_rows(vt, "Bhola") == 5);
@@ -196,7 +175,7 @@ static void test_search_bengali_other_keys(void **state)
                 "\xe0\xa6\xaa\xe0\xa6\xbe" /* পা */
                 "\xe0\xa6\xa1\xe0\xa6\xbc" /* ড + nukta */
                 "\xe0\xa6\xbe");           /* া */
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     VT_EXPECT_TEXT(vt, "Kotalipara");
     vt_close(vt);
 }
@@ -208,7 +187,7 @@ static void test_open_record(void **state)
     open_directory(vt);
     vt_send(vt, "/");
     vt_send(vt, "Amtali");
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     vt_key(vt, VT_KEY_ENTER);
     /* The detail view: title, both names, district with its Bengali name,
      * division. */
@@ -217,10 +196,10 @@ static void test_open_record(void **state)
     VT_EXPECT_TEXT(vt, "Barguna (বরগুনা)");
     VT_EXPECT_TEXT(vt, "Name (English)");
     VT_EXPECT_TEXT(vt, "Paurashava");
-    VT_EXPECT_GONE(vt, SEED_TOTAL);
+    VT_EXPECT_GONE(vt, TU_SEED_TOTAL);
     /* Esc goes back to the list, search kept. */
     vt_key(vt, VT_KEY_ESC);
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     VT_EXPECT_TEXT(vt, "Amtali");
     vt_close(vt);
 }
@@ -269,7 +248,7 @@ static void test_lang_bn(void **state)
 
     /* F9 switches the running session to English. */
     vt_key(vt, VT_KEY_F9);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, TU_SEED_TOTAL " of " TU_SEED_TOTAL);
     VT_EXPECT_TEXT(vt, "Amtali");
     VT_EXPECT_TEXT(vt, "Directory");
     vt_close(vt);
@@ -278,11 +257,11 @@ static void test_lang_bn(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_search_english, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_search_bengali, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_search_bengali_other_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_open_record, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_lang_bn, setup, teardown),
+        TU_SCREEN_TEST(test_search_english),
+        TU_SCREEN_TEST(test_search_bengali),
+        TU_SCREEN_TEST(test_search_bengali_other_keys),
+        TU_SCREEN_TEST(test_open_record),
+        TU_SCREEN_TEST(test_lang_bn),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -21,8 +21,8 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <sqlite3.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "vt.h"
 
@@ -40,90 +40,10 @@
     "second key"
 #define FP2 "SHA256:ih6Im/MqwDIcSOd9TPfY6XwmdYvzsJzFo9EQrSZ3wf0"
 
-static char *db;
-
-static int setup(void **state)
-{
-    db = tu_db_path();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    vt_close_all();
-    free(db);
-    db = NULL;
-    tu_cleanup();
-    return 0;
-}
-
-static struct vt *start(const char *role)
-{
-    return vt_spawnl(24, 80, NULL, tu_bin(), "--db", db, "--role", role, NULL);
-}
-
-/* Run "mabdesk --db DB args..." (NULL-terminated, at most 8); exit 0 and
- * its stdout (malloc'd). */
-static char *run(const char *arg, ...)
-{
-    const char *argv[12] = {tu_bin(), "--db", db};
-    char *out = NULL, *err = NULL;
-    va_list ap;
-    int n = 3, rc;
-
-    va_start(ap, arg);
-    for (const char *a = arg; a != NULL && n < 11; a = va_arg(ap, const char *))
-        argv[n++] = a;
-    va_end(ap);
-    argv[n] = NULL;
-    rc = tu_run((char *const *)argv, NULL, &out, &err);
-    if (rc != 0)
-        fprintf(stderr, "mabdesk %s: exit %d\n%s%s", arg, rc, out ? out : "", err ? err : "");
-    assert_int_equal(rc, 0);
-    free(err);
-    return out != NULL ? out : strdup("");
-}
-
-/* Let the program create and seed the database, without a terminal. */
-static void create_db(void)
-{
-    free(run("find", "Amtali", NULL));
-}
-
-static struct db *open_db(void)
-{
-    struct session s = tu_session(ROLE_ADMIN, 0);
-    struct db *h = NULL;
-    char *err = NULL;
-
-    if (db_open(&h, db, &s, &err) != DB_OK)
-        fail_msg("db_open: %s", err);
-    return h;
-}
-
-static long long sql_int(const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "%s: %s\n", sql, sqlite3_errmsg(h));
-        fail();
-    }
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return v;
-}
-
 /* 1 if password is the account's password (its stored yescrypt hash). */
 static int password_is(const char *name, const char *password)
 {
-    struct db *h = open_db();
+    struct db *h = tu_db_open(tu_test_db(), ROLE_ADMIN, 0);
     struct user u;
     char *err = NULL;
     int ok;
@@ -141,7 +61,7 @@ static int password_is(const char *name, const char *password)
 /* The account's key fingerprints, "," between them (malloc'd). */
 static char *fingerprints(const char *name)
 {
-    struct db *h = open_db();
+    struct db *h = tu_db_open(tu_test_db(), ROLE_ADMIN, 0);
     struct user_key *keys;
     char *err = NULL, *s = strdup("");
     int n;
@@ -184,12 +104,13 @@ static void quit(struct vt *vt)
 
 static void test_admin_adds_account(void **state)
 {
+    const char *db = tu_test_db();
     struct vt *vt;
     char *out, *fps;
     int y;
 
-    create_db();
-    vt = start("admin");
+    tu_create_db(db);
+    vt = tu_start("--role", "admin", NULL);
     open_users(vt);
     VT_EXPECT_TEXT(vt, "No account yet. Press n to add one.");
 
@@ -223,7 +144,7 @@ static void test_admin_adds_account(void **state)
     VT_EXPECT_TEXT(vt, "rahima");
     VT_EXPECT_TEXT(vt, "editor");
     VT_EXPECT_TEXT(vt, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI");
-    assert_int_equal(sql_int("SELECT count(*) FROM users"), 0);
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM users"), 0);
 
     /* The cursor went to the wrong field: correct its last letter. */
     vt_key(vt, VT_KEY_BACKSPACE);
@@ -240,7 +161,7 @@ static void test_admin_adds_account(void **state)
     VT_ASSERT(vt, strstr(vt_row(vt, y), "set") != NULL);
 
     /* In the database: role, key, password, audit. */
-    out = run("user", "list", NULL);
+    out = tu_mabdesk(db, "user", "list", NULL);
     assert_string_equal(out, "rahima\teditor\t-\tenabled\tpassword\t1 key\n");
     free(out);
     fps = fingerprints("rahima");
@@ -248,9 +169,10 @@ static void test_admin_adds_account(void **state)
     free(fps);
     assert_true(password_is("rahima", "s3cret pw"));
     assert_false(password_is("rahima", "s3cret px"));
-    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE record_kind = 'user' AND action = "
-                             "'create' AND after LIKE '%" FP1 "%'"),
-                     1);
+    assert_int_equal(
+        tu_sql_int(db, "SELECT count(*) FROM audit WHERE record_kind = 'user' AND action = "
+                       "'create' AND after LIKE '%" FP1 "%'"),
+        1);
 
     /* Disable: asked first, then shown and stored. */
     vt_send(vt, "D");
@@ -259,7 +181,7 @@ static void test_admin_adds_account(void **state)
     VT_EXPECT_TEXT(vt, "The account rahima is disabled.");
     assert_true(vt_find(vt, "rahima", &y, NULL));
     VT_ASSERT(vt, strstr(vt_row(vt, y), "disabled") != NULL);
-    out = run("user", "list", NULL);
+    out = tu_mabdesk(db, "user", "list", NULL);
     assert_string_equal(out, "rahima\teditor\t-\tdisabled\tpassword\t1 key\n");
     free(out);
 
@@ -268,22 +190,23 @@ static void test_admin_adds_account(void **state)
     VT_EXPECT_TEXT(vt, "Enable the account rahima again?");
     vt_send(vt, "n");
     VT_EXPECT_GONE(vt, "Enable the account rahima again?");
-    assert_int_equal(sql_int("SELECT disabled FROM users WHERE name = 'rahima'"), 1);
+    assert_int_equal(tu_sql_int(db, "SELECT disabled FROM users WHERE name = 'rahima'"), 1);
     quit(vt);
 }
 
 static void test_account_keys_and_password(void **state)
 {
+    const char *db = tu_test_db();
     char *path = xasprintf("%s/rahima.pub", tu_tmpdir()), *out, *fps;
     struct vt *vt;
     int y;
 
-    create_db();
+    tu_create_db(db);
     assert_int_equal(tu_write_file(path, KEY1 "\n"), 0);
-    free(run("user", "add", "rahima", "--role", "viewer", "--key", path, NULL));
+    free(tu_mabdesk(db, "user", "add", "rahima", "--role", "viewer", "--key", path, NULL));
     free(path);
 
-    vt = start("admin");
+    vt = tu_start("--role", "admin", NULL);
     open_users(vt);
     VT_EXPECT_TEXT(vt, "rahima");
     vt_key(vt, VT_KEY_ENTER);
@@ -329,18 +252,19 @@ static void test_account_keys_and_password(void **state)
     assert_string_equal(fps, FP2);
     free(fps);
     assert_true(password_is("rahima", "Tiger-77 moon"));
-    out = run("user", "list", NULL);
+    out = tu_mabdesk(db, "user", "list", NULL);
     assert_string_equal(out, "rahima\tviewer\t-\tenabled\tpassword\t1 key\n");
     free(out);
 }
 
 static void test_municipal_account(void **state)
 {
+    const char *db = tu_test_db();
     struct vt *vt;
     char *out;
 
-    create_db();
-    vt = start("admin");
+    tu_create_db(db);
+    vt = tu_start("--role", "admin", NULL);
     open_users(vt);
     vt_send(vt, "n");
     VT_EXPECT_TEXT(vt, "A new account.");
@@ -366,11 +290,11 @@ static void test_municipal_account(void **state)
     VT_EXPECT_TEXT(vt, "municipal");
     quit(vt);
 
-    assert_int_equal(sql_int("SELECT count(*) FROM users u JOIN municipality m ON m.id = "
-                             "u.municipality_id WHERE u.name = 'amtali.office' AND u.role = "
-                             "'municipal' AND m.name_en = 'Amtali'"),
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM users u JOIN municipality m ON m.id = "
+                                    "u.municipality_id WHERE u.name = 'amtali.office' AND u.role = "
+                                    "'municipal' AND m.name_en = 'Amtali'"),
                      1);
-    out = run("user", "list", NULL);
+    out = tu_mabdesk(db, "user", "list", NULL);
     assert_non_null(strstr(out, "amtali.office\tmunicipal\t"));
     assert_non_null(strstr(out, "\tenabled\tno-password\t0 keys\n"));
     free(out);
@@ -379,12 +303,13 @@ static void test_municipal_account(void **state)
 /* Only admins see Users; the other roles never do. */
 static void test_only_admin_sees_users(void **state)
 {
+    const char *db = tu_test_db();
     static const char *const roles[] = {"viewer", "editor"};
     struct vt *vt;
 
-    create_db();
+    tu_create_db(db);
     for (size_t i = 0; i < 2; i++) {
-        vt = start(roles[i]);
+        vt = tu_start("--role", roles[i], NULL);
         VT_EXPECT_TEXT(vt, "Directory");
         VT_EXPECT_TEXT(vt, "Help");
         VT_EXPECT_ABSENT(vt, "Users");
@@ -397,19 +322,19 @@ static void test_only_admin_sees_users(void **state)
         quit(vt);
     }
     /* The same check sees Users where it is. */
-    vt = start("admin");
+    vt = tu_start("--role", "admin", NULL);
     VT_EXPECT_TEXT(vt, "Users");
     quit(vt);
-    assert_int_equal(sql_int("SELECT count(*) FROM users"), 0);
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM users"), 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_admin_adds_account, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_account_keys_and_password, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_municipal_account, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_only_admin_sees_users, setup, teardown),
+        TU_SCREEN_TEST(test_admin_adds_account),
+        TU_SCREEN_TEST(test_account_keys_and_password),
+        TU_SCREEN_TEST(test_municipal_account),
+        TU_SCREEN_TEST(test_only_admin_sees_users),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,15 +15,9 @@
 
 #include <cmocka.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "vt.h"
-
-static int teardown(void **state)
-{
-    vt_close_all();
-    tu_cleanup();
-    return 0;
-}
 
 static struct vt *sh(int rows, int cols, const char *script)
 {
@@ -99,9 +93,9 @@ static void test_close_kills_and_failures_are_reported(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_sees_text_attributes_title_and_clear, teardown),
-        cmocka_unit_test_teardown(test_keys_size_and_environment, teardown),
-        cmocka_unit_test_teardown(test_close_kills_and_failures_are_reported, teardown),
+        cmocka_unit_test_teardown(test_sees_text_attributes_title_and_clear, tu_screen_teardown),
+        cmocka_unit_test_teardown(test_keys_size_and_environment, tu_screen_teardown),
+        cmocka_unit_test_teardown(test_close_kills_and_failures_are_reported, tu_screen_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,7 +22,6 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 
 #include <libssh/libssh.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "vt.h"
 
@@ -42,7 +42,6 @@
 #include "ssh/cred.h"
 #include "util.h"
 
-#define SEED_TOTAL "342"
 #define PAT_PASSWORD "pat-secret-1"
 
 static const char *tmp;
@@ -130,7 +129,6 @@ static int wait_log(const char *what, int timeout_ms)
  * key_other). */
 static void make_db(void)
 {
-    struct session admin = tu_session(ROLE_ADMIN, 0);
     struct cred_pubkey *k;
     struct user_key uk;
     struct db *db;
@@ -138,8 +136,7 @@ static void make_db(void)
     int n;
 
     srv.db = tu_db_path();
-    if (db_open(&db, srv.db, &admin, &err) != DB_OK)
-        fail_msg("db_open: %s", err);
+    db = tu_db_open(srv.db, ROLE_ADMIN, 0);
     pub = xasprintf("%s.pub", key_ed);
     assert_int_equal(cred_pubkey_read_file(pub, &k, &n, &err), 0);
     uk = (struct user_key){0, k[0].algo, k[0].b64, k[0].fingerprint, k[0].comment, NULL};
@@ -278,33 +275,6 @@ static const char **askpass_env(const char *const *base)
     env[2] = a;
     env[3] = NULL;
     return env;
-}
-
-static char *sql_text(const char *sql)
-{
-    sqlite3 *h;
-    sqlite3_stmt *st;
-    char *v = NULL;
-
-    assert_int_equal(sqlite3_open_v2(srv.db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-    sqlite3_busy_timeout(h, 5000);
-    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        v = xstrdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return v;
-}
-
-static long long sql_int(const char *sql)
-{
-    char *v = sql_text(sql);
-    long long n;
-
-    assert_non_null(v);
-    n = atoll(v);
-    free(v);
-    return n;
 }
 
 /* An interactive ssh session in the terminal emulator. */
@@ -454,13 +424,11 @@ static void edit_amtali_mayor(struct vt *vt)
 {
     int fy, cy, cx;
 
-    VT_EXPECT_TEXT(vt, "Directory");
-    vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    tu_open_directory(vt);
     vt_send(vt, "/");
     VT_EXPECT_TEXT(vt, "Search:");
     vt_send(vt, "Amtali");
-    VT_EXPECT_TEXT(vt, "1 of " SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
     vt_key(vt, VT_KEY_ENTER);
     VT_EXPECT_TEXT(vt, "Barguna");
     vt_send(vt, "e");
@@ -480,14 +448,6 @@ static void edit_amtali_mayor(struct vt *vt)
     VT_ASSERT(vt, cy == fy);
 }
 
-static void type_field(struct vt *vt, const char *text)
-{
-    vt_key(vt, VT_KEY_END);
-    vt_send(vt, "\x15");
-    vt_send(vt, text);
-    VT_EXPECT_TEXT(vt, text);
-}
-
 static void test_key_login_editor_edits(void **state)
 {
     const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
@@ -496,19 +456,20 @@ static void test_key_login_editor_edits(void **state)
     start_server();
     vt = ssh_vt(24, 80, NULL, more);
     edit_amtali_mayor(vt);
-    type_field(vt, "Mayor Over SSH");
+    tu_replace_field(vt, "Mayor Over SSH");
     vt_key(vt, VT_KEY_F2);
     VT_EXPECT_TEXT(vt, "Saved Amtali.");
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
 
-    assert_int_equal(sql_int("SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
-                             " AND mayor_en = 'Mayor Over SSH' AND updated_by = 'ed'"),
+    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
+                                        " AND mayor_en = 'Mayor Over SSH' AND updated_by = 'ed'"),
                      1);
-    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
-                             " AND record_kind = 'municipality'"
-                             " AND after LIKE '%Mayor Over SSH%'"),
+    assert_int_equal(tu_sql_int(srv.db,
+                                "SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
+                                " AND record_kind = 'municipality'"
+                                " AND after LIKE '%Mayor Over SSH%'"),
                      1);
     assert_true(wait_log("Accepted publickey for ed from 127.0.0.1", 5000));
     assert_true(wait_log("session closed for ed", 10000));
@@ -525,10 +486,10 @@ static void test_two_sessions_conflict(void **state)
     b = ssh_vt(24, 80, NULL, more);
     edit_amtali_mayor(a);
     edit_amtali_mayor(b);
-    type_field(a, "Mayor From A");
+    tu_replace_field(a, "Mayor From A");
     vt_key(a, VT_KEY_F2);
     VT_EXPECT_TEXT(a, "Saved Amtali.");
-    type_field(b, "Mayor From B");
+    tu_replace_field(b, "Mayor From B");
     vt_key(b, VT_KEY_F2);
     VT_EXPECT_TEXT(b, "Someone else saved this record");
     VT_EXPECT_TEXT(b, "Mayor From A");
@@ -540,16 +501,19 @@ static void test_two_sessions_conflict(void **state)
     VT_EXPECT_EXIT(a, 0);
     vt_key(b, VT_KEY_F10);
     VT_EXPECT_EXIT(b, 0);
-    assert_int_equal(sql_int("SELECT version FROM municipality WHERE name_en = 'Amtali'"), 3);
-    assert_int_equal(sql_int("SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
-                             " AND mayor_en = 'Mayor From B'"),
+    assert_int_equal(
+        tu_sql_int(srv.db, "SELECT version FROM municipality WHERE name_en = 'Amtali'"), 3);
+    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
+                                        " AND mayor_en = 'Mayor From B'"),
                      1);
     /* Both saves are in the audit log, A's value as B's "before". */
-    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
-                             " AND record_kind = 'municipality'"),
+    assert_int_equal(tu_sql_int(srv.db,
+                                "SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
+                                " AND record_kind = 'municipality'"),
                      2);
-    assert_int_equal(sql_int("SELECT count(*) FROM audit WHERE before LIKE '%Mayor From A%'"
-                             " AND after LIKE '%Mayor From B%'"),
+    assert_int_equal(tu_sql_int(srv.db,
+                                "SELECT count(*) FROM audit WHERE before LIKE '%Mayor From A%'"
+                                " AND after LIKE '%Mayor From B%'"),
                      1);
 }
 
@@ -583,9 +547,7 @@ static void test_kiosk_read_only(void **state)
     start_server();
     vt = ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "Public information kiosk");
-    VT_EXPECT_TEXT(vt, "Directory");
-    vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, SEED_TOTAL " of " SEED_TOTAL);
+    tu_open_directory(vt);
     vt_key(vt, VT_KEY_ENTER);
     vt_settle(vt, 200, vt_timeout());
     /* Every writing key, and the keys that would leave or stop the program. */
@@ -601,8 +563,8 @@ static void test_kiosk_read_only(void **state)
     vt_close(vt);
     assert_true(wait_log("Accepted none for kiosk from 127.0.0.1", 5000));
     assert_true(wait_log("session closed for kiosk", 10000));
-    assert_int_equal(sql_int("SELECT count(*) FROM audit"), 2); /* the two users only */
-    assert_int_equal(sql_int("SELECT count(*) FROM municipality WHERE version <> 1"), 0);
+    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM audit"), 2); /* the two users only */
+    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM municipality WHERE version <> 1"), 0);
 }
 
 static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
@@ -1040,15 +1002,13 @@ static void test_stalled_client_blocks_nobody(void **state)
     /* a's client stops reading altogether. */
     kill(vt_pid(a), SIGSTOP);
     b = ssh_vt(24, 80, NULL, more);
-    VT_EXPECT_TEXT(b, "Directory");
-    vt_key(b, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(b, SEED_TOTAL " of " SEED_TOTAL);
+    tu_open_directory(b);
     vt_key(b, VT_KEY_F10);
     VT_EXPECT_EXIT(b, 0);
     vt_close(b);
     kill(vt_pid(a), SIGCONT);
     vt_key(a, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(a, SEED_TOTAL " of " SEED_TOTAL);
+    VT_EXPECT_TEXT(a, TU_SEED_TOTAL " of " TU_SEED_TOTAL);
     vt_key(a, VT_KEY_F10);
     VT_EXPECT_EXIT(a, 0);
     vt_close(a);

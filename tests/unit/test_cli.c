@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -21,28 +22,6 @@
 #define BOGURA_BN "\xe0\xa6\xac\xe0\xa6\x97\xe0\xa7\x81\xe0\xa6\xa1\xe0\xa6\xbc\xe0\xa6\xbe"
 
 static char *db_path;
-
-/* Run mabdesk --db DB args...; NULL-terminated list.  Output in *out and
- * *err (malloc'd). */
-static int run(char **out, char **err, ...)
-{
-    char *argv[32];
-    const char *a;
-    va_list ap;
-    int n = 0, rc;
-
-    argv[n++] = (char *)tu_bin();
-    argv[n++] = (char *)"--db";
-    argv[n++] = db_path;
-    va_start(ap, err);
-    while ((a = va_arg(ap, const char *)) != NULL && n < 31)
-        argv[n++] = (char *)a;
-    va_end(ap);
-    argv[n] = NULL;
-    rc = tu_run(argv, NULL, out, err);
-    assert_true(rc >= 0);
-    return rc;
-}
 
 static int count(const char *s, const char *what)
 {
@@ -58,12 +37,12 @@ static void test_help_version(void **state)
     char *out, *err;
 
     (void)state;
-    assert_int_equal(run(&out, &err, "--help", NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "--help", NULL), 0);
     assert_non_null(strstr(out, "mabdesk"));
     assert_non_null(strstr(out, "import municipalities"));
     free(out);
     free(err);
-    assert_int_equal(run(&out, &err, "--version", NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "--version", NULL), 0);
     assert_int_equal(strncmp(out, "mabdesk ", 8), 0);
     free(out);
     free(err);
@@ -74,21 +53,23 @@ static void test_usage_errors(void **state)
     char *out, *err;
 
     (void)state;
-    assert_int_equal(run(&out, &err, "--no-such-option", NULL), 64);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "--no-such-option", NULL), 64);
     assert_true(strlen(err) > 0);
     free(out);
     free(err);
-    assert_int_equal(run(&out, &err, "frobnicate", NULL), 64);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "frobnicate", NULL), 64);
     assert_non_null(strstr(err, "frobnicate"));
     free(out);
     free(err);
-    assert_int_equal(run(&out, &err, "export", "municipalities", "--format", "xls", NULL), 64);
+    assert_int_equal(
+        tu_mabdesk_status(db_path, &out, &err, "export", "municipalities", "--format", "xls", NULL),
+        64);
     free(out);
     free(err);
-    assert_int_equal(run(&out, &err, "import", NULL), 64);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "import", NULL), 64);
     free(out);
     free(err);
-    assert_int_equal(run(&out, &err, "find", NULL), 64);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "find", NULL), 64);
     free(out);
     free(err);
 }
@@ -99,7 +80,7 @@ static void test_find_both_scripts(void **state)
     int tabs = 0;
 
     (void)state;
-    assert_int_equal(run(&out, &err, "find", "Bogura", NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "find", "Bogura", NULL), 0);
     assert_non_null(strstr(out, "\tBogura\t"));
     for (const char *p = out; *p != '\0' && *p != '\n'; p++)
         tabs += *p == '\t';
@@ -107,12 +88,12 @@ static void test_find_both_scripts(void **state)
     free(out);
     free(err);
 
-    assert_int_equal(run(&out, &err, "find", BOGURA_BN, NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "find", BOGURA_BN, NULL), 0);
     assert_non_null(strstr(out, "Bogura"));
     free(out);
     free(err);
 
-    assert_int_equal(run(&out, &err, "find", "Qqqxxzz", NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "find", "Qqqxxzz", NULL), 0);
     assert_string_equal(out, "");
     free(out);
     free(err);
@@ -125,7 +106,8 @@ static void test_export_files(void **state)
     char *out, *err, *text;
 
     (void)state;
-    assert_int_equal(run(&out, &err, "export", "municipalities", "-o", csv, NULL), 0);
+    assert_int_equal(
+        tu_mabdesk_status(db_path, &out, &err, "export", "municipalities", "-o", csv, NULL), 0);
     free(out);
     free(err);
     text = tu_read_file(csv);
@@ -134,8 +116,9 @@ static void test_export_files(void **state)
     assert_int_equal(count(text, "\r\n"), SEED_BODIES + 1);
     free(text);
 
-    assert_int_equal(
-        run(&out, &err, "export", "municipalities", "--format", "vcf", "-o", vcf, NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "export", "municipalities", "--format",
+                                       "vcf", "-o", vcf, NULL),
+                     0);
     free(out);
     free(err);
     text = tu_read_file(vcf);
@@ -144,7 +127,7 @@ static void test_export_files(void **state)
     free(text);
 
     /* To standard output as well. */
-    assert_int_equal(run(&out, &err, "export", "municipalities", NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "export", "municipalities", NULL), 0);
     assert_int_equal(count(out, "\r\n"), SEED_BODIES + 1);
     free(out);
     free(err);
@@ -157,7 +140,7 @@ static char *find_line(const char *q)
 {
     char *out, *err, *nl;
 
-    assert_int_equal(run(&out, &err, "find", q, NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "find", q, NULL), 0);
     free(err);
     nl = strchr(out, '\n');
     assert_non_null(nl);
@@ -178,7 +161,8 @@ static void test_import(void **state)
     csv = xasprintf("id,name_en,class\n%lld,Renamed Bogura,A\n%lld,Also,Q\n", id, id);
     assert_int_equal(tu_write_file(bad, csv), 0);
     free(csv);
-    assert_int_equal(run(&out, &err, "import", "municipalities", bad, NULL), 65);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "import", "municipalities", bad, NULL),
+                     65);
     want = xasprintf("%s:3: class: ", bad);
     assert_non_null(strstr(err, want));
     free(want);
@@ -195,7 +179,9 @@ static void test_import(void **state)
     csv = xasprintf("id,name_en\n%lld,Renamed Bogura\n", id);
     assert_int_equal(tu_write_file(good, csv), 0);
     free(csv);
-    assert_int_equal(run(&out, &err, "import", "municipalities", good, "--dry-run", NULL), 0);
+    assert_int_equal(
+        tu_mabdesk_status(db_path, &out, &err, "import", "municipalities", good, "--dry-run", NULL),
+        0);
     assert_non_null(strstr(out, "1"));
     free(out);
     free(err);
@@ -204,7 +190,8 @@ static void test_import(void **state)
     free(after);
 
     /* For real. */
-    assert_int_equal(run(&out, &err, "import", "municipalities", good, NULL), 0);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "import", "municipalities", good, NULL),
+                     0);
     free(out);
     free(err);
     after = find_line("Renamed");
@@ -213,7 +200,9 @@ static void test_import(void **state)
     free(after);
 
     /* A file that is not there. */
-    assert_int_equal(run(&out, &err, "import", "municipalities", "/nonexistent/x.csv", NULL), 66);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "import", "municipalities",
+                                       "/nonexistent/x.csv", NULL),
+                     66);
     free(out);
     free(err);
 
@@ -228,7 +217,8 @@ static void test_bengali_messages(void **state)
 
     (void)state;
     /* The built catalogue turns the usage error Bengali. */
-    assert_int_equal(run(&out, &err, "--lang", "bn", "frobnicate", NULL), 64);
+    assert_int_equal(tu_mabdesk_status(db_path, &out, &err, "--lang", "bn", "frobnicate", NULL),
+                     64);
     assert_non_null(strstr(err, "frobnicate"));
     assert_non_null(strstr(err, "\xe0\xa6")); /* Bengali block */
     free(out);

@@ -15,41 +15,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 
 #include "db/db.h"
 #include "db/internal.h"
 #include "util.h"
 
-static struct db *open_as(const char *path, enum role r)
-{
-    struct session s = tu_session(r, 0);
-    struct db *db = NULL;
-    char *err = NULL;
-
-    if (db_open(&db, path, &s, &err) != DB_OK)
-        fail_msg("db_open %s: %s", path, err);
-    return db;
-}
-
-static long long q_int(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* A fingerprint of the whole table, to prove nothing changed. */
 static long long table_sum(struct db *db)
 {
-    return q_int(db, "SELECT count(*) * 1000003 + sum(version) * 101 + sum(length(name_en))"
-                     " + sum(coalesce(wards, 0)) FROM municipality");
+    return tu_db_int(db, "SELECT count(*) * 1000003 + sum(version) * 101 + sum(length(name_en))"
+                         " + sum(coalesce(wards, 0)) FROM municipality");
 }
 
 static void row(struct municipality *m, const char *name_en, const char *district)
@@ -78,12 +55,12 @@ static int has_error(const struct row_error *e, int n, int row_i, int field)
 static void test_good_import(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR), *admin = open_as(path, ROLE_ADMIN);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0), *admin = tu_db_open(path, ROLE_ADMIN, 0);
     struct municipality rows[3], now;
     struct row_error *errs;
     struct audit_query aq = {0};
     struct audit_row *audit;
-    long long savar = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
+    long long savar = tu_db_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
     int nerrs, n;
 
     (void)state;
@@ -96,12 +73,12 @@ static void test_good_import(void **state)
     assert_int_equal(db_muni_import(ed, rows, 3, 0, &errs, &nerrs, &err), DB_OK);
     assert_int_equal(nerrs, 0);
     row_errors_free(errs, nerrs);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality"), 344);
-    assert_int_equal(q_int(ed, "SELECT population FROM municipality WHERE name_en = 'Savar'"),
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality"), 344);
+    assert_int_equal(tu_db_int(ed, "SELECT population FROM municipality WHERE name_en = 'Savar'"),
                      296851);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality m JOIN district d"
-                               " ON d.id = m.district_id WHERE m.name_en = 'Importville'"
-                               " AND d.name_en = 'Cumilla'"),
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality m JOIN district d"
+                                   " ON d.id = m.district_id WHERE m.name_en = 'Importville'"
+                                   " AND d.name_en = 'Cumilla'"),
                      1);
     assert_int_equal(db_muni_get(ed, savar, &now, &err), DB_OK);
     assert_int_equal(now.version, 2);
@@ -136,11 +113,11 @@ static void test_good_import(void **state)
 static void test_bad_rows_change_nothing(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct municipality rows[6];
     struct row_error *errs;
     long long before = table_sum(ed);
-    long long savar = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
+    long long savar = tu_db_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
     int nerrs;
 
     (void)state;
@@ -171,9 +148,10 @@ static void test_bad_rows_change_nothing(void **state)
     row_errors_free(errs, nerrs);
     /* The good rows (0 and 5) were not kept either. */
     assert_int_equal(table_sum(ed), before);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality WHERE name_en = 'Fine Town'"), 0);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM audit"), 0);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM muni_fts WHERE muni_fts MATCH 'fine'"), 0);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality WHERE name_en = 'Fine Town'"),
+                     0);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM muni_fts WHERE muni_fts MATCH 'fine'"), 0);
     rows_free(rows, 6);
     db_close(ed);
     free(path);
@@ -182,10 +160,10 @@ static void test_bad_rows_change_nothing(void **state)
 static void test_version_changed_since_export(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct municipality exported, other;
     struct row_error *errs;
-    long long savar = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
+    long long savar = tu_db_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
     int nerrs;
 
     (void)state;
@@ -205,12 +183,12 @@ static void test_version_changed_since_export(void **state)
     assert_int_equal(errs[0].field, -1);
     assert_non_null(strstr(errs[0].msg, "changed since it was exported"));
     row_errors_free(errs, nerrs);
-    assert_int_equal(q_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 7);
+    assert_int_equal(tu_db_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 7);
     /* Version 0 means "update whatever is there". */
     exported.version = 0;
     assert_int_equal(db_muni_import(ed, &exported, 1, 0, &errs, &nerrs, &err), DB_OK);
     row_errors_free(errs, nerrs);
-    assert_int_equal(q_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 30);
+    assert_int_equal(tu_db_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 30);
     muni_free(&exported);
     muni_free(&other);
     db_close(ed);
@@ -220,7 +198,7 @@ static void test_version_changed_since_export(void **state)
 static void test_dry_run(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct municipality rows[2];
     struct row_error *errs;
     long long before = table_sum(ed);
@@ -233,7 +211,7 @@ static void test_dry_run(void **state)
     assert_int_equal(nerrs, 0);
     row_errors_free(errs, nerrs);
     assert_int_equal(table_sum(ed), before);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit"), 0);
     /* A dry run still reports problems. */
     muni_set(&rows[1], MF_WARDS, "0");
     assert_int_equal(db_muni_import(ed, rows, 2, 1, &errs, &nerrs, &err), DB_INVALID);
@@ -252,7 +230,7 @@ static void test_many_rows(void **state)
 {
     enum { N = 2000 };
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct municipality *rows = xcalloc(N, sizeof *rows);
     struct row_error *errs;
     int nerrs;
@@ -267,10 +245,10 @@ static void test_many_rows(void **state)
     }
     assert_int_equal(db_muni_import(ed, rows, N, 0, &errs, &nerrs, &err), DB_OK);
     row_errors_free(errs, nerrs);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality"), 342 + N);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM audit WHERE action = 'import'"), N);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM muni_fts WHERE muni_fts MATCH 'generated'"),
-                     N);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality"), 342 + N);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit WHERE action = 'import'"), N);
+    assert_int_equal(
+        tu_db_int(ed, "SELECT count(*) FROM muni_fts WHERE muni_fts MATCH 'generated'"), N);
     rows_free(rows, N);
     free(rows);
     db_close(ed);
@@ -280,11 +258,11 @@ static void test_many_rows(void **state)
 static void test_index_follows_import(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct municipality m;
     struct row_error *errs;
     struct muni_query q = {0};
-    long long id = q_int(ed, "SELECT id FROM municipality WHERE name_en = 'Faridpur'");
+    long long id = tu_db_int(ed, "SELECT id FROM municipality WHERE name_en = 'Faridpur'");
     int nerrs, n;
 
     (void)state;
@@ -301,9 +279,9 @@ static void test_index_follows_import(void **state)
     assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
     assert_int_equal(n, 1);
     /* The index holds one row per record: the old entry was replaced. */
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM muni_fts"), 342);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM muni_fts"), 342);
     /* After the import the triggers index single saves again. */
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM search_defer"), 0);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM search_defer"), 0);
     assert_int_equal(db_muni_get(ed, id, &m, &err), DB_OK);
     muni_set(&m, MF_MAYOR_EN, "Yasmin Akter");
     assert_int_equal(db_muni_save(ed, &m, NULL, NULL, &err), DB_OK);
@@ -318,13 +296,6 @@ static void test_index_follows_import(void **state)
     free(path);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    tu_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,5 +307,5 @@ int main(void)
         cmocka_unit_test(test_index_follows_import),
     };
 
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
 }

@@ -19,50 +19,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 
 #include "db/db.h"
 #include "db/internal.h"
 #include "text.h"
 #include "util.h"
-
-static struct db *open_as(const char *path, enum role r, long long muni)
-{
-    struct session s = tu_session(r, muni);
-    struct db *db = NULL;
-    char *err = NULL;
-
-    if (db_open(&db, path, &s, &err) != DB_OK)
-        fail_msg("db_open %s: %s", path, err);
-    return db;
-}
-
-/* The first column of the first row of a query, as an integer. */
-static long long q_int(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
-static char *q_str(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    char *v = NULL;
-
-    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
-        v = xstrdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    return v;
-}
 
 static void test_default_path(void **state)
 {
@@ -93,38 +56,40 @@ static void test_create_migrate_seed(void **state)
 
     (void)state;
     assert_int_not_equal(stat(path, &st), 0);
-    db = open_as(path, ROLE_ADMIN, 0);
+    db = tu_db_open(path, ROLE_ADMIN, 0);
     assert_int_equal(stat(path, &st), 0);
     assert_true(db_schema_version(db) >= 1);
-    assert_int_equal(db_schema_version(db), q_int(db, "PRAGMA user_version"));
-    assert_int_equal(q_int(db, "SELECT count(*) FROM division"), 8);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM district"), 64);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality WHERE kind='city_corporation'"),
-                     12);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality WHERE kind='paurashava'"), 330);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM pages WHERE key='about'"), 2);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM muni_fts"), 342);
+    assert_int_equal(db_schema_version(db), tu_db_int(db, "PRAGMA user_version"));
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM division"), 8);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM district"), 64);
+    assert_int_equal(
+        tu_db_int(db, "SELECT count(*) FROM municipality WHERE kind='city_corporation'"), 12);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality WHERE kind='paurashava'"),
+                     330);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM pages WHERE key='about'"), 2);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM muni_fts"), 342);
     /* Seeding is not an edit: no audit rows, but every row has its source. */
-    assert_int_equal(q_int(db, "SELECT count(*) FROM audit"), 0);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality WHERE source IS NULL"), 0);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM district WHERE source IS NULL"), 0);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM division WHERE source IS NULL"), 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality WHERE source IS NULL"), 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM district WHERE source IS NULL"), 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM division WHERE source IS NULL"), 0);
     /* Settings of the connection. */
-    assert_int_equal(q_int(db, "PRAGMA foreign_keys"), 1);
-    assert_int_equal(q_int(db, "PRAGMA busy_timeout"), 5000);
-    assert_int_equal(q_int(db, "PRAGMA synchronous"), 1);
+    assert_int_equal(tu_db_int(db, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(tu_db_int(db, "PRAGMA busy_timeout"), 5000);
+    assert_int_equal(tu_db_int(db, "PRAGMA synchronous"), 1);
     {
-        char *mode = q_str(db, "PRAGMA journal_mode");
+        char *mode = tu_db_text(db, "PRAGMA journal_mode");
 
         assert_string_equal(mode, "wal");
         free(mode);
     }
     /* The SSH users' tables exist as user.c expects them. */
-    assert_int_equal(q_int(db, "SELECT count(*) FROM pragma_table_info('users') WHERE name IN"
-                               " ('id','name','role','municipality_id','password_hash',"
-                               "'disabled','created_at','updated_at','version')"),
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM pragma_table_info('users') WHERE name IN"
+                                   " ('id','name','role','municipality_id','password_hash',"
+                                   "'disabled','created_at','updated_at','version')"),
                      9);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM pragma_table_info('user_keys') WHERE name IN"
+    assert_int_equal(tu_db_int(db,
+                               "SELECT count(*) FROM pragma_table_info('user_keys') WHERE name IN"
                                " ('id','user_id','algo','key_b64','fingerprint','comment',"
                                "'created_at')"),
                      7);
@@ -135,45 +100,45 @@ static void test_create_migrate_seed(void **state)
 static void test_seed_values(void **state)
 {
     char *path = tu_db_path();
-    struct db *db = open_as(path, ROLE_ADMIN, 0);
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
     sqlite3_stmt *st;
     char *s;
     int n = 0;
 
     (void)state;
     /* Class and year where the data gives them; numbers stored as numbers. */
-    assert_int_equal(q_int(db, "SELECT established FROM municipality WHERE name_en='Faridpur'"),
+    assert_int_equal(tu_db_int(db, "SELECT established FROM municipality WHERE name_en='Faridpur'"),
                      1869);
-    s = q_str(db, "SELECT class FROM municipality WHERE name_en='Faridpur'");
+    s = tu_db_text(db, "SELECT class FROM municipality WHERE name_en='Faridpur'");
     assert_string_equal(s, "A");
     free(s);
-    s = q_str(db, "SELECT typeof(established) FROM municipality WHERE name_en='Faridpur'");
+    s = tu_db_text(db, "SELECT typeof(established) FROM municipality WHERE name_en='Faridpur'");
     assert_string_equal(s, "integer");
     free(s);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality WHERE class IS NOT NULL"), 6);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality WHERE kind='paurashava'"
-                               " AND established IS NOT NULL"),
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality WHERE class IS NOT NULL"), 6);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality WHERE kind='paurashava'"
+                                   " AND established IS NOT NULL"),
                      17);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality WHERE"
-                               " kind='city_corporation' AND established IS NOT NULL"),
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality WHERE"
+                                   " kind='city_corporation' AND established IS NOT NULL"),
                      7);
-    assert_int_equal(q_int(db, "SELECT established FROM municipality"
-                               " WHERE name_en='Chittagong City Corporation'"),
+    assert_int_equal(tu_db_int(db, "SELECT established FROM municipality"
+                                   " WHERE name_en='Chittagong City Corporation'"),
                      1989);
     /* City corporations' districts resolved despite spelling differences. */
-    s = q_str(db, "SELECT d.name_en FROM municipality m JOIN district d ON d.id=m.district_id"
-                  " WHERE m.name_en='Comilla City Corporation'");
+    s = tu_db_text(db, "SELECT d.name_en FROM municipality m JOIN district d ON d.id=m.district_id"
+                       " WHERE m.name_en='Comilla City Corporation'");
     assert_string_equal(s, "Cumilla");
     free(s);
-    s = q_str(db, "SELECT d.name_en FROM municipality m JOIN district d ON d.id=m.district_id"
-                  " WHERE m.name_en='Barishal City Corporation'");
+    s = tu_db_text(db, "SELECT d.name_en FROM municipality m JOIN district d ON d.id=m.district_id"
+                       " WHERE m.name_en='Barishal City Corporation'");
     assert_string_equal(s, "Barisal");
     free(s);
     /* Provenance kept: alternative names in the notes, sources per row. */
-    s = q_str(db, "SELECT notes FROM municipality WHERE name_en='Comilla City Corporation'");
+    s = tu_db_text(db, "SELECT notes FROM municipality WHERE name_en='Comilla City Corporation'");
     assert_non_null(strstr(s, "Cumilla City Corporation"));
     free(s);
-    s = q_str(db, "SELECT source FROM municipality WHERE name_en='Gazipur City Corporation'");
+    s = tu_db_text(db, "SELECT source FROM municipality WHERE name_en='Gazipur City Corporation'");
     assert_non_null(strstr(s, "en.wikipedia.org/wiki/Gazipur_City_Corporation"));
     free(s);
     /* Every stored text is NFC, though the files mix both forms. */
@@ -201,23 +166,23 @@ static void test_seed_values(void **state)
 static void test_reopen_does_not_reseed(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *db = open_as(path, ROLE_ADMIN, 0);
-    long long id = q_int(db, "SELECT id FROM municipality WHERE name_en='Savar'");
-    long long version = q_int(db, "SELECT version FROM municipality WHERE name_en='Savar'");
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
+    long long id = tu_db_int(db, "SELECT id FROM municipality WHERE name_en='Savar'");
+    long long version = tu_db_int(db, "SELECT version FROM municipality WHERE name_en='Savar'");
     int schema = db_schema_version(db);
 
     (void)state;
     assert_int_equal(db_muni_delete(db, id, version, &err), DB_OK);
     db_close(db);
-    db = open_as(path, ROLE_ADMIN, 0);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality"), 341);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM division"), 8);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM pages"), 2);
+    db = tu_db_open(path, ROLE_ADMIN, 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality"), 341);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM division"), 8);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM pages"), 2);
     assert_int_equal(db_schema_version(db), schema);
     db_close(db);
     /* A read-only session on an existing file sees the same. */
-    db = open_as(path, ROLE_VIEWER, 0);
-    assert_int_equal(q_int(db, "SELECT count(*) FROM municipality"), 341);
+    db = tu_db_open(path, ROLE_VIEWER, 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality"), 341);
     db_close(db);
     free(path);
 }
@@ -229,11 +194,11 @@ static void test_read_only_on_new_file(void **state)
     (void)state;
     for (size_t i = 0; i < nitems(roles); i++) {
         char *path = tu_db_path();
-        struct db *db = open_as(path, roles[i], 0);
+        struct db *db = tu_db_open(path, roles[i], 0);
         char *msg = NULL;
 
         /* Created, migrated and seeded on a short-lived writable handle... */
-        assert_int_equal(q_int(db, "SELECT count(*) FROM municipality"), 342);
+        assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality"), 342);
         assert_true(db_schema_version(db) >= 1);
         /* ...but this connection refuses every write at the SQLite level. */
         assert_int_not_equal(
@@ -243,7 +208,7 @@ static void test_read_only_on_new_file(void **state)
         assert_int_not_equal(sqlite3_exec(db->h, "PRAGMA query_only=0", NULL, NULL, NULL),
                              SQLITE_OK);
         assert_int_not_equal(sqlite3_exec(db->h, "CREATE TABLE t(x)", NULL, NULL, NULL), SQLITE_OK);
-        assert_int_equal(q_int(db, "PRAGMA query_only"), 1);
+        assert_int_equal(tu_db_int(db, "PRAGMA query_only"), 1);
         db_close(db);
         free(path);
     }
@@ -252,7 +217,7 @@ static void test_read_only_on_new_file(void **state)
 static void test_newer_schema_refused(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *db = open_as(path, ROLE_ADMIN, 0);
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
     struct session s = tu_session(ROLE_ADMIN, 0);
 
     (void)state;
@@ -288,9 +253,9 @@ static void test_not_a_database(void **state)
 static void test_busy(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *a = open_as(path, ROLE_ADMIN, 0), *b = open_as(path, ROLE_ADMIN, 0);
+    struct db *a = tu_db_open(path, ROLE_ADMIN, 0), *b = tu_db_open(path, ROLE_ADMIN, 0);
     struct municipality m;
-    long long id = q_int(a, "SELECT id FROM municipality WHERE name_en='Savar'");
+    long long id = tu_db_int(a, "SELECT id FROM municipality WHERE name_en='Savar'");
 
     (void)state;
     muni_init(&m);
@@ -310,13 +275,34 @@ static void test_busy(void **state)
     free(path);
 }
 
+/* db_seed_district(en, bn) on a read-only connection to path, in a child
+ * process (it may end in fatal()); the child's wait status. */
+static int seed_district_in_child(const char *path, const char *en, const char *bn)
+{
+    pid_t pid;
+    int status;
+
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        sqlite3 *h;
+
+        if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+            _exit(3);
+        db_seed_district(h, en, bn, "test");
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return status;
+}
+
 static void test_seed_district_resolution(void **state)
 {
     char *path = tu_db_path();
-    struct db *db = open_as(path, ROLE_ADMIN, 0);
-    long long cumilla = q_int(db, "SELECT id FROM district WHERE name_en='Cumilla'");
-    long long mymensingh = q_int(db, "SELECT id FROM district WHERE name_en='Mymensingh'");
-    pid_t pid;
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
+    long long cumilla = tu_db_int(db, "SELECT id FROM district WHERE name_en='Cumilla'");
+    long long mymensingh = tu_db_int(db, "SELECT id FROM district WHERE name_en='Mymensingh'");
     int status;
 
     (void)state;
@@ -337,33 +323,11 @@ static void test_seed_district_resolution(void **state)
                                       "test"),
                      mymensingh);
     /* A seed row naming no known district is a bug: fatal(). */
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        sqlite3 *h;
-
-        if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-            _exit(3);
-        db_seed_district(h, "Atlantis", "", "test");
-        _exit(0);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
+    status = seed_district_in_child(path, "Atlantis", "");
     assert_true(WIFSIGNALED(status));
     assert_int_equal(WTERMSIG(status), SIGABRT);
     /* Names of two different districts in one row: also a bug. */
-    fflush(NULL);
-    pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        sqlite3 *h;
-
-        if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-            _exit(3);
-        db_seed_district(h, "Cumilla", "ঢাকা", "test");
-        _exit(0);
-    }
-    assert_int_equal(waitpid(pid, &status, 0), pid);
+    status = seed_district_in_child(path, "Cumilla", "ঢাকা");
     assert_true(WIFSIGNALED(status));
     db_close(db);
     free(path);
@@ -372,7 +336,7 @@ static void test_seed_district_resolution(void **state)
 static void test_geo_and_pages(void **state)
 {
     char *path = tu_db_path(), *err = NULL, *text = NULL;
-    struct db *db = open_as(path, ROLE_KIOSK, 0);
+    struct db *db = tu_db_open(path, ROLE_KIOSK, 0);
     struct geo_item *items;
     long long dhaka_div = 0, id = 0;
     int n;
@@ -399,9 +363,9 @@ static void test_geo_and_pages(void **state)
     geo_items_free(items, n);
 
     assert_int_equal(db_district_lookup(db, "chittagong", &id, &err), DB_OK);
-    assert_int_equal(id, q_int(db, "SELECT id FROM district WHERE name_en='Chattogram'"));
+    assert_int_equal(id, tu_db_int(db, "SELECT id FROM district WHERE name_en='Chattogram'"));
     assert_int_equal(db_district_lookup(db, " গাজীপুর ", &id, &err), DB_OK);
-    assert_int_equal(id, q_int(db, "SELECT id FROM district WHERE name_en='Gazipur'"));
+    assert_int_equal(id, tu_db_int(db, "SELECT id FROM district WHERE name_en='Gazipur'"));
     assert_int_equal(db_district_lookup(db, "Gotham", &id, &err), DB_NOTFOUND);
     assert_non_null(strstr(err, "Gotham"));
     free(err);
@@ -421,13 +385,6 @@ static void test_geo_and_pages(void **state)
     free(path);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    tu_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -443,5 +400,5 @@ int main(void)
         cmocka_unit_test(test_geo_and_pages),
     };
 
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
 }

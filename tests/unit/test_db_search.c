@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 
 #include "db/db.h"
@@ -34,22 +35,11 @@
 static struct db *shared;
 static char *shared_path;
 
-static struct db *open_as(const char *path, enum role r)
-{
-    struct session s = tu_session(r, 0);
-    struct db *db = NULL;
-    char *err = NULL;
-
-    if (db_open(&db, path, &s, &err) != DB_OK)
-        fail_msg("db_open %s: %s", path, err);
-    return db;
-}
-
 static int setup(void **state)
 {
     (void)state;
     shared_path = tu_db_path();
-    shared = open_as(shared_path, ROLE_VIEWER);
+    shared = tu_db_open(shared_path, ROLE_VIEWER, 0);
     return 0;
 }
 
@@ -60,18 +50,6 @@ static int teardown(void **state)
     free(shared_path);
     tu_cleanup();
     return 0;
-}
-
-static int count(struct db *db, const char *search)
-{
-    struct muni_query q = {0};
-    char *err = NULL;
-    int n = -1;
-
-    q.search = search;
-    if (db_muni_count(db, &q, &n, &err) != DB_OK)
-        fail_msg("count %s: %s", search, err);
-    return n;
 }
 
 /* The English names found, in list order, joined with '|'. */
@@ -101,15 +79,24 @@ static char *search_names(struct db *db, const char *search)
     return names(db, &q, 0, 1000);
 }
 
+/* search_names() must find exactly want. */
+static void expect_names(struct db *db, const char *search, const char *want)
+{
+    char *s = search_names(db, search);
+
+    assert_string_equal(s, want);
+    free(s);
+}
+
 static void test_all_and_empty(void **state)
 {
     (void)state;
-    assert_int_equal(count(shared, NULL), 342);
-    assert_int_equal(count(shared, ""), 342);
-    assert_int_equal(count(shared, "   "), 342);
+    assert_int_equal(tu_muni_count(shared, NULL), 342);
+    assert_int_equal(tu_muni_count(shared, ""), 342);
+    assert_int_equal(tu_muni_count(shared, "   "), 342);
     /* Only punctuation: nothing that could match a word, so no filter. */
-    assert_int_equal(count(shared, "-- ,,, ()"), 342);
-    assert_int_equal(count(shared, "\"\""), 342);
+    assert_int_equal(tu_muni_count(shared, "-- ,,, ()"), 342);
+    assert_int_equal(tu_muni_count(shared, "\"\""), 342);
 }
 
 static void test_english(void **state)
@@ -117,17 +104,13 @@ static void test_english(void **state)
     char *s;
 
     (void)state;
-    s = search_names(shared, "sava");
-    assert_string_equal(s, "Savar");
-    free(s);
-    assert_int_equal(count(shared, "SAVAR"), 1);
-    assert_int_equal(count(shared, "SaVaR"), 1);
+    expect_names(shared, "sava", "Savar");
+    assert_int_equal(tu_muni_count(shared, "SAVAR"), 1);
+    assert_int_equal(tu_muni_count(shared, "SaVaR"), 1);
     /* Every word must match (AND), each as a prefix. */
-    s = search_names(shared, "dhaka nor");
-    assert_string_equal(s, "Dhaka North City Corporation");
-    free(s);
+    expect_names(shared, "dhaka nor", "Dhaka North City Corporation");
     s = search_names(shared, "city corp");
-    assert_int_equal(count(shared, "city corp"), 12);
+    assert_int_equal(tu_muni_count(shared, "city corp"), 12);
     free(s);
     /* District and division names are searched too, with alternative
      * spellings ("Chittagong" for the Chattogram district). */
@@ -139,81 +122,59 @@ static void test_english(void **state)
         assert_int_equal(db_district_lookup(shared, "Chattogram", &q.district_id, &err), DB_OK);
         assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
         assert_true(n > 10);
-        assert_int_equal(count(shared, "Chittagong"), n);
+        assert_int_equal(tu_muni_count(shared, "Chittagong"), n);
     }
-    assert_true(count(shared, "Sylhet") >= 21);
-    assert_int_equal(count(shared, "Rangpur"), 32);
+    assert_true(tu_muni_count(shared, "Sylhet") >= 21);
+    assert_int_equal(tu_muni_count(shared, "Rangpur"), 32);
     /* Nothing matches: zero, not an error. */
-    assert_int_equal(count(shared, "zzzzqqq"), 0);
+    assert_int_equal(tu_muni_count(shared, "zzzzqqq"), 0);
     /* Quotes and FTS syntax inside words are literal text, not syntax. */
-    assert_int_equal(count(shared, "\"savar"), 1);
-    assert_int_equal(count(shared, "savar\""), 1);
-    assert_int_equal(count(shared, "NOT"), 0);
-    assert_int_equal(count(shared, "savar OR"), 0);
-    assert_int_equal(count(shared, "sav*"), 1);
-    assert_int_equal(count(shared, "name_en:savar"), 0);
+    assert_int_equal(tu_muni_count(shared, "\"savar"), 1);
+    assert_int_equal(tu_muni_count(shared, "savar\""), 1);
+    assert_int_equal(tu_muni_count(shared, "NOT"), 0);
+    assert_int_equal(tu_muni_count(shared, "savar OR"), 0);
+    assert_int_equal(tu_muni_count(shared, "sav*"), 1);
+    assert_int_equal(tu_muni_count(shared, "name_en:savar"), 0);
 }
 
 static void test_bengali(void **state)
 {
-    char *s;
-
     (void)state;
-    s = search_names(shared, "সাভার");
-    assert_string_equal(s, "Savar");
-    free(s);
+    expect_names(shared, "সাভার", "Savar");
     /* A prefix in Bengali. */
-    s = search_names(shared, "সাভা");
-    assert_string_equal(s, "Savar");
-    free(s);
+    expect_names(shared, "সাভা", "Savar");
     /*
      * কালী (Kali-, long ii) and কালি (Kali-, short i) share the consonants
      * ক and ল with each other and with কালাই (Kalai), কালকিনি (Kalkini) and
      * কালাহাতি (Kalihati).  A tokenizer that splits at vowel signs would find
      * all of them; the word must match whole.
      */
-    s = search_names(shared, "কালী");
-    assert_string_equal(s, "Kaliganj|Kaliganj");
-    free(s);
-    s = search_names(shared, "কালি");
-    assert_string_equal(s, "Kalia|Kaliakoir");
-    free(s);
-    s = search_names(shared, "কালিয়া");
-    assert_string_equal(s, "Kalia|Kaliakoir");
-    free(s);
-    s = search_names(shared, "কালা");
-    assert_string_equal(s, "Kalai|Kalihati");
-    free(s);
+    expect_names(shared, "কালী", "Kaliganj|Kaliganj");
+    expect_names(shared, "কালি", "Kalia|Kaliakoir");
+    expect_names(shared, "কালিয়া", "Kalia|Kaliakoir");
+    expect_names(shared, "কালা", "Kalai|Kalihati");
     /* The whole word with its virama-joined conjunct. */
-    s = search_names(shared, "কালীগঞ্জ গাজীপুর");
-    assert_string_equal(s, "Kaliganj");
-    free(s);
+    expect_names(shared, "কালীগঞ্জ গাজীপুর", "Kaliganj");
     /* Division and district names in Bengali. */
-    assert_int_equal(count(shared, "রংপুর"), 32);
+    assert_int_equal(tu_muni_count(shared, "রংপুর"), 32);
     /* Scripts mixed in one query. */
-    assert_int_equal(count(shared, "Kaliganj গাজীপুর"), 1);
+    assert_int_equal(tu_muni_count(shared, "Kaliganj গাজীপুর"), 1);
 }
 
 static void test_nfc_queries(void **state)
 {
-    char *s;
-
     (void)state;
-    s = search_names(shared, BOALKHALI_A);
-    assert_string_equal(s, "Boalkhali");
-    free(s);
-    s = search_names(shared, BOALKHALI_B);
-    assert_string_equal(s, "Boalkhali");
-    free(s);
+    expect_names(shared, BOALKHALI_A, "Boalkhali");
+    expect_names(shared, BOALKHALI_B, "Boalkhali");
     /* A prefix that ends on the decomposed vowel sign. */
-    assert_int_equal(count(shared, "\xe0\xa6\xac\xe0\xa7\x87\xe0\xa6\xbe\xe0\xa7\x9f"),
-                     count(shared, "\xe0\xa6\xac\xe0\xa7\x8b\xe0\xa6\xaf\xe0\xa6\xbc"));
+    assert_int_equal(tu_muni_count(shared, "\xe0\xa6\xac\xe0\xa7\x87\xe0\xa6\xbe\xe0\xa7\x9f"),
+                     tu_muni_count(shared, "\xe0\xa6\xac\xe0\xa7\x8b\xe0\xa6\xaf\xe0\xa6\xbc"));
 }
 
 static void test_nfc_stored(void **state)
 {
-    char *path = tu_db_path(), *err = NULL, *s;
-    struct db *db = open_as(path, ROLE_EDITOR);
+    char *path = tu_db_path(), *err = NULL;
+    struct db *db = tu_db_open(path, ROLE_EDITOR, 0);
     struct municipality m;
 
     (void)state;
@@ -224,12 +185,8 @@ static void test_nfc_stored(void **state)
     m.f[MF_NAME_BN] = (free(m.f[MF_NAME_BN]), xstrdup(BOALKHALI_A " নতুন"));
     muni_set(&m, MF_DISTRICT, "Dhaka");
     assert_int_equal(db_muni_save(db, &m, NULL, NULL, &err), DB_OK);
-    s = search_names(db, BOALKHALI_B " নতু");
-    assert_string_equal(s, "Testpur");
-    free(s);
-    s = search_names(db, BOALKHALI_A " নতু");
-    assert_string_equal(s, "Testpur");
-    free(s);
+    expect_names(db, BOALKHALI_B " নতু", "Testpur");
+    expect_names(db, BOALKHALI_A " নতু", "Testpur");
     /* What is stored is NFC. */
     assert_memory_equal(m.f[MF_NAME_BN], BOALKHALI_B, strlen(BOALKHALI_B));
     muni_free(&m);

@@ -16,56 +16,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 
 #include "db/db.h"
 #include "db/internal.h"
 #include "util.h"
 
-static struct db *open_as(const char *path, enum role r, long long muni)
-{
-    struct session s = tu_session(r, muni);
-    struct db *db = NULL;
-    char *err = NULL;
-
-    if (db_open(&db, path, &s, &err) != DB_OK)
-        fail_msg("db_open %s: %s", path, err);
-    return db;
-}
-
-static long long q_int(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st;
-    long long v = -1;
-
-    if (sqlite3_prepare_v2(db->h, sql, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", sql, sqlite3_errmsg(db->h));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return v;
-}
-
 static long long id_of(struct db *db, const char *name_en)
 {
     char *sql = xasprintf("SELECT id FROM municipality WHERE name_en = '%s'", name_en);
-    long long id = q_int(db, sql);
+    long long id = tu_db_int(db, sql);
 
     free(sql);
     assert_true(id > 0);
     return id;
-}
-
-static int count(struct db *db, const char *search)
-{
-    struct muni_query q = {0};
-    char *err = NULL;
-    int n = -1;
-
-    q.search = search;
-    if (db_muni_count(db, &q, &n, &err) != DB_OK)
-        fail_msg("count: %s", err);
-    return n;
 }
 
 static int audit_count(struct db *admin, long long record_id)
@@ -108,7 +73,7 @@ static void new_record(struct municipality *m)
 static void test_create_and_update_audited(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR, 0), *admin = open_as(path, ROLE_ADMIN, 0);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0), *admin = tu_db_open(path, ROLE_ADMIN, 0);
     struct municipality m;
     struct audit_row *a;
     long long id;
@@ -137,14 +102,14 @@ static void test_create_and_update_audited(void **state)
     assert_string_equal(m.f[MF_AREA], "12.5");
     assert_string_equal(m.f[MF_WARDS], "9");
     /* Numbers stored as numbers, unknown as NULL. */
-    assert_int_equal(q_int(ed, "SELECT typeof(area) = 'real' AND typeof(wards) = 'integer'"
-                               " AND typeof(address) = 'null' FROM municipality"
-                               " WHERE name_en = 'Newtown'"),
+    assert_int_equal(tu_db_int(ed, "SELECT typeof(area) = 'real' AND typeof(wards) = 'integer'"
+                                   " AND typeof(address) = 'null' FROM municipality"
+                                   " WHERE name_en = 'Newtown'"),
                      1);
     /* Searchable at once, by name and mayor in both scripts. */
-    assert_int_equal(count(ed, "newtown"), 1);
-    assert_int_equal(count(ed, "rahima"), 1);
-    assert_int_equal(count(ed, "খাতুন"), 1);
+    assert_int_equal(tu_muni_count(ed, "newtown"), 1);
+    assert_int_equal(tu_muni_count(ed, "rahima"), 1);
+    assert_int_equal(tu_muni_count(ed, "খাতুন"), 1);
 
     a = last_audit(admin, id);
     assert_string_equal(a->action, "create");
@@ -172,9 +137,9 @@ static void test_create_and_update_audited(void **state)
     audit_rows_free(a, 1);
     assert_int_equal(audit_count(admin, id), 2);
     /* The index follows the change. */
-    assert_int_equal(count(ed, "newtown"), 0);
-    assert_int_equal(count(ed, "oldtown"), 1);
-    assert_int_equal(count(ed, "oldtown gazipur"), 1);
+    assert_int_equal(tu_muni_count(ed, "newtown"), 0);
+    assert_int_equal(tu_muni_count(ed, "oldtown"), 1);
+    assert_int_equal(tu_muni_count(ed, "oldtown gazipur"), 1);
 
     muni_free(&m);
     db_close(ed);
@@ -185,8 +150,8 @@ static void test_create_and_update_audited(void **state)
 static void test_conflict(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *a = open_as(path, ROLE_EDITOR, 0), *b = open_as(path, ROLE_EDITOR, 0);
-    struct db *admin = open_as(path, ROLE_ADMIN, 0);
+    struct db *a = tu_db_open(path, ROLE_EDITOR, 0), *b = tu_db_open(path, ROLE_EDITOR, 0);
+    struct db *admin = tu_db_open(path, ROLE_ADMIN, 0);
     struct municipality ma, mb, theirs, now;
     long long id = id_of(a, "Savar");
 
@@ -242,10 +207,11 @@ static void test_conflict(void **state)
 static void test_permissions(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *admin = open_as(path, ROLE_ADMIN, 0);
+    struct db *admin = tu_db_open(path, ROLE_ADMIN, 0);
     long long savar = id_of(admin, "Savar"), faridpur = id_of(admin, "Faridpur");
-    struct db *viewer = open_as(path, ROLE_VIEWER, 0), *kiosk = open_as(path, ROLE_KIOSK, 0);
-    struct db *muni = open_as(path, ROLE_MUNICIPAL, savar), *ed = open_as(path, ROLE_EDITOR, 0);
+    struct db *viewer = tu_db_open(path, ROLE_VIEWER, 0), *kiosk = tu_db_open(path, ROLE_KIOSK, 0);
+    struct db *muni = tu_db_open(path, ROLE_MUNICIPAL, savar),
+              *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct db *ro[] = {viewer, kiosk};
     struct municipality m, fresh;
     struct audit_query aq = {0};
@@ -316,11 +282,11 @@ static void test_permissions(void **state)
     assert_string_equal(err, "only an administrator may delete a municipality");
     free(err);
     err = NULL;
-    assert_int_equal(q_int(admin, "SELECT count(*) FROM municipality"), 342);
-    n = count(admin, "faridpur"); /* the paurashava and others in its district */
+    assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM municipality"), 342);
+    n = tu_muni_count(admin, "faridpur"); /* the paurashava and others in its district */
     assert_int_equal(db_muni_delete(admin, faridpur, m.version, &err), DB_OK);
-    assert_int_equal(q_int(admin, "SELECT count(*) FROM municipality"), 341);
-    assert_int_equal(count(admin, "faridpur"), n - 1);
+    assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM municipality"), 341);
+    assert_int_equal(tu_muni_count(admin, "faridpur"), n - 1);
     /* Exactly the allowed writes left audit rows. */
     aq.record_kind = "municipality";
     assert_int_equal(db_audit_count(admin, &aq, &n, &err), DB_OK);
@@ -360,19 +326,19 @@ static void test_permissions(void **state)
 static void test_audit_append_only(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *admin = open_as(path, ROLE_ADMIN, 0);
+    struct db *admin = tu_db_open(path, ROLE_ADMIN, 0);
     struct municipality m;
 
     (void)state;
     new_record(&m);
     assert_int_equal(db_muni_save(admin, &m, NULL, NULL, &err), DB_OK);
-    assert_int_equal(q_int(admin, "SELECT count(*) FROM audit"), 1);
+    assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM audit"), 1);
     /* Not even a writable connection can change or remove audit rows. */
     assert_int_not_equal(
         sqlite3_exec(admin->h, "UPDATE audit SET user = 'someone-else'", NULL, NULL, NULL),
         SQLITE_OK);
     assert_int_not_equal(sqlite3_exec(admin->h, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(q_int(admin, "SELECT count(*) FROM audit WHERE user = 'test-admin'"), 1);
+    assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM audit WHERE user = 'test-admin'"), 1);
     muni_free(&m);
     db_close(admin);
     free(path);
@@ -381,7 +347,7 @@ static void test_audit_append_only(void **state)
 static void test_validation(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *ed = open_as(path, ROLE_EDITOR, 0);
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct municipality m;
     enum muni_field bad = MF_COUNT;
 
@@ -413,8 +379,8 @@ static void test_validation(void **state)
     assert_int_equal(db_muni_save(ed, &m, NULL, &bad, &err), DB_OK);
     assert_string_equal(m.f[MF_NAME_BN], "নতুনশহর পৌরসভা");
     assert_string_equal(m.f[MF_DISTRICT], "Dhaka");
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM municipality"), 343);
-    assert_int_equal(q_int(ed, "SELECT count(*) FROM audit"), 1);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality"), 343);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit"), 1);
     muni_free(&m);
     db_close(ed);
     free(path);
@@ -423,7 +389,7 @@ static void test_validation(void **state)
 static void test_delete_in_use(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
-    struct db *admin = open_as(path, ROLE_ADMIN, 0);
+    struct db *admin = tu_db_open(path, ROLE_ADMIN, 0);
     long long savar = id_of(admin, "Savar");
     char *sql = xasprintf("INSERT INTO users(name, role, municipality_id)"
                           " VALUES ('savar-office', 'municipal', %lld)",
@@ -437,17 +403,10 @@ static void test_delete_in_use(void **state)
     assert_int_equal(db_muni_delete(admin, savar, 1, &err), DB_INVALID);
     assert_string_equal(err, "the record is still in use by other records");
     free(err);
-    assert_int_equal(q_int(admin, "SELECT count(*) FROM municipality"), 342);
-    assert_int_equal(q_int(admin, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM municipality"), 342);
+    assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM audit"), 0);
     db_close(admin);
     free(path);
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tu_cleanup();
-    return 0;
 }
 
 int main(void)
@@ -461,5 +420,5 @@ int main(void)
         cmocka_unit_test(test_delete_in_use),
     };
 
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
 }

@@ -17,6 +17,7 @@
 #include "fmt/csv.h"
 #include "i18n.h"
 #include "impexp.h"
+#include "fixtures.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -30,16 +31,9 @@ struct fx {
 static int setup(void **state)
 {
     struct fx *fx = xcalloc(1, sizeof *fx);
-    struct session s = tu_session(ROLE_ADMIN, 0);
-    char *path = tu_db_path(), *err = NULL;
+    char *path = tu_db_path();
 
-    if (db_open(&fx->db, path, &s, &err) != DB_OK) {
-        fprintf(stderr, "db_open: %s\n", err != NULL ? err : "?");
-        free(err);
-        free(path);
-        free(fx);
-        return -1;
-    }
+    fx->db = tu_db_open(path, ROLE_ADMIN, 0);
     free(path);
     fx->dir = xstrdup(tu_tmpdir());
     *state = fx;
@@ -121,6 +115,19 @@ static long long find_id(struct db *db, const char *search)
     return id;
 }
 
+/* Bogura's id, with its record as stored now in *before and *after made
+ * ready for the test to read it again later. */
+static long long bogura_before(struct fx *fx, struct municipality *before,
+                               struct municipality *after)
+{
+    long long id = find_id(fx->db, "Bogura");
+
+    muni_init(before);
+    muni_init(after);
+    assert_int_equal(db_muni_get(fx->db, id, before, NULL), DB_OK);
+    return id;
+}
+
 static int count_lines(const char *s)
 {
     int n = 0;
@@ -145,6 +152,15 @@ static void expect_line(const char *report, const char *want)
 {
     if (!has_line(report, want))
         fail_msg("no line starting with '%s' in:\n%s", want, report);
+}
+
+/* expect_line() for a line "path:" followed by rest. */
+static void expect_at(const char *report, const char *path, const char *rest)
+{
+    char *want = xasprintf("%s:%s", path, rest);
+
+    expect_line(report, want);
+    free(want);
 }
 
 static void test_export_csv_shape(void **state)
@@ -207,14 +223,11 @@ static void test_round_trip_changes_nothing(void **state)
 static void test_edited_import_updates(void **state)
 {
     struct fx *fx = *state;
-    long long id = find_id(fx->db, "Bogura");
     struct municipality before, after;
+    long long id = bogura_before(fx, &before, &after);
     char *csv, *path, *report = NULL;
     int count = -1;
 
-    muni_init(&before);
-    muni_init(&after);
-    assert_int_equal(db_muni_get(fx->db, id, &before, NULL), DB_OK);
     /* Only some columns, values with stray spaces and a decomposed vowel
      * sign: cleaned on the way in; other fields keep their values. */
     csv = xasprintf("id,version,wards,mayor_en,mayor_bn\r\n%lld,%lld,  21 ,A. Rahman,"
@@ -248,12 +261,7 @@ static void test_edited_import_updates(void **state)
     path = write_tmp(fx, "stale.csv", csv);
     report = NULL;
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
-    {
-        char *want = xasprintf("%s:2: ", path);
-
-        expect_line(report, want);
-        free(want);
-    }
+    expect_at(report, path, "2: ");
     muni_free(&after);
     muni_init(&after);
     assert_int_equal(db_muni_get(fx->db, id, &after, NULL), DB_OK);
@@ -298,14 +306,11 @@ static void test_new_rows_added(void **state)
 static void test_bad_rows_all_reported(void **state)
 {
     struct fx *fx = *state;
-    long long id = find_id(fx->db, "Bogura");
     struct municipality before, after;
-    char *csv, *path, *report = NULL, *want;
+    long long id = bogura_before(fx, &before, &after);
+    char *csv, *path, *report = NULL;
     int count = -1;
 
-    muni_init(&before);
-    muni_init(&after);
-    assert_int_equal(db_muni_get(fx->db, id, &before, NULL), DB_OK);
     csv = xasprintf("id,name_en,class,established,email,district\n"
                     "%lld,Changed Name,A,,,\n"              /* 2: fine on its own */
                     ",New One,Z,1700,not-an-email,Bogura\n" /* 3: three problems */
@@ -318,30 +323,14 @@ static void test_bad_rows_all_reported(void **state)
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
     assert_int_equal(count, 0);
 
-    want = xasprintf("%s:3: class: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:3: established: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:3: email: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:4: id: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:5: name_en: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:5: name_bn: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:6: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:7: id: ", path);
-    expect_line(report, want);
-    free(want);
+    expect_at(report, path, "3: class: ");
+    expect_at(report, path, "3: established: ");
+    expect_at(report, path, "3: email: ");
+    expect_at(report, path, "4: id: ");
+    expect_at(report, path, "5: name_en: ");
+    expect_at(report, path, "5: name_bn: ");
+    expect_at(report, path, "6: ");
+    expect_at(report, path, "7: id: ");
     /* Every line of the report is "FILE:LINE: ..." */
     for (const char *p = report; *p != '\0'; p = strchr(p, '\n') + 1)
         assert_int_equal(strncmp(p, path, strlen(path)), 0);
@@ -362,7 +351,7 @@ static void test_bad_rows_all_reported(void **state)
 static void test_db_checks_reported(void **state)
 {
     struct fx *fx = *state;
-    char *path, *report = NULL, *want;
+    char *path, *report = NULL;
     int count = -1;
 
     /* Only the database knows the districts: its verdict gets FILE:LINE too,
@@ -373,12 +362,8 @@ static void test_db_checks_reported(void **state)
                      "paurashava,Lost,\xe0\xa6\x85,Atlantis,4\n"
                      "paurashava,Bad,\xe0\xa6\x85,Bogura,-1\n");
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
-    want = xasprintf("%s:3: district: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:4: wards: ", path);
-    expect_line(report, want);
-    free(want);
+    expect_at(report, path, "3: district: ");
+    expect_at(report, path, "4: wards: ");
     assert_int_equal(total(fx->db), SEED_BODIES);
     free(report);
     free(path);
@@ -387,17 +372,13 @@ static void test_db_checks_reported(void **state)
 static void test_header_problems(void **state)
 {
     struct fx *fx = *state;
-    char *path, *report = NULL, *want;
+    char *path, *report = NULL;
     int count = -1;
 
     path = write_tmp(fx, "hdr.csv", "id,name_en,colour,name_en\n1,x,red,y\n");
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
-    want = xasprintf("%s:1: colour: ", path);
-    expect_line(report, want);
-    free(want);
-    want = xasprintf("%s:1: name_en: ", path);
-    expect_line(report, want);
-    free(want);
+    expect_at(report, path, "1: colour: ");
+    expect_at(report, path, "1: name_en: ");
     free(report);
     free(path);
 
@@ -410,9 +391,7 @@ static void test_header_problems(void **state)
 
     path = write_tmp(fx, "empty.csv", "");
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
-    want = xasprintf("%s:1: ", path);
-    expect_line(report, want);
-    free(want);
+    expect_at(report, path, "1: ");
     free(report);
     free(path);
 }
@@ -420,7 +399,7 @@ static void test_header_problems(void **state)
 static void test_malformed_file(void **state)
 {
     struct fx *fx = *state;
-    char *path, *report = NULL, *want;
+    char *path, *report = NULL;
     int count = -1;
 
     path = write_tmp(fx, "quote.csv",
@@ -428,9 +407,7 @@ static void test_malformed_file(void **state)
                      "paurashava,Fine,\xe0\xa6\x85,Bogura\n"
                      "paurashava,Br\"oken,\xe0\xa6\x85,Bogura\n");
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
-    want = xasprintf("%s:3: ", path);
-    expect_line(report, want);
-    free(want);
+    expect_at(report, path, "3: ");
     assert_int_equal(total(fx->db), SEED_BODIES);
     free(report);
     free(path);
@@ -439,9 +416,7 @@ static void test_malformed_file(void **state)
                      "kind,name_en,name_bn,district\n"
                      "paurashava,Caf\xe9,\xe0\xa6\x85,Bogura\n");
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
-    want = xasprintf("%s:2: name_en: ", path);
-    expect_line(report, want);
-    free(want);
+    expect_at(report, path, "2: name_en: ");
     free(report);
     free(path);
 
@@ -451,14 +426,11 @@ static void test_malformed_file(void **state)
 static void test_dry_run(void **state)
 {
     struct fx *fx = *state;
-    long long id = find_id(fx->db, "Bogura");
     struct municipality before, after;
+    long long id = bogura_before(fx, &before, &after);
     char *csv, *path, *report = NULL;
     int count = -1;
 
-    muni_init(&before);
-    muni_init(&after);
-    assert_int_equal(db_muni_get(fx->db, id, &before, NULL), DB_OK);
     csv = xasprintf("id,population,kind,name_en,name_bn,district\n"
                     "%lld,987654,,,,\n"
                     ",,paurashava,Drypur,\xe0\xa6\x85,Bogura\n",
@@ -575,13 +547,12 @@ static void test_find_sanitises(void **state)
 
 static void test_viewer_may_not_import(void **state)
 {
-    struct session s = tu_session(ROLE_VIEWER, 0);
     struct fx fx2 = {0};
-    char *path = tu_db_path(), *err = NULL, *csv;
+    char *path = tu_db_path(), *csv;
     int count = -1;
 
     (void)state;
-    assert_int_equal(db_open(&fx2.db, path, &s, &err), DB_OK);
+    fx2.db = tu_db_open(path, ROLE_VIEWER, 0);
     fx2.dir = xstrdup(tu_tmpdir());
     csv = write_tmp(&fx2, "v.csv", "id,wards\n1,5\n");
     assert_int_equal(import(&fx2, csv, 0, &count, NULL), DB_DENIED);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "testutil.h"
 
 #include "db/db.h"
@@ -22,17 +23,6 @@
 #include "ssh/cred.h"
 #include "usercmd.h"
 #include "util.h"
-
-static struct db *open_as(const char *path, enum role r)
-{
-    struct session s = tu_session(r, 0);
-    struct db *db = NULL;
-    char *err = NULL;
-
-    if (db_open(&db, path, &s, &err) != DB_OK)
-        fail_msg("db_open: %s", err);
-    return db;
-}
 
 /* A new key pair in the temp dir; returns the .pub path (malloc'd). */
 static char *make_key(const char *type, const char *bits, const char *tag)
@@ -155,7 +145,7 @@ static void test_password_hash(void **state)
 static void test_add_list_and_audit(void **state)
 {
     char *path = tu_db_path();
-    struct db *db = open_as(path, ROLE_ADMIN);
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
     char *err = NULL, *hash = cred_password_hash("pw-1", &err);
     struct user *users;
     struct audit_row *rows;
@@ -193,7 +183,7 @@ static void test_add_list_and_audit(void **state)
 static void test_add_rejects(void **state)
 {
     char *path = tu_db_path();
-    struct db *db = open_as(path, ROLE_ADMIN);
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
     char *err = NULL;
 
     assert_int_equal(db_user_add(db, "carol", ROLE_ADMIN, 0, NULL, NULL, 0, NULL, &err), DB_OK);
@@ -217,7 +207,7 @@ static void test_add_rejects(void **state)
     db_close(db);
 
     /* Not an admin: every write and the list are refused. */
-    db = open_as(path, ROLE_EDITOR);
+    db = tu_db_open(path, ROLE_EDITOR, 0);
     REJECT(db_user_add(db, "eve", ROLE_ADMIN, 0, NULL, NULL, 0, NULL, &err), DB_DENIED);
     REJECT(db_user_set_disabled(db, "carol", 1, &err), DB_DENIED);
     REJECT(db_user_set_password(db, "carol", "$y$x", &err), DB_DENIED);
@@ -236,7 +226,7 @@ static void test_add_rejects(void **state)
 static void test_keys_and_auth_lookup(void **state)
 {
     char *path = tu_db_path();
-    struct db *db = open_as(path, ROLE_ADMIN);
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
     char *pub = make_key("ed25519", "256", "k1");
     struct cred_pubkey *k;
     struct user_key *keys, found;
@@ -264,7 +254,7 @@ static void test_keys_and_auth_lookup(void **state)
     db_close(db);
 
     /* The session process reads with a read-only connection. */
-    db = open_as(path, ROLE_VIEWER);
+    db = tu_db_open(path, ROLE_VIEWER, 0);
     assert_int_equal(db_user_auth_get(db, "frank", &u, &err), DB_OK);
     assert_non_null(u.password_hash);
     assert_true(cred_password_check("s3cret", u.password_hash));
@@ -279,7 +269,7 @@ static void test_keys_and_auth_lookup(void **state)
     db_close(db);
 
     /* Disabled: no password, no key. */
-    db = open_as(path, ROLE_ADMIN);
+    db = tu_db_open(path, ROLE_ADMIN, 0);
     assert_int_equal(db_user_set_disabled(db, "frank", 1, &err), DB_OK);
     assert_int_equal(db_user_auth_get(db, "frank", &u, &err), DB_NOTFOUND);
     free(err);
@@ -340,7 +330,7 @@ static int run_cmd(struct db *db, const char *in, char **out, const char **args)
 static void test_user_commands(void **state)
 {
     char *path = tu_db_path();
-    struct db *db = open_as(path, ROLE_ADMIN);
+    struct db *db = tu_db_open(path, ROLE_ADMIN, 0);
     char *pub = make_key("ed25519", "256", "cmdkey"), *fp = keygen_fingerprint(pub);
     char *out = NULL, *err = NULL;
     struct user u;
@@ -412,12 +402,6 @@ static void test_user_commands(void **state)
     free(path);
 }
 
-static int teardown(void **state)
-{
-    tu_cleanup();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,5 +414,5 @@ int main(void)
         cmocka_unit_test(test_user_commands),
     };
 
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
 }
