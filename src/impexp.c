@@ -392,7 +392,9 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
     }
     if (im->np > before)
         return 0;
-    muni_init(&cur);
+    /* Zeroed, not muni_init(): a new record's fields are filled below
+     * without first allocating an empty string for each. */
+    memset(&cur, 0, sizeof cur);
     is_update = id > 0;
     if (is_update) {
         char *gerr = NULL;
@@ -412,8 +414,8 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
         }
         free(gerr);
         *idp = id;
+        muni_copy(m, &cur);
     }
-    muni_copy(m, &cur);
     m->id = id;
     m->version = is_update ? version : 0;
     for (size_t i = 0; i < n; i++) {
@@ -445,6 +447,8 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
     if (!is_update) {
         /* A new record needs every required field, columns or not. */
         for (int f = 0; f < MF_COUNT; f++) {
+            if (m->f[f] == NULL)
+                m->f[f] = xstrdup("");
             if (im->present[f])
                 continue;
             if (muni_check_field((enum muni_field)f, m->f[f], msg, sizeof msg) != NULL) {
@@ -502,7 +506,7 @@ int impexp_import_municipalities(struct db *db, const char *path, int dry_run, F
                 break; /* rows cannot be read against a bad header */
             continue;
         }
-        muni_init(&m);
+        memset(&m, 0, sizeof m); /* read_row() fills every field */
         w = read_row(&im, db, fields, nf, line, &m, &id, &bad, &rc, err);
         if (w < 0) {
             muni_free(&m);

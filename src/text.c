@@ -89,12 +89,181 @@ static char *make_valid(const char *s)
     return buf_take(&b);
 }
 
+/*
+ * The NFC quick check.  Normalising means decomposing, reordering and
+ * composing again (utf8proc_map()), a few thousand instructions and three
+ * allocations for a short Bengali name, and nearly every value that comes
+ * in (typed, imported, exported and imported back) is NFC already.
+ * nfc_quick() follows what utf8proc does to a string, one code point at a
+ * time, and says yes only when that leaves it unchanged:
+ *   - a code point with a canonical decomposition must start with a
+ *     starter (combining class 0) and compose back to itself;
+ *   - marks must already be in canonical order (after the last code point
+ *     of a decomposition, classes never go down);
+ *   - no code point may compose with the starter before it where
+ *     composition can reach (right after it, or a mark not blocked by an
+ *     earlier mark of the same or a higher class).
+ * Decompositions and classes are utf8proc's; whether code points compose
+ * is asked of utf8proc too (utf8proc_normalize_utf32()) and remembered,
+ * since text repeats its pairs (a consonant and a vowel sign).  Anything
+ * else, or any doubt, takes the full path.
+ */
+
+/* One code point of valid UTF-8 at s (NUL-terminated), as strictly as
+ * utf8proc_iterate() judges it: bytes used, or 0 when not valid. */
+static size_t decode_strict(const unsigned char *s, int32_t *cp)
+{
+    unsigned c = s[0];
+
+    if (c < 0x80) {
+        *cp = (int32_t)c;
+        return 1;
+    }
+    if (c < 0xC2 || c > 0xF4 || (s[1] & 0xC0) != 0x80)
+        return 0;
+    if (c < 0xE0) {
+        *cp = (int32_t)(((c & 0x1F) << 6) | (s[1] & 0x3Fu));
+        return 2;
+    }
+    if ((s[2] & 0xC0) != 0x80)
+        return 0;
+    if (c < 0xF0) {
+        *cp = (int32_t)(((c & 0x0F) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu));
+        return *cp >= 0x800 && (*cp < 0xD800 || *cp > 0xDFFF) ? 3 : 0;
+    }
+    if ((s[3] & 0xC0) != 0x80)
+        return 0;
+    *cp = (int32_t)(((c & 0x07) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
+                    (s[3] & 0x3Fu));
+    return *cp >= 0x10000 && *cp <= 0x10FFFF ? 4 : 0;
+}
+
+/* Answers remembered per thread: r is 0 in an empty slot, 1 yes, -1 no. */
+struct nfc_memo {
+    int32_t a, b;
+    int r;
+};
+
+static _Thread_local struct nfc_memo compose_memo[512];
+
+/* 1 if the n code points at cps (a starter first) are changed by
+ * composition; b is the second of a pair, or -1 for a decomposition
+ * (cps[0..n) of the code point a), which must compose back to a. */
+static int changed_by_compose(int32_t a, int32_t b, const utf8proc_int32_t *cps, int n)
+{
+    unsigned h = ((uint32_t)a * 2654435761u ^ (uint32_t)b) & 511u;
+    struct nfc_memo *m = &compose_memo[h];
+    utf8proc_int32_t buf[4];
+    utf8proc_ssize_t len;
+    int changed;
+
+    if (m->r != 0 && m->a == a && m->b == b)
+        return m->r > 0;
+    memcpy(buf, cps, (size_t)n * sizeof *buf);
+    len = utf8proc_normalize_utf32(buf, n, (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (b < 0)
+        changed = !(len == 1 && buf[0] == a);
+    else
+        changed = !(len == 2 && buf[0] == a && buf[1] == b);
+    m->a = a;
+    m->b = b;
+    m->r = changed ? 1 : -1;
+    return changed;
+}
+
+static int composes(int32_t starter, int32_t next)
+{
+    utf8proc_int32_t pair[2];
+
+    pair[0] = starter;
+    pair[1] = next;
+    return changed_by_compose(starter, next, pair, 2);
+}
+
+/* The combining class of cp when it has no canonical decomposition, -1
+ * when it has one; remembered per thread (0 in cp is an empty slot). */
+static int plain_class(int32_t cp)
+{
+    static _Thread_local struct {
+        int32_t cp;
+        int cc;
+    } memo[256];
+    unsigned h = (uint32_t)cp & 255u;
+    utf8proc_int32_t dec[4];
+    utf8proc_ssize_t k;
+    int bound = 0;
+
+    if (memo[h].cp != cp) {
+        k = utf8proc_decompose_char(cp, dec, 4, UTF8PROC_DECOMPOSE, &bound);
+        memo[h].cp = cp;
+        memo[h].cc = k == 1 && dec[0] == cp ? utf8proc_get_property(cp)->combining_class : -1;
+    }
+    return memo[h].cc;
+}
+
+/* 1 if s is valid UTF-8 that NFC leaves as it is (see above); 0: not
+ * known, normalise. */
+static int nfc_quick(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int32_t starter = -1, cp;
+    int max_cc = -1; /* highest class since the starter that did not compose */
+    int prev_cc = 0; /* class of the last code point, decomposed */
+
+    while (*p != '\0') {
+        utf8proc_int32_t dec[4];
+        utf8proc_ssize_t k;
+        int cc, bound = 0;
+        size_t n;
+
+        if (*p < 0x80) {
+            /* Class 0, no decomposition, never the second of a pair. */
+            starter = *p++;
+            max_cc = -1;
+            prev_cc = 0;
+            continue;
+        }
+        if ((n = decode_strict(p, &cp)) == 0)
+            return 0;
+        p += n;
+        if ((cc = plain_class(cp)) >= 0) {
+            k = 1; /* no decomposition: the usual case */
+            dec[0] = cp;
+        } else {
+            k = utf8proc_decompose_char(cp, dec, 4, UTF8PROC_DECOMPOSE, &bound);
+            if (k < 1 || k > 4 || (k == 1 && dec[0] != cp))
+                return 0; /* (a singleton: always replaced) */
+            cc = utf8proc_get_property(dec[0])->combining_class;
+        }
+        if (cc != 0 && prev_cc > cc)
+            return 0;
+        if (starter >= 0 && cc > max_cc && composes(starter, dec[0]))
+            return 0;
+        if (k == 1) {
+            if (cc == 0) {
+                starter = cp;
+                max_cc = -1;
+            } else if (cc > max_cc) {
+                max_cc = cc;
+            }
+            prev_cc = cc;
+            continue;
+        }
+        /* Precomposed: it must come back as itself, from a starter. */
+        if (cc != 0 || changed_by_compose(cp, -1, dec, (int)k))
+            return 0;
+        starter = cp;
+        max_cc = -1;
+        prev_cc = utf8proc_get_property(dec[k - 1])->combining_class;
+    }
+    return 1;
+}
+
 static char *map(const char *s, int options)
 {
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n;
-    char *valid;
-    char *r;
+    char *valid = NULL;
 
     if (s == NULL)
         return xstrdup("");
@@ -104,20 +273,21 @@ static char *map(const char *s, int options)
 
         while (*p != '\0' && *p < 0x80)
             p++;
-        if (*p == '\0')
+        if (*p == '\0' || ((options & UTF8PROC_COMPOSE) && nfc_quick(s)))
             return xstrdup(s);
     }
-    valid = make_valid(s);
-    n = utf8proc_map((const utf8proc_uint8_t *)valid, 0, &out,
+    /* Only invalid input needs a repaired copy first. */
+    if (!text_valid_utf8(s, strlen(s)))
+        valid = make_valid(s);
+    n = utf8proc_map((const utf8proc_uint8_t *)(valid != NULL ? valid : s), 0, &out,
                      (utf8proc_option_t)(UTF8PROC_NULLTERM | UTF8PROC_STABLE | options));
     if (n < 0) {
         /* Only out of memory is possible on valid input. */
         fatal("utf8proc_map: %s", utf8proc_errmsg(n));
     }
     free(valid);
-    r = xstrdup((const char *)out);
-    free(out);
-    return r;
+    /* utf8proc allocates with malloc(): the caller's free() is right. */
+    return (char *)out;
 }
 
 char *text_nfc(const char *s)
@@ -133,35 +303,52 @@ char *text_fold(const char *s)
 /* White space that is trimmed from both ends of every stored value. */
 static int is_trim_space(int32_t cp)
 {
-    if (cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0x85 || cp == 0xFEFF || cp == 0x200B)
+    utf8proc_category_t cat;
+
+    /* In ASCII only these; the one ASCII Zs is the space. */
+    if (cp < 0x80)
+        return cp == ' ' || (cp >= '\t' && cp <= '\r');
+    if (cp == 0x85 || cp == 0xFEFF || cp == 0x200B)
         return 1;
-    return utf8proc_category(cp) == UTF8PROC_CATEGORY_ZS ||
-           utf8proc_category(cp) == UTF8PROC_CATEGORY_ZL ||
-           utf8proc_category(cp) == UTF8PROC_CATEGORY_ZP;
+    cat = utf8proc_category(cp);
+    return cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL ||
+           cat == UTF8PROC_CATEGORY_ZP;
 }
 
+/*
+ * Only the ends are looked at: the first code point that is not white space
+ * from the front, the last from the back.  n (from text_nfc()) is valid
+ * UTF-8, so a code point starts at the last byte before end that is not a
+ * continuation byte.  Trimmed in place: one allocation per value.
+ */
 char *text_clean(const char *s)
 {
     char *n = text_nfc(s);
-    size_t len = strlen(n), start = 0, end = 0, i = 0;
+    size_t len = strlen(n), start = 0, end = len;
     int32_t cp;
-    int seen = 0;
-    char *r;
 
-    while (i < len) {
-        size_t k = decode(n + i, len - i, &cp);
+    while (start < len) {
+        size_t k = decode(n + start, len - start, &cp);
 
-        if (!is_trim_space(cp)) {
-            if (!seen)
-                start = i;
-            seen = 1;
-            end = i + k;
-        }
-        i += k;
+        if (!is_trim_space(cp))
+            break;
+        start += k;
     }
-    r = seen ? xstrndup(n + start, end - start) : xstrdup("");
-    free(n);
-    return r;
+    while (end > start) {
+        size_t b = end - 1;
+
+        while (b > start && ((unsigned char)n[b] & 0xC0) == 0x80)
+            b--;
+        decode(n + b, end - b, &cp);
+        if (!is_trim_space(cp))
+            break;
+        end = b;
+    }
+    if (start == 0 && end == len)
+        return n;
+    memmove(n, n + start, end - start);
+    n[end - start] = '\0';
+    return n;
 }
 
 /*

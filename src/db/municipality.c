@@ -6,7 +6,8 @@
  * muni_validate(), writes, and appends its audit row (before and after as
  * JSON built by SQLite's json_object) in the same transaction.  Values are
  * always bound; the only SQL text assembled at run time is made of the fixed
- * fragments below (sort orders), never of anything a person typed.
+ * fragments below (sort orders) and, for an import, the page cache size
+ * read back from SQLite itself, never of anything a person typed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -434,14 +435,21 @@ int db_district_lookup(struct db *db, const char *name, long long *id, char **er
     return rc;
 }
 
-static const char sql_json[] =
-    "SELECT json_object('id', m.id, 'kind', m.kind, 'name_en', m.name_en, 'name_bn', m.name_bn,"
-    " 'class', m.class, 'district', d.name_en, 'established', m.established, 'wards', m.wards,"
-    " 'population', m.population, 'area', m.area, 'mayor_en', m.mayor_en, 'mayor_bn',"
-    " m.mayor_bn, 'phone', m.phone, 'email', m.email, 'website', m.website, 'address',"
-    " m.address, 'notes', m.notes, 'source', m.source, 'version', m.version, 'updated_at',"
-    " m.updated_at, 'updated_by', m.updated_by)"
-    " FROM municipality m JOIN district d ON d.id = m.district_id WHERE m.id = ?1";
+/* The audit log's picture of a record: the same keys, in the same order,
+ * for one record and for the records a many-row import INSERT added (m is
+ * the table alias with its dot, district the district's name). */
+#define RECORD_JSON(m, district)                                                                   \
+    "json_object('id', " m "id, 'kind', " m "kind, 'name_en', " m "name_en, 'name_bn', " m         \
+    "name_bn, 'class', " m "class, 'district', " district ", 'established', " m                    \
+    "established, 'wards', " m "wards, 'population', " m "population, 'area', " m                  \
+    "area, 'mayor_en', " m "mayor_en, 'mayor_bn', " m "mayor_bn, 'phone', " m "phone, 'email', " m \
+    "email, 'website', " m "website, 'address', " m "address, 'notes', " m "notes, 'source', " m   \
+    "source, 'version', " m "version, 'updated_at', " m "updated_at, 'updated_by', " m             \
+    "updated_by)"
+
+static const char sql_json[] = "SELECT " RECORD_JSON(
+    "m.", "d.name_en") " FROM municipality m"
+                       " JOIN district d ON d.id = m.district_id WHERE m.id = ?1";
 
 /* The record as JSON; DB_NOTFOUND (no message) when there is none. */
 static int record_json(struct db *db, long long id, char **json, char **err)
@@ -462,12 +470,14 @@ static int record_json(struct db *db, long long id, char **json, char **err)
     return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
 }
 
+#define INSERT_INTO                                                                                \
+    "INSERT INTO municipality(kind, name_en, name_bn, class, district_id, established, wards,"     \
+    " population, area, mayor_en, mayor_bn, phone, email, website, address, notes, source,"        \
+    " version, updated_at, updated_by) VALUES "
+
 static const char sql_insert[] =
-    "INSERT INTO municipality(kind, name_en, name_bn, class, district_id, established, wards,"
-    " population, area, mayor_en, mayor_bn, phone, email, website, address, notes, source,"
-    " version, updated_at, updated_by)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,"
-    " " NOW_SQL ", ?18)";
+    INSERT_INTO "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 1,"
+                " " NOW_SQL ", ?18)";
 
 static const char sql_update[] =
     "UPDATE municipality SET kind = ?1, name_en = ?2, name_bn = ?3, class = ?4,"
@@ -478,36 +488,55 @@ static const char sql_update[] =
 
 static const char sql_delete[] = "DELETE FROM municipality WHERE id = ?1 AND version = ?2";
 static const char sql_version[] = "SELECT version FROM municipality WHERE id = ?1";
+static const char sql_max_id[] = "SELECT coalesce(max(id), 0) FROM municipality";
+/* The records an import's many-row INSERT added: every id above the
+ * largest before it (new ids count up from there), in the order added. */
+static const char sql_added_json[] = "SELECT m.id, " RECORD_JSON(
+    "m.", "d.name_en") " FROM municipality m"
+                       " JOIN district d ON d.id = m.district_id WHERE m.id > ?1 ORDER BY m.id";
+/* Their audit rows in one statement: the row db_audit_add() appends
+ * (when: now, UTC; who: the session's user; no before; after: the record
+ * as stored), one per record, in the order they were added. */
+static const char sql_added_audit[] =
+    "INSERT INTO audit(at, user, action, record_kind, record_id, before, after)"
+    " SELECT " NOW_SQL ", ?2, 'import', 'municipality', m.id, NULL, " RECORD_JSON(
+        "m.", "d.name_en") " FROM municipality m JOIN district d ON d.id = m.district_id"
+                           " WHERE m.id > ?1 ORDER BY m.id";
+static const char sql_added_ids[] = "SELECT id FROM municipality WHERE id > ?1 ORDER BY id";
 
-/* Field values as columns: "" is NULL (unknown), numbers as numbers. */
-static void bind_fields(struct db *db, sqlite3_stmt *st, const struct municipality *c,
+/* Field values as columns: "" is NULL (unknown), numbers as numbers.
+ * Parameters base + 1 .. base + MF_COUNT are the fields, base + 18 the user
+ * (base is not 0 for the later rows of a many-row INSERT).  Text is bound
+ * without a copy (SQLITE_STATIC): c and the session outlive the step. */
+static void bind_fields(struct db *db, sqlite3_stmt *st, int base, const struct municipality *c,
                         long long district_id)
 {
     for (int i = 0; i < MF_COUNT; i++) {
         const char *v = c->f[i];
+        int p = base + i + 1;
 
         if (i == MF_DISTRICT) {
-            sqlite3_bind_int64(st, i + 1, district_id);
+            sqlite3_bind_int64(st, p, district_id);
             continue;
         }
         if (*v == '\0') {
-            sqlite3_bind_null(st, i + 1);
+            sqlite3_bind_null(st, p);
             continue;
         }
         switch (muni_fields[i].type) {
         case FT_YEAR:
         case FT_INT:
-            sqlite3_bind_int64(st, i + 1, strtoll(v, NULL, 10));
+            sqlite3_bind_int64(st, p, strtoll(v, NULL, 10));
             break;
         case FT_REAL:
-            sqlite3_bind_double(st, i + 1, strtod(v, NULL));
+            sqlite3_bind_double(st, p, strtod(v, NULL));
             break;
         default:
-            sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, p, v, -1, SQLITE_STATIC);
             break;
         }
     }
-    sqlite3_bind_text(st, 18, db->s.user, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, base + 18, db->s.user, -1, SQLITE_STATIC);
 }
 
 /*
@@ -529,7 +558,7 @@ static int write_one(struct db *db, const struct municipality *c, long long dist
         free(before);
         return DB_ERROR;
     }
-    bind_fields(db, st, c, district_id);
+    bind_fields(db, st, 0, c, district_id);
     if (c->id == 0) {
         if (c->source != NULL && *c->source != '\0')
             sqlite3_bind_text(st, 17, c->source, -1, SQLITE_TRANSIENT);
@@ -561,13 +590,11 @@ static int write_one(struct db *db, const struct municipality *c, long long dist
 /* A copy with every field NFC and trimmed, as every input path stores. */
 static void clean_copy(struct municipality *dst, const struct municipality *src)
 {
-    muni_init(dst);
+    memset(dst, 0, sizeof *dst);
     dst->id = src->id;
     dst->version = src->version;
-    for (int i = 0; i < MF_COUNT; i++) {
-        free(dst->f[i]);
+    for (int i = 0; i < MF_COUNT; i++)
         dst->f[i] = text_clean(src->f[i] != NULL ? src->f[i] : "");
-    }
     if (src->source != NULL)
         dst->source = text_clean(src->source);
 }
@@ -682,6 +709,19 @@ int db_muni_delete(struct db *db, long long id, long long version, char **err)
 
 /* --- import ---------------------------------------------------------------------- */
 
+/*
+ * An import runs in two passes inside its one transaction.  The first
+ * checks every row (fields, district, id and version) and writes nothing;
+ * only when no row has a problem does the second write them all, with one
+ * audit row each, and index them for search in one statement at the end.
+ * A file with a mistake on its first line is therefore rejected without a
+ * single write, and every problem in it is still reported: the checks of
+ * the first pass are the database's own rules (muni_check_field() mirrors
+ * the table's CHECK constraints, the district and version checks its
+ * foreign key and optimistic lock), and anything the writes still refuse
+ * is reported by the second pass, row by row.
+ */
+
 struct errlist {
     struct row_error *v;
     int n, cap;
@@ -692,6 +732,25 @@ struct district_memo {
     char **name;
     long long *id; /* 0: no such district */
     int n, cap;
+};
+
+/*
+ * The version each record updated by an earlier row of this import will
+ * have once that row is written (every update adds 1), so that a later row
+ * for the same record is checked against what it will find.  Open
+ * addressing on the id (never 0); cap is 0 or a power of two.
+ */
+struct version_memo {
+    long long *id;
+    long long *version;
+    size_t n, cap;
+};
+
+/* A row after the first pass: cleaned, its district found, its version
+ * that of the record it updates. */
+struct checked_row {
+    struct municipality c;
+    long long district_id;
 };
 
 static int memo_district(struct db *db, struct district_memo *memo, const char *name, long long *id,
@@ -728,6 +787,58 @@ static void memo_free(struct district_memo *memo)
     free(memo->id);
 }
 
+static size_t vm_slot(const struct version_memo *vm, long long id)
+{
+    size_t mask = vm->cap - 1;
+    size_t i = (size_t)(((unsigned long long)id * 0x9E3779B97F4A7C15ULL) >> 32) & mask;
+
+    while (vm->id[i] != 0 && vm->id[i] != id)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void vm_put(struct version_memo *vm, long long id, long long version)
+{
+    size_t i;
+
+    if ((vm->n + 1) * 2 > vm->cap) {
+        struct version_memo big = {0};
+
+        big.cap = vm->cap ? vm->cap * 2 : 64;
+        big.id = xcalloc(big.cap, sizeof *big.id);
+        big.version = xcalloc(big.cap, sizeof *big.version);
+        for (size_t k = 0; k < vm->cap; k++) {
+            if (vm->id[k] != 0) {
+                i = vm_slot(&big, vm->id[k]);
+                big.id[i] = vm->id[k];
+                big.version[i] = vm->version[k];
+                big.n++;
+            }
+        }
+        free(vm->id);
+        free(vm->version);
+        *vm = big;
+    }
+    i = vm_slot(vm, id);
+    if (vm->id[i] == 0)
+        vm->n++;
+    vm->id[i] = id;
+    vm->version[i] = version;
+}
+
+static int vm_get(const struct version_memo *vm, long long id, long long *version)
+{
+    size_t i;
+
+    if (vm->cap == 0)
+        return 0;
+    i = vm_slot(vm, id);
+    if (vm->id[i] == 0)
+        return 0;
+    *version = vm->version[i];
+    return 1;
+}
+
 static void errlist_add(struct errlist *l, int row, int field, char *msg)
 {
     if (l->n == l->cap) {
@@ -758,66 +869,350 @@ static int current_version(struct db *db, long long id, long long *version, char
 }
 
 /*
- * Check and write one import row.  Problems a person can fix go to l; the
- * return value is not DB_OK only for failures that end the whole import
- * (busy database, I/O).
+ * First pass, one row: clean it into out and check it.  Problems a person
+ * can fix go to l; the return value is not DB_OK only for failures that
+ * end the whole import (busy database, I/O).
  */
-static int import_row(struct db *db, const struct municipality *row, int i, struct errlist *l,
-                      struct district_memo *memo, char **err)
+static int check_row(struct db *db, const struct municipality *row, int i, struct checked_row *out,
+                     struct errlist *l, struct district_memo *memo, struct version_memo *vm,
+                     char **err)
 {
-    struct municipality c;
+    struct municipality *c = &out->c;
     char msg[256];
-    long long district_id = 0, current = 0, id;
+    long long current = 0;
     int ok = 1, rc = DB_OK;
 
-    clean_copy(&c, row);
+    clean_copy(c, row);
+    out->district_id = 0;
     for (int f = 0; f < MF_COUNT; f++) {
-        if (muni_check_field((enum muni_field)f, c.f[f], msg, sizeof msg) != NULL) {
+        if (muni_check_field((enum muni_field)f, c->f[f], msg, sizeof msg) != NULL) {
             errlist_add(l, i, f, xstrdup(msg));
             ok = 0;
         }
     }
-    if (*c.f[MF_DISTRICT] != '\0') {
-        rc = memo_district(db, memo, c.f[MF_DISTRICT], &district_id, err);
+    if (*c->f[MF_DISTRICT] != '\0') {
+        rc = memo_district(db, memo, c->f[MF_DISTRICT], &out->district_id, err);
         if (rc == DB_NOTFOUND) {
             errlist_add(l, i, MF_DISTRICT,
-                        xasprintf(_("no district called \"%s\""), c.f[MF_DISTRICT]));
+                        xasprintf(_("no district called \"%s\""), c->f[MF_DISTRICT]));
             ok = 0;
             rc = DB_OK;
         }
     }
-    if (rc == DB_OK && c.id != 0) {
-        rc = current_version(db, c.id, &current, err);
+    if (rc == DB_OK && c->id != 0) {
+        if (!vm_get(vm, c->id, &current))
+            rc = current_version(db, c->id, &current, err);
         if (rc == DB_OK && current == 0) {
-            errlist_add(l, i, -1, xasprintf(_("no municipality with id %lld"), c.id));
+            errlist_add(l, i, -1, xasprintf(_("no municipality with id %lld"), c->id));
             ok = 0;
-        } else if (rc == DB_OK && c.version != 0 && c.version != current) {
+        } else if (rc == DB_OK && c->version != 0 && c->version != current) {
             errlist_add(l, i, -1,
                         xasprintf(_("record %lld was changed since it was exported "
                                     "(version %lld, now %lld)"),
-                                  c.id, c.version, current));
+                                  c->id, c->version, current));
             ok = 0;
         }
-        c.version = current;
+        c->version = current;
+        if (rc == DB_OK && ok)
+            vm_put(vm, c->id, current + 1);
     }
-    if (rc == DB_OK && ok) {
-        char *why = NULL;
+    return rc;
+}
 
-        rc = write_one(db, &c, district_id, "import", &id, &why);
-        if (rc == DB_OK)
-            rc = db_search_pending(db, id, &why);
-        if (rc == DB_INVALID || rc == DB_DENIED || rc == DB_CONFLICT) {
-            errlist_add(l, i, -1,
+/* Second pass, one row that passed the first: write it, audit it and note
+ * it for the search index. */
+static int write_row(struct db *db, const struct checked_row *r, int i, struct errlist *l,
+                     char **err)
+{
+    char *why = NULL;
+    long long id = 0;
+    int rc;
+
+    rc = write_one(db, &r->c, r->district_id, "import", &id, &why);
+    if (rc == DB_OK)
+        rc = db_search_pending(db, id, &why);
+    if (rc == DB_INVALID || rc == DB_DENIED || rc == DB_CONFLICT) {
+        errlist_add(l, i, -1,
+                    why != NULL ? why : xstrdup(_("the record changed while it was imported")));
+        why = NULL;
+        rc = DB_OK;
+    } else if (rc != DB_OK && err != NULL) {
+        *err = why;
+        why = NULL;
+    }
+    free(why);
+    return rc;
+}
+
+/*
+ * The page cache for the length of an import: every page the transaction
+ * dirties (records, audit rows, indexes, the search index) then stays in
+ * memory until the commit writes it once, instead of being spilled to the
+ * WAL and read back again and again (SQLite's default is 2 MiB, a few
+ * thousand rows' worth).  Only the pages used are allocated.  *old gets the
+ * setting to restore (0: leave it).
+ */
+#define IMPORT_CACHE_KIB 65536
+#define IMPORT_CACHE_SQL "PRAGMA cache_size = -65536" /* -IMPORT_CACHE_KIB */
+
+static void cache_widen(struct db *db, int *old)
+{
+    sqlite3_stmt *st;
+
+    *old = 0;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA cache_size", -1, &st, NULL) != SQLITE_OK)
+        return;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *old = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    /* Negative: KiB; positive: pages.  Only ever made larger. */
+    if (*old == 0 || (*old < 0 && -*old >= IMPORT_CACHE_KIB) || (*old > 0 && *old >= 16384)) {
+        *old = 0;
+        return;
+    }
+    if (sqlite3_exec(db->h, IMPORT_CACHE_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        *old = 0;
+}
+
+static void cache_restore(struct db *db, int old)
+{
+    char sql[64];
+
+    if (old == 0)
+        return;
+    /* A number read back from SQLite above, not text from a person. */
+    snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", old);
+    sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+}
+
+/*
+ * New records are added IMPORT_BATCH at a time with one many-row INSERT
+ * (parameters IMPORT_PARAMS per row, in sql_insert's order): one statement
+ * instead of one per record is where most of an INSERT's cost goes (the
+ * statement journal, the triggers' set-up), and the rows do exactly what
+ * sql_insert does.  Their audit rows and search-index notes follow, one
+ * per record, in file order.  Should such an INSERT be refused, nothing of
+ * it stays and its rows are written one by one, so that each refusal is
+ * reported against its own row.
+ */
+#define IMPORT_BATCH 64
+#define IMPORT_PARAMS 18
+
+struct batch {
+    sqlite3_stmt *by_size[IMPORT_BATCH + 1]; /* prepared on first use */
+    int rows[IMPORT_BATCH];                  /* indexes into the checked rows */
+    int n;
+};
+
+static sqlite3_stmt *batch_stmt(struct db *db, struct batch *bt, int k, char **err)
+{
+    struct buf b = {0};
+
+    if (bt->by_size[k] != NULL)
+        return bt->by_size[k];
+    buf_adds(&b, INSERT_INTO);
+    for (int r = 0; r < k; r++) {
+        int p = r * IMPORT_PARAMS;
+
+        buf_adds(&b, r > 0 ? ", (" : "(");
+        for (int i = 1; i < IMPORT_PARAMS; i++)
+            buf_printf(&b, "?%d, ", p + i);
+        buf_adds(&b, "1, " NOW_SQL ", ");
+        buf_printf(&b, "?%d)", p + IMPORT_PARAMS);
+    }
+    bt->by_size[k] = prepare(db, b.data, err);
+    buf_free(&b);
+    return bt->by_size[k];
+}
+
+static void batch_free(struct batch *bt)
+{
+    for (int k = 0; k <= IMPORT_BATCH; k++)
+        sqlite3_finalize(bt->by_size[k]);
+}
+
+static int max_id(struct db *db, long long *id, char **err)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_max_id, err);
+    int rc;
+
+    *id = 0;
+    if (st == NULL)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *id = sqlite3_column_int64(st, 0);
+    db_done(st);
+    return rc == SQLITE_ROW ? DB_OK : db_fail(db, rc, err);
+}
+
+/* One audit row and one search-index note per record the batch added. */
+static int batch_audit(struct db *db, const struct batch *bt, long long above, struct errlist *l,
+                       char **err)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_added_json, err);
+    int got = 0, rc;
+
+    if (st == NULL)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, above);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && got < bt->n) {
+        long long id = sqlite3_column_int64(st, 0);
+        const char *after = (const char *)sqlite3_column_text(st, 1);
+        char *why = NULL;
+        int w = db_audit_add(db, "import", "municipality", id, NULL, after, &why);
+
+        if (w == DB_OK)
+            w = db_search_pending(db, id, &why);
+        if (w == DB_INVALID || w == DB_DENIED || w == DB_CONFLICT) {
+            errlist_add(l, bt->rows[got], -1,
                         why != NULL ? why : xstrdup(_("the record changed while it was imported")));
             why = NULL;
-            rc = DB_OK;
-        } else if (rc != DB_OK && err != NULL) {
+        } else if (w != DB_OK) {
+            db_done(st);
+            if (err != NULL)
+                *err = why;
+            else
+                free(why);
+            return w;
+        }
+        free(why);
+        got++;
+    }
+    db_done(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(db, rc, err);
+    if (got != bt->n)
+        return db_err(err, DB_ERROR, "%s", _("the record vanished while it was being saved"));
+    return DB_OK;
+}
+
+/*
+ * The usual case: all the batch's audit rows with one statement, then its
+ * search-index notes.  Should the audit statement be refused (it undoes
+ * itself), batch_audit() goes record by record to say which.
+ */
+static int batch_audit_all(struct db *db, const struct batch *bt, long long above,
+                           struct errlist *l, char **err)
+{
+    sqlite3_stmt *st = db_stmt(db, sql_added_audit, err);
+    char *why = NULL;
+    int rc, status, got = 0;
+
+    if (st == NULL)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, above);
+    sqlite3_bind_text(st, 2, db->s.user, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    status = rc == SQLITE_DONE ? DB_OK : db_fail(db, rc, &why);
+    db_done(st);
+    if (status == DB_INVALID || status == DB_DENIED) {
+        free(why);
+        return batch_audit(db, bt, above, l, err);
+    }
+    if (status != DB_OK) {
+        if (err != NULL)
+            *err = why;
+        else
+            free(why);
+        return status;
+    }
+    if (sqlite3_changes(db->h) != bt->n)
+        return db_err(err, DB_ERROR, "%s", _("the record vanished while it was being saved"));
+    if ((st = db_stmt(db, sql_added_ids, err)) == NULL)
+        return DB_ERROR;
+    sqlite3_bind_int64(st, 1, above);
+    rc = DB_OK;
+    while (rc == DB_OK && (status = sqlite3_step(st)) == SQLITE_ROW) {
+        rc = db_search_pending(db, sqlite3_column_int64(st, 0), err);
+        got++;
+    }
+    db_done(st);
+    if (rc == DB_OK && status != SQLITE_DONE)
+        rc = db_fail(db, status, err);
+    if (rc == DB_OK && got != bt->n)
+        rc = db_err(err, DB_ERROR, "%s", _("the record vanished while it was being saved"));
+    return rc;
+}
+
+static int write_row(struct db *db, const struct checked_row *r, int i, struct errlist *l,
+                     char **err);
+
+/* Add the new records gathered in bt (then empty). */
+static int batch_flush(struct db *db, struct batch *bt, const struct checked_row *checked,
+                       struct errlist *l, char **err)
+{
+    sqlite3_stmt *st;
+    long long above = 0;
+    char *why = NULL;
+    int k = bt->n, rc, status;
+
+    if (k == 0)
+        return DB_OK;
+    if (k == 1) {
+        bt->n = 0;
+        return write_row(db, &checked[bt->rows[0]], bt->rows[0], l, err);
+    }
+    if ((st = batch_stmt(db, bt, k, err)) == NULL || (rc = max_id(db, &above, err)) != DB_OK) {
+        bt->n = 0;
+        return st == NULL ? DB_ERROR : rc;
+    }
+    for (int r = 0; r < k; r++) {
+        const struct checked_row *c = &checked[bt->rows[r]];
+
+        bind_fields(db, st, r * IMPORT_PARAMS, &c->c, c->district_id);
+        if (c->c.source != NULL && *c->c.source != '\0')
+            sqlite3_bind_text(st, r * IMPORT_PARAMS + 17, c->c.source, -1, SQLITE_TRANSIENT);
+    }
+    rc = sqlite3_step(st);
+    status = rc == SQLITE_DONE ? DB_OK : db_fail(db, rc, &why);
+    db_done(st);
+    if (status == DB_OK) {
+        rc = batch_audit_all(db, bt, above, l, err);
+    } else if (status == DB_INVALID || status == DB_DENIED) {
+        /* The statement undid itself: each row alone says which failed. */
+        rc = DB_OK;
+        for (int r = 0; r < k && rc == DB_OK; r++)
+            rc = write_row(db, &checked[bt->rows[r]], bt->rows[r], l, err);
+    } else {
+        rc = status;
+        if (err != NULL) {
             *err = why;
             why = NULL;
         }
-        free(why);
     }
-    muni_free(&c);
+    free(why);
+    bt->n = 0;
+    return rc;
+}
+
+/* Second pass: every row, in file order; new records in batches (as many
+ * rows as SQLite's limit on parameters allows, at most IMPORT_BATCH). */
+static int write_rows(struct db *db, const struct checked_row *checked, int n, struct errlist *l,
+                      char **err)
+{
+    struct batch bt;
+    int rc = DB_OK, most = sqlite3_limit(db->h, SQLITE_LIMIT_VARIABLE_NUMBER, -1) / IMPORT_PARAMS;
+
+    if (most > IMPORT_BATCH)
+        most = IMPORT_BATCH;
+    if (most < 1)
+        most = 1;
+    memset(&bt, 0, sizeof bt);
+    for (int i = 0; i < n && rc == DB_OK; i++) {
+        if (checked[i].c.id != 0) {
+            rc = batch_flush(db, &bt, checked, l, err);
+            if (rc == DB_OK)
+                rc = write_row(db, &checked[i], i, l, err);
+            continue;
+        }
+        bt.rows[bt.n++] = i;
+        if (bt.n == most)
+            rc = batch_flush(db, &bt, checked, l, err);
+    }
+    if (rc == DB_OK)
+        rc = batch_flush(db, &bt, checked, l, err);
+    batch_free(&bt);
     return rc;
 }
 
@@ -826,7 +1221,9 @@ int db_muni_import(struct db *db, struct municipality *rows, int n, int dry_run,
 {
     struct errlist l = {0};
     struct district_memo memo = {0};
-    int rc;
+    struct version_memo vm = {0};
+    struct checked_row *checked;
+    int rc, done = 0, old_cache = 0;
 
     *errs = NULL;
     *nerrs = 0;
@@ -834,13 +1231,24 @@ int db_muni_import(struct db *db, struct municipality *rows, int n, int dry_run,
         return db_err(err, DB_DENIED, "%s", _("you may not import municipalities"));
     if ((rc = db_begin(db, err)) != DB_OK)
         return rc;
-    rc = db_search_defer(db, err);
-    for (int i = 0; i < n && rc == DB_OK; i++)
-        rc = import_row(db, &rows[i], i, &l, &memo, err);
+    checked = xcalloc(n > 0 ? (size_t)n : 1, sizeof *checked);
+    for (; done < n && rc == DB_OK; done++)
+        rc = check_row(db, &rows[done], done, &checked[done], &l, &memo, &vm, err);
     memo_free(&memo);
-    /* Indexed even for a dry run: a problem there must show now too. */
-    if (rc == DB_OK && l.n == 0)
-        rc = db_search_sync(db, err);
+    free(vm.id);
+    free(vm.version);
+    if (rc == DB_OK && l.n == 0) {
+        cache_widen(db, &old_cache);
+        rc = db_search_defer(db, err);
+        if (rc == DB_OK)
+            rc = write_rows(db, checked, n, &l, err);
+        /* Indexed even for a dry run: a problem there must show now too. */
+        if (rc == DB_OK && l.n == 0)
+            rc = db_search_sync(db, err);
+    }
+    for (int i = 0; i < done; i++)
+        muni_free(&checked[i].c);
+    free(checked);
     if (rc == DB_OK && l.n > 0)
         rc = db_err(err, DB_INVALID,
                     ngettext("%d problem found; nothing was imported",
@@ -850,6 +1258,7 @@ int db_muni_import(struct db *db, struct municipality *rows, int n, int dry_run,
         rc = db_commit(db, err);
     else
         db_rollback(db);
+    cache_restore(db, old_cache);
     *errs = l.v;
     *nerrs = l.n;
     return rc;

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "fixtures.h"
 #include "testutil.h"
 
@@ -296,6 +298,51 @@ static void test_index_follows_import(void **state)
     free(path);
 }
 
+/*
+ * A refusal only the database itself finds (here a trigger standing in for
+ * a future constraint that has no field check) must still be reported
+ * against its own row, and the whole import must still change nothing:
+ * the batched insert falls back to row by row to say which row it was.
+ */
+static void test_refused_by_database(void **state)
+{
+    char *path = tu_db_path(), *err = NULL;
+    struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
+    struct municipality rows[3];
+    struct row_error *errs = NULL;
+    sqlite3 *raw;
+    long long before;
+    int nerrs = 0, rc;
+
+    (void)state;
+    assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(raw,
+                                  "CREATE TRIGGER refuse_test BEFORE INSERT ON municipality"
+                                  " WHEN NEW.name_en = 'Refused Town'"
+                                  " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(raw);
+    before = table_sum(ed);
+    row(&rows[0], "First Town", "Comilla");
+    row(&rows[1], "Refused Town", "Comilla");
+    row(&rows[2], "Third Town", "Comilla");
+    rc = db_muni_import(ed, rows, 3, 0, &errs, &nerrs, &err);
+    assert_int_not_equal(rc, DB_OK);
+    assert_int_equal(nerrs, 1);
+    assert_int_equal(errs[0].row, 1);
+    assert_non_null(errs[0].msg);
+    assert_non_null(strstr(errs[0].msg, "refused by the test"));
+    assert_int_equal(table_sum(ed), before);
+    assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit"), 0);
+    assert_int_equal(tu_muni_count(ed, "First"), 0);
+    row_errors_free(errs, nerrs);
+    free(err);
+    rows_free(rows, 3);
+    db_close(ed);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -305,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_dry_run),
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_index_follows_import),
+        cmocka_unit_test(test_refused_by_database),
     };
 
     return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
