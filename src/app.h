@@ -9,11 +9,11 @@
 struct db;
 
 struct app_options {
-    const char *lang;  /* "bn", "en" or NULL (environment) */
-    int kiosk;         /* kiosk mode: no quit key, idle returns home, ^C ^Z ^\ ignored */
-    int idle_timeout;  /* seconds; 0 = none */
-    int idle_exit;     /* 1: idle ends the program (SSH); 0: returns to home (local kiosk) */
-    int max_session;   /* seconds; 0 = none */
+    const char *lang; /* "bn", "en" or NULL (environment) */
+    int kiosk;        /* kiosk mode: no quit key, idle returns home, ^C ^Z ^\ ignored */
+    int idle_timeout; /* seconds; 0 = none */
+    int idle_exit;    /* 1: idle ends the program (SSH); 0: returns to home (local kiosk) */
+    int max_session;  /* seconds; 0 = none */
 };
 
 /* Run the TUI on db until the user quits.  Returns 0, or non-zero with *err

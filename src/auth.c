@@ -11,11 +11,8 @@
 #include <unistd.h>
 
 static const char *const role_names[ROLE_COUNT] = {
-    [ROLE_ADMIN] = "admin",
-    [ROLE_EDITOR] = "editor",
-    [ROLE_MUNICIPAL] = "municipal",
-    [ROLE_VIEWER] = "viewer",
-    [ROLE_KIOSK] = "kiosk",
+    [ROLE_ADMIN] = "admin",   [ROLE_EDITOR] = "editor", [ROLE_MUNICIPAL] = "municipal",
+    [ROLE_VIEWER] = "viewer", [ROLE_KIOSK] = "kiosk",
 };
 
 int auth_allowed(const struct session *s, enum auth_action a, long long municipality_id)

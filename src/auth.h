@@ -7,14 +7,7 @@
 #ifndef MABDESK_AUTH_H
 #define MABDESK_AUTH_H
 
-enum role {
-    ROLE_ADMIN,
-    ROLE_EDITOR,
-    ROLE_MUNICIPAL,
-    ROLE_VIEWER,
-    ROLE_KIOSK,
-    ROLE_COUNT
-};
+enum role { ROLE_ADMIN, ROLE_EDITOR, ROLE_MUNICIPAL, ROLE_VIEWER, ROLE_KIOSK, ROLE_COUNT };
 
 /* Who is at the keyboard.  Filled by main.c (local) or handed over by the
  * SSH session process; never changed afterwards. */

@@ -257,8 +257,8 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
     rc = impexp_import_municipalities(db, argv[optind + 1], dry, stderr, &count, &err);
     if (rc == DB_OK) {
         if (dry)
-            printf(_("%s: %d rows are valid; nothing was changed (dry run)\n"),
-                   argv[optind + 1], count);
+            printf(_("%s: %d rows are valid; nothing was changed (dry run)\n"), argv[optind + 1],
+                   count);
         else
             printf(_("%s: %d rows imported\n"), argv[optind + 1], count);
     } else {
@@ -329,13 +329,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run},
-    {"find", cmd_find},
-    {"export", cmd_export},
-    {"import", cmd_import},
-    {"user", cmd_user},
-    {"serve", cmd_serve},
-    {"ui", cmd_ui},
+    {"run", cmd_run},   {"find", cmd_find},   {"export", cmd_export}, {"import", cmd_import},
+    {"user", cmd_user}, {"serve", cmd_serve}, {"ui", cmd_ui},
 };
 
 int main(int argc, char **argv)

@@ -53,8 +53,8 @@ struct field_def {
     const char *label; /* marked with N_(): translate with _() at use */
     enum field_type type;
     int required;
-    size_t max_len;              /* in bytes */
-    const char *const *choices;  /* FT_CHOICE: stored values, NULL-terminated */
+    size_t max_len;                   /* in bytes */
+    const char *const *choices;       /* FT_CHOICE: stored values, NULL-terminated */
     const char *const *choice_labels; /* N_() labels matching choices */
 };
 

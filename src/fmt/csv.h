@@ -25,8 +25,7 @@ struct csv_reader *csv_reader_file(const char *path, char **err);
  * *line is the line on which the record starts (1-based).  Empty lines are
  * skipped.
  */
-int csv_reader_next(struct csv_reader *, char ***fields, size_t *nfields, long *line,
-                    char **err);
+int csv_reader_next(struct csv_reader *, char ***fields, size_t *nfields, long *line, char **err);
 const char *csv_reader_name(const struct csv_reader *);
 void csv_reader_free(struct csv_reader *);
 
