@@ -11,7 +11,7 @@ set -eu
 PACKAGES="build-essential pkg-config gettext
 libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
 libical-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev
-openssh-client sqlite3 ssh-audit"
+openssh-client sqlite3 ssh-audit clang-format"
 
 # pkg-config module or command -> package that provides it
 CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
@@ -19,7 +19,7 @@ pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libical:libical-dev pc:inih:lib
 pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev
 cmd:cc:build-essential cmd:make:build-essential cmd:pkg-config:pkg-config
 cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:openssh-client
-cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit"
+cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format"
 
 if [ "${1:-}" = "--print" ]; then
     echo $PACKAGES
