@@ -79,20 +79,26 @@ static char *fingerprints(const char *name)
     return s;
 }
 
-/* Home -> Users: down the menu until "Users" is the selected row. */
-static void open_users(struct vt *vt)
+/* Home -> entry: down the menu until it is the selected row, then open it
+ * and wait for text that screen shows. */
+static void open_menu(struct vt *vt, const char *entry, const char *shown)
 {
     int y;
 
-    VT_EXPECT_TEXT(vt, "Users");
-    assert_true(vt_find(vt, "Users", &y, NULL));
+    VT_EXPECT_TEXT(vt, entry);
+    assert_true(vt_find(vt, entry, &y, NULL));
     for (int i = 0; i < 12 && !vt_row_reverse(vt, y); i++) {
         vt_key(vt, VT_KEY_DOWN);
         vt_settle(vt, 25, vt_timeout());
     }
     VT_EXPECT_REVERSE(vt, y);
     vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_TEXT(vt, "Accounts:");
+    VT_EXPECT_TEXT(vt, shown);
+}
+
+static void open_users(struct vt *vt)
+{
+    open_menu(vt, "Users", "Accounts:");
 }
 
 static void quit(struct vt *vt)
@@ -191,6 +197,16 @@ static void test_admin_adds_account(void **state)
     vt_send(vt, "n");
     VT_EXPECT_GONE(vt, "Enable the account rahima again?");
     assert_int_equal(tu_sql_int(db, "SELECT disabled FROM users WHERE name = 'rahima'"), 1);
+
+    /* The audit log reads an account change in words, not raw JSON keys. */
+    vt_key(vt, VT_KEY_ESC);
+    open_menu(vt, "Audit log", "newest first");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Audit entry");
+    VT_EXPECT_TEXT(vt, "User account");
+    VT_EXPECT_TEXT(vt, "Disabled");
+    VT_EXPECT_TEXT(vt, "no → yes");
+    VT_EXPECT_ABSENT(vt, "true");
     quit(vt);
 }
 
