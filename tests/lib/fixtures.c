@@ -250,6 +250,8 @@ void tu_go_to_field(struct vt *vt, const char *label)
 
     VT_EXPECT_TEXT(vt, label);
     assert_true(vt_find(vt, label, &fy, NULL));
+    /* The label can show before the form has put its cursor down. */
+    vt_settle(vt, 25, vt_timeout());
     for (int i = 0; i < 20; i++) {
         vt_cursor(vt, &cy, &cx);
         if (cy == fy)
