@@ -60,34 +60,32 @@ static void put_tsv_field(FILE *out, const char *s)
     free(n);
 }
 
-int impexp_find(struct db *db, const char *query, FILE *out, char **err)
+/* What each_muni() does with one row of the list; DB_OK to go on. */
+typedef int (*muni_row_fn)(struct db *, const struct muni_row *, FILE *out, const void *arg,
+                           char **err);
+
+/*
+ * Every municipality q selects, a page at a time, through fn (arg passed
+ * on); the first status other than DB_OK ends it.  Then a write error on
+ * out is reported.
+ */
+static int each_muni(struct db *db, const struct muni_query *q, FILE *out, muni_row_fn fn,
+                     const void *arg, char **err)
 {
-    struct muni_query q = {0};
     int offset = 0;
 
-    q.search = query;
-    q.sort = MUNI_SORT_NAME;
     for (;;) {
         struct muni_row *rows = NULL;
         int n = 0, rc;
 
-        rc = db_muni_page(db, &q, offset, PAGE, &rows, &n, err);
+        rc = db_muni_page(db, q, offset, PAGE, &rows, &n, err);
         if (rc != DB_OK)
             return rc;
-        for (int i = 0; i < n; i++) {
-            fprintf(out, "%lld\t", rows[i].id);
-            put_tsv_field(out, rows[i].name_en);
-            fputc('\t', out);
-            put_tsv_field(out, rows[i].name_bn);
-            fprintf(out, "\t%s\t", kind_value(rows[i].kind));
-            put_tsv_field(out, rows[i].cls);
-            fputc('\t', out);
-            put_tsv_field(out, rows[i].district_en);
-            fputc('\t', out);
-            put_tsv_field(out, rows[i].division_en);
-            fputc('\n', out);
-        }
+        for (int i = 0; i < n && rc == DB_OK; i++)
+            rc = fn(db, &rows[i], out, arg, err);
         muni_rows_free(rows, n);
+        if (rc != DB_OK)
+            return rc;
         if (n < PAGE)
             break;
         offset += n;
@@ -98,6 +96,32 @@ int impexp_find(struct db *db, const char *query, FILE *out, char **err)
         return DB_ERROR;
     }
     return DB_OK;
+}
+
+/* One line of impexp_find(). */
+static int find_row(struct db *db, const struct muni_row *r, FILE *out, const void *arg, char **err)
+{
+    fprintf(out, "%lld\t", r->id);
+    put_tsv_field(out, r->name_en);
+    fputc('\t', out);
+    put_tsv_field(out, r->name_bn);
+    fprintf(out, "\t%s\t", kind_value(r->kind));
+    put_tsv_field(out, r->cls);
+    fputc('\t', out);
+    put_tsv_field(out, r->district_en);
+    fputc('\t', out);
+    put_tsv_field(out, r->division_en);
+    fputc('\n', out);
+    return DB_OK;
+}
+
+int impexp_find(struct db *db, const char *query, FILE *out, char **err)
+{
+    struct muni_query q = {0};
+
+    q.search = query;
+    q.sort = MUNI_SORT_NAME;
+    return each_muni(db, &q, out, find_row, NULL, err);
 }
 
 static void write_csv_header(FILE *out)
@@ -135,10 +159,29 @@ static void write_csv_row(FILE *out, const struct municipality *m)
     csv_write_record(out, v, n);
 }
 
+/* One record of impexp_export_municipalities(); arg is the format. */
+static int export_row(struct db *db, const struct muni_row *r, FILE *out, const void *arg,
+                      char **err)
+{
+    const enum export_format *fmt = arg;
+    struct municipality m;
+    int rc;
+
+    muni_init(&m);
+    rc = db_muni_get(db, r->id, &m, err);
+    if (rc == DB_OK) {
+        if (*fmt == EXPORT_CSV)
+            write_csv_row(out, &m);
+        else
+            vcard_write_muni(out, &m);
+    }
+    muni_free(&m);
+    return rc;
+}
+
 int impexp_export_municipalities(struct db *db, enum export_format fmt, FILE *out, char **err)
 {
     struct muni_query q = {0};
-    int offset = 0;
 
     if (!auth_allowed(db_session(db), AUTH_EXPORT_MUNICIPALITIES, 0)) {
         if (err != NULL)
@@ -148,40 +191,7 @@ int impexp_export_municipalities(struct db *db, enum export_format fmt, FILE *ou
     q.sort = MUNI_SORT_NAME;
     if (fmt == EXPORT_CSV)
         write_csv_header(out);
-    for (;;) {
-        struct muni_row *rows = NULL;
-        int n = 0, rc;
-
-        rc = db_muni_page(db, &q, offset, PAGE, &rows, &n, err);
-        if (rc != DB_OK)
-            return rc;
-        for (int i = 0; i < n; i++) {
-            struct municipality m;
-
-            muni_init(&m);
-            rc = db_muni_get(db, rows[i].id, &m, err);
-            if (rc != DB_OK) {
-                muni_free(&m);
-                muni_rows_free(rows, n);
-                return rc;
-            }
-            if (fmt == EXPORT_CSV)
-                write_csv_row(out, &m);
-            else
-                vcard_write_muni(out, &m);
-            muni_free(&m);
-        }
-        muni_rows_free(rows, n);
-        if (n < PAGE)
-            break;
-        offset += n;
-    }
-    if (ferror(out)) {
-        if (err != NULL)
-            *err = xasprintf(_("write error: %s"), strerror(errno));
-        return DB_ERROR;
-    }
-    return DB_OK;
+    return each_muni(db, &q, out, export_row, &fmt, err);
 }
 
 /* --- import ---------------------------------------------------------------- */

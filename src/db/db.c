@@ -526,6 +526,54 @@ void db_done(sqlite3_stmt *st)
     }
 }
 
+int db_one(struct db *db, sqlite3_stmt *st, long long *i64, char **text, char **err)
+{
+    int rc;
+
+    if (i64 != NULL)
+        *i64 = 0;
+    if (text != NULL)
+        *text = NULL;
+    if (st == NULL)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && i64 != NULL)
+        *i64 = sqlite3_column_int64(st, 0);
+    if (rc == SQLITE_ROW && text != NULL)
+        *text = db_col_str(st, 0);
+    db_done(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
+}
+
+/* db_stmt() with ?1, if the statement has parameters, bound to id. */
+static sqlite3_stmt *stmt_id(struct db *db, const char *sql, long long id, char **err)
+{
+    sqlite3_stmt *st = db_stmt(db, sql, err);
+
+    if (st != NULL && sqlite3_bind_parameter_count(st) > 0)
+        sqlite3_bind_int64(st, 1, id);
+    return st;
+}
+
+int db_one_id(struct db *db, const char *sql, long long id, long long *i64, char **text, char **err)
+{
+    return db_one(db, stmt_id(db, sql, id, err), i64, text, err);
+}
+
+int db_exec_id(struct db *db, const char *sql, long long id, char **err)
+{
+    sqlite3_stmt *st = stmt_id(db, sql, id, err);
+    int rc;
+
+    if (st == NULL)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    db_done(st);
+    return rc == SQLITE_DONE ? DB_OK : db_fail(db, rc, err);
+}
+
 int db_begin(struct db *db, char **err)
 {
     int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -591,18 +639,6 @@ int db_audit_add(struct db *db, const char *action, const char *record_kind, lon
 
 /* --- bulk indexing --------------------------------------------------------- */
 
-static int exec_cached(struct db *db, const char *sql, char **err)
-{
-    sqlite3_stmt *st = db_stmt(db, sql, err);
-    int rc;
-
-    if (st == NULL)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? DB_OK : db_fail(db, rc, err);
-}
-
 static const char sql_defer_on[] = "INSERT INTO search_defer VALUES (1)";
 static const char sql_defer_off[] = "DELETE FROM search_defer";
 static const char sql_pending_clear[] = "DELETE FROM temp.search_pending";
@@ -616,22 +652,14 @@ static const char sql_pending_index[] = "INSERT INTO muni_fts(" FTS_COLUMNS ") S
 
 int db_search_defer(struct db *db, char **err)
 {
-    int rc = exec_cached(db, sql_pending_clear, err);
+    int rc = db_exec_id(db, sql_pending_clear, 0, err);
 
-    return rc == DB_OK ? exec_cached(db, sql_defer_on, err) : rc;
+    return rc == DB_OK ? db_exec_id(db, sql_defer_on, 0, err) : rc;
 }
 
 int db_search_pending(struct db *db, long long id, char **err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_pending_add, err);
-    int rc;
-
-    if (st == NULL)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    db_done(st);
-    return rc == SQLITE_DONE ? DB_OK : db_fail(db, rc, err);
+    return db_exec_id(db, sql_pending_add, id, err);
 }
 
 int db_search_sync(struct db *db, char **err)
@@ -641,7 +669,7 @@ int db_search_sync(struct db *db, char **err)
     int rc = DB_OK;
 
     for (size_t i = 0; i < nitems(steps) && rc == DB_OK; i++)
-        rc = exec_cached(db, steps[i], err);
+        rc = db_exec_id(db, steps[i], 0, err);
     return rc;
 }
 
@@ -738,19 +766,18 @@ static int audit_allowed(struct db *db, char **err)
 int db_audit_count(struct db *db, const struct audit_query *q, int *n, char **err)
 {
     sqlite3_stmt *st;
+    long long v;
     int rc;
 
     *n = 0;
     if ((rc = audit_allowed(db, err)) != DB_OK)
         return rc;
-    if ((st = db_stmt(db, sql_audit_count, err)) == NULL)
-        return DB_ERROR;
-    bind_audit_query(st, q);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? DB_OK : db_fail(db, rc, err);
+    if ((st = db_stmt(db, sql_audit_count, err)) != NULL)
+        bind_audit_query(st, q);
+    rc = db_one(db, st, &v, NULL, err);
+    *n = (int)v;
+    /* A count always yields its row. */
+    return rc == DB_NOTFOUND ? db_fail(db, SQLITE_DONE, err) : rc;
 }
 
 static char *col_str_or_null(sqlite3_stmt *st, int col)

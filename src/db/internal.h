@@ -53,6 +53,23 @@ sqlite3_stmt *db_stmt(struct db *, const char *sql, char **err);
 void db_done(sqlite3_stmt *);
 
 /*
+ * One step of a statement, then db_done().
+ * db_one: st from db_stmt(), bound (NULL when db_stmt() failed: DB_ERROR).
+ * DB_OK when it yields a row, whose column 0 goes to *i64 and *text (each
+ * if not NULL; text malloc'd, "" for NULL); DB_NOTFOUND with no message
+ * when there is none (*i64 0, *text NULL).
+ * db_one_id: the same for the cached statement sql with ?1 bound to id (a
+ * statement without parameters ignores id).
+ * db_exec_id: likewise, for a statement that yields no rows; DB_OK when it
+ * ran.
+ * Anything else: DB_ERROR if sql cannot be prepared, or db_fail()'s status
+ * and message.
+ */
+int db_one(struct db *, sqlite3_stmt *st, long long *i64, char **text, char **err);
+int db_one_id(struct db *, const char *sql, long long id, long long *i64, char **text, char **err);
+int db_exec_id(struct db *, const char *sql, long long id, char **err);
+
+/*
  * Map a SQLite result code to a status and a message for a person; sets
  * *err (if not NULL) and returns the status.  The only place that turns
  * SQLite's codes into words.

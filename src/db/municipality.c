@@ -263,17 +263,12 @@ static sqlite3_stmt *bind_list(struct db *db, const struct muni_query *q, int co
 
 int db_muni_count(struct db *db, const struct muni_query *q, int *n, char **err)
 {
-    sqlite3_stmt *st = bind_list(db, q, 1, err);
-    int rc;
+    long long v;
+    int rc = db_one(db, bind_list(db, q, 1, err), &v, NULL, err);
 
-    *n = 0;
-    if (st == NULL)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? DB_OK : db_fail(db, rc, err);
+    *n = (int)v;
+    /* A count always yields its row. */
+    return rc == DB_NOTFOUND ? db_fail(db, SQLITE_DONE, err) : rc;
 }
 
 static int kind_value(const char *s)
@@ -454,20 +449,7 @@ static const char sql_json[] = "SELECT " RECORD_JSON(
 /* The record as JSON; DB_NOTFOUND (no message) when there is none. */
 static int record_json(struct db *db, long long id, char **json, char **err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_json, err);
-    int rc;
-
-    *json = NULL;
-    if (st == NULL)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *json = db_col_str(st, 0);
-    db_done(st);
-    if (rc == SQLITE_ROW)
-        return DB_OK;
-    return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
+    return db_one_id(db, sql_json, id, NULL, json, err);
 }
 
 #define INSERT_INTO                                                                                \
@@ -854,18 +836,9 @@ static void errlist_add(struct errlist *l, int row, int field, char *msg)
 /* The current version of a record, 0 when there is none. */
 static int current_version(struct db *db, long long id, long long *version, char **err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_version, err);
-    int rc;
+    int rc = db_one_id(db, sql_version, id, version, NULL, err);
 
-    *version = 0;
-    if (st == NULL)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *version = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? DB_OK : db_fail(db, rc, err);
+    return rc == DB_NOTFOUND ? DB_OK : rc;
 }
 
 /*
@@ -1033,17 +1006,10 @@ static void batch_free(struct batch *bt)
 
 static int max_id(struct db *db, long long *id, char **err)
 {
-    sqlite3_stmt *st = db_stmt(db, sql_max_id, err);
-    int rc;
+    int rc = db_one(db, db_stmt(db, sql_max_id, err), id, NULL, err);
 
-    *id = 0;
-    if (st == NULL)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *id = sqlite3_column_int64(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? DB_OK : db_fail(db, rc, err);
+    /* max() always yields its row. */
+    return rc == DB_NOTFOUND ? db_fail(db, SQLITE_DONE, err) : rc;
 }
 
 /* One audit row and one search-index note per record the batch added. */

@@ -175,19 +175,11 @@ static int step_write(struct db *db, sqlite3_stmt *st, char **err)
 static int municipality_exists(struct db *db, long long id, char **err)
 {
     static const char sql[] = "SELECT 1 FROM municipality WHERE id = ?1";
-    sqlite3_stmt *st = db_stmt(db, sql, err);
-    int rc;
+    int rc = db_one_id(db, sql, id, NULL, NULL, err);
 
-    if (st == NULL)
-        return DB_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    db_done(st);
-    if (rc == SQLITE_ROW)
-        return DB_OK;
-    if (rc == SQLITE_DONE)
+    if (rc == DB_NOTFOUND)
         return db_err(err, DB_INVALID, _("no municipality with id %lld"), id);
-    return db_fail(db, rc, err);
+    return rc;
 }
 
 struct key_arg {
@@ -272,20 +264,16 @@ fail:
 int db_user_count(struct db *db, int *n, char **err)
 {
     static const char sql[] = "SELECT count(*) FROM users";
-    sqlite3_stmt *st;
+    long long v;
     int rc;
 
     *n = 0;
     if ((rc = check_manage(db, err)) != DB_OK)
         return rc;
-    st = db_stmt(db, sql, err);
-    if (st == NULL)
-        return DB_ERROR;
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW)
-        *n = sqlite3_column_int(st, 0);
-    db_done(st);
-    return rc == SQLITE_ROW ? DB_OK : db_fail(db, rc, err);
+    rc = db_one(db, db_stmt(db, sql, err), &v, NULL, err);
+    *n = (int)v;
+    /* A count always yields its row. */
+    return rc == DB_NOTFOUND ? db_fail(db, SQLITE_DONE, err) : rc;
 }
 
 int db_user_list(struct db *db, struct user **users, int *n, char **err)
@@ -363,7 +351,6 @@ static int change_user(struct db *db, const char *name, user_change_fn change, c
         "UPDATE users SET version = version + 1, "
         "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ','now') WHERE id = ?1";
     struct user u;
-    sqlite3_stmt *st;
     char *before = NULL, *after = NULL;
     long long uid;
     int rc;
@@ -380,13 +367,7 @@ static int change_user(struct db *db, const char *name, user_change_fn change, c
         goto fail;
     if ((rc = change(db, uid, arg, err)) != DB_OK)
         goto fail;
-    st = db_stmt(db, sql_touch, err);
-    if (st == NULL) {
-        rc = DB_ERROR;
-        goto fail;
-    }
-    sqlite3_bind_int64(st, 1, uid);
-    if ((rc = step_write(db, st, err)) != DB_OK)
+    if ((rc = db_exec_id(db, sql_touch, uid, err)) != DB_OK)
         goto fail;
     if ((rc = user_json(db, name, &after, err)) != DB_OK)
         goto fail;
