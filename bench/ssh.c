@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "util.h"
+#include "common.h"
 #include "vt.h"
 
 #define ROWS 24
@@ -142,34 +143,6 @@ static void sleep_ms(int ms)
 static double now_s(void)
 {
     return (double)vt_now_ns() / 1e9;
-}
-
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-
-    return (x > y) - (x < y);
-}
-
-static long long pct(long long *v, int n, int p)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_ll);
-    return n > 0 ? v[(long long)(n - 1) * p / 100] : 0;
-}
-
-/* Wait for the program's answer to a key (a byte after `since`), then for
- * the redraw to finish.  0 if nothing came within 2 s. */
-static int await_redraw(struct vt *vt, unsigned long long since)
-{
-    long long deadline = vt_now_ns() + 2000LL * 1000000;
-
-    while (vt_bytes_out(vt) == since && vt_now_ns() < deadline)
-        if (vt_pump(vt, 10) < 0)
-            break;
-    if (vt_bytes_out(vt) == since)
-        return 0;
-    vt_settle(vt, KEY_QUIET_MS, vt_timeout());
-    return 1;
 }
 
 static void write_screen(struct vt *vt, const char *prefix, const char *what)
@@ -469,7 +442,7 @@ static void key_measure(struct proxy *p, struct vt *vt, struct keystats *ks, con
         vt_key(vt, VT_KEY_DOWN);
     else
         vt_send_len(vt, bytes, len);
-    if (!await_redraw(vt, a.term)) {
+    if (!bench_await_redraw(vt, a.term, KEY_QUIET_MS)) {
         ks->silent++;
     } else if (ks->timed < ks->cap) {
         ks->ns[ks->timed++] = vt_last_output_ns(vt) - t0;
@@ -490,7 +463,7 @@ static void key_report(const char *name, struct keystats *ks)
     printf("%s_up_bytes\t%.1f\n", name, (double)ks->up / k);
     printf("%s_down_bytes\t%.1f\n", name, (double)ks->down / k);
     printf("%s_term_bytes\t%.1f\n", name, (double)ks->term / k);
-    printf("%s_median_ms\t%.2f\n", name, (double)pct(ks->ns, ks->timed, 50) / 1e6);
+    printf("%s_median_ms\t%.2f\n", name, (double)bench_pct(ks->ns, ks->timed, 50) / 1e6);
 }
 
 static int wire(int port, const char *user, const char *key, int runs, int moves, const char *text,
@@ -535,20 +508,20 @@ static int wire(int port, const char *user, const char *key, int runs, int moves
         }
     }
     printf("runs\t%d\n", runs);
-    printf("connect_median_ms\t%.1f\n", (double)pct(t, runs, 50) / 1e6);
-    printf("connect_min_ms\t%.1f\n", (double)pct(t, runs, 0) / 1e6);
-    printf("connect_max_ms\t%.1f\n", (double)pct(t, runs, 100) / 1e6);
-    printf("connect_first_byte_median_ms\t%.1f\n", (double)pct(t1, runs, 50) / 1e6);
-    printf("first_up_bytes\t%lld\n", pct(up, runs, 50));
-    printf("first_down_bytes\t%lld\n", pct(down, runs, 50));
-    printf("first_term_bytes\t%lld\n", pct(term, runs, 50));
+    printf("connect_median_ms\t%.1f\n", (double)bench_pct(t, runs, 50) / 1e6);
+    printf("connect_min_ms\t%.1f\n", (double)bench_pct(t, runs, 0) / 1e6);
+    printf("connect_max_ms\t%.1f\n", (double)bench_pct(t, runs, 100) / 1e6);
+    printf("connect_first_byte_median_ms\t%.1f\n", (double)bench_pct(t1, runs, 50) / 1e6);
+    printf("first_up_bytes\t%lld\n", bench_pct(up, runs, 50));
+    printf("first_down_bytes\t%lld\n", bench_pct(down, runs, 50));
+    printf("first_term_bytes\t%lld\n", bench_pct(term, runs, 50));
 
     /* The last connection goes on into the directory. */
     {
         unsigned long long before = vt_bytes_out(vt);
 
         vt_key(vt, VT_KEY_ENTER);
-        await_redraw(vt, before);
+        bench_await_redraw(vt, before, KEY_QUIET_MS);
         vt_settle(vt, SCREEN_QUIET_MS, vt_timeout());
     }
     mv.cap = moves;
@@ -566,7 +539,7 @@ static int wire(int port, const char *user, const char *key, int runs, int moves
         unsigned long long before = vt_bytes_out(vt);
 
         vt_send(vt, "/");
-        await_redraw(vt, before);
+        bench_await_redraw(vt, before, KEY_QUIET_MS);
     }
     for (int w = 0; w < nwords; w++) {
         const char *c = words[w];
@@ -587,7 +560,7 @@ static int wire(int port, const char *user, const char *key, int runs, int moves
             unsigned long long before = vt_bytes_out(vt);
 
             vt_send(vt, "\x15"); /* Ctrl-U: empty the search field */
-            await_redraw(vt, before);
+            bench_await_redraw(vt, before, KEY_QUIET_MS);
         }
     }
     key_report("search", &sk);

@@ -22,39 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common.h"
 #include "vt.h"
 #include "util.h"
 
 #define QUIET_MS 60
 #define STARTUP_QUIET_MS 150
-
-static int cmp_ll(const void *a, const void *b)
-{
-    long long x = *(const long long *)a, y = *(const long long *)b;
-
-    return (x > y) - (x < y);
-}
-
-static long long pct(long long *v, int n, int p)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_ll);
-    return n > 0 ? v[(long long)(n - 1) * p / 100] : 0;
-}
-
-/* Wait for the program to answer a key (its first byte after `since`
- * bytes), then for the redraw to finish.  0 if it never answered. */
-static int await_redraw(struct vt *vt, unsigned long long since)
-{
-    long long deadline = vt_now_ns() + 2000LL * 1000000;
-
-    while (vt_bytes_out(vt) == since && vt_now_ns() < deadline)
-        if (vt_pump(vt, 10) < 0)
-            break;
-    if (vt_bytes_out(vt) == since)
-        return 0;
-    vt_settle(vt, QUIET_MS, vt_timeout());
-    return 1;
-}
 
 static void send_keys(struct vt *vt, const char *spec)
 {
@@ -88,7 +61,7 @@ static void send_keys(struct vt *vt, const char *spec)
         if (!done)
             vt_send(vt, tok);
         /* Let the program take each key on its own screen. */
-        await_redraw(vt, before);
+        bench_await_redraw(vt, before, QUIET_MS);
     }
     free(copy);
 }
@@ -112,10 +85,10 @@ static int startup(int runs, const char *text, const char *const *argv)
         bytes[r] = (long long)vt_bytes_out(vt);
         vt_close(vt);
     }
-    printf("startup_median_ms\t%.1f\n", (double)pct(t, runs, 50) / 1e6);
-    printf("startup_p95_ms\t%.1f\n", (double)pct(t, runs, 95) / 1e6);
-    printf("startup_min_ms\t%.1f\n", (double)pct(t, runs, 0) / 1e6);
-    printf("first_screen_bytes\t%lld\n", pct(bytes, runs, 50));
+    printf("startup_median_ms\t%.1f\n", (double)bench_pct(t, runs, 50) / 1e6);
+    printf("startup_p95_ms\t%.1f\n", (double)bench_pct(t, runs, 95) / 1e6);
+    printf("startup_min_ms\t%.1f\n", (double)bench_pct(t, runs, 0) / 1e6);
+    printf("first_screen_bytes\t%lld\n", bench_pct(bytes, runs, 50));
     free(t);
     free(bytes);
     return 0;
@@ -153,7 +126,7 @@ static int search(int runs, const char *text, const char *keys, const char *cons
                 vt_reset_bytes(vt);
                 t0 = vt_now_ns();
                 vt_send_len(vt, p, len);
-                if (!await_redraw(vt, 0)) {
+                if (!bench_await_redraw(vt, 0, QUIET_MS)) {
                     silent++;
                 } else {
                     t[n] = vt_last_output_ns(vt) - t0;
@@ -171,11 +144,11 @@ static int search(int runs, const char *text, const char *keys, const char *cons
     }
     printf("keys_measured\t%d\n", n);
     printf("keys_without_redraw\t%d\n", silent);
-    printf("key_median_ms\t%.2f\n", (double)pct(t, n, 50) / 1e6);
-    printf("key_p95_ms\t%.2f\n", (double)pct(t, n, 95) / 1e6);
-    printf("key_max_ms\t%.2f\n", (double)pct(t, n, 100) / 1e6);
-    printf("key_bytes_median\t%lld\n", pct(bytes, n, 50));
-    printf("key_bytes_p95\t%lld\n", pct(bytes, n, 95));
+    printf("key_median_ms\t%.2f\n", (double)bench_pct(t, n, 50) / 1e6);
+    printf("key_p95_ms\t%.2f\n", (double)bench_pct(t, n, 95) / 1e6);
+    printf("key_max_ms\t%.2f\n", (double)bench_pct(t, n, 100) / 1e6);
+    printf("key_bytes_median\t%lld\n", bench_pct(bytes, n, 50));
+    printf("key_bytes_p95\t%lld\n", bench_pct(bytes, n, 95));
     free(t);
     free(bytes);
     return 0;
