@@ -119,13 +119,6 @@ void app_pop(void)
     reload_top();
 }
 
-void app_replace(struct screen *s)
-{
-    if (app.n > 0)
-        bury(app.stack[--app.n]);
-    app_push(s);
-}
-
 void app_home(void)
 {
     while (app.n > 1)

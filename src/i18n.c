@@ -34,7 +34,6 @@ extern int _nl_msg_cat_cntr;
 
 static char cur_lang[3] = "en";
 static char orig_charset[64];
-static char *locale_dir;
 static int initialised;
 
 static int is_utf8_ctype(void)
@@ -134,9 +133,12 @@ static const char *env_lang(void)
 void i18n_init(const char *lang)
 {
     if (!initialised) {
+        char *dir;
+
         setup_locale();
-        locale_dir = find_locale_dir();
-        bindtextdomain(DOMAIN, locale_dir);
+        dir = find_locale_dir();
+        bindtextdomain(DOMAIN, dir); /* gettext keeps its own copy */
+        free(dir);
         bind_textdomain_codeset(DOMAIN, "UTF-8");
         textdomain(DOMAIN);
         initialised = 1;
@@ -169,11 +171,6 @@ int i18n_is_bn(void)
 const char *i18n_locale_charset(void)
 {
     return orig_charset;
-}
-
-const char *i18n_locale_dir(void)
-{
-    return locale_dir != NULL ? locale_dir : LOCALEDIR;
 }
 
 char *i18n_digits(const char *s)

@@ -43,7 +43,5 @@ const char *i18n_pick(const char *en, const char *bn);
  * made LC_CTYPE UTF-8 ("UTF-8", "ANSI_X3.4-1968", ...): what the terminal
  * is likely to speak. */
 const char *i18n_locale_charset(void);
-/* Where the message catalogues were looked up. */
-const char *i18n_locale_dir(void);
 
 #endif

@@ -17,7 +17,7 @@
 #include "ui/screen.h"
 #include "util.h"
 
-enum dialog_kind { D_CONFIRM, D_MESSAGE, D_PICK, D_CONFLICT };
+enum dialog_kind { D_CONFIRM, D_PICK, D_CONFLICT };
 
 struct dialog {
     enum dialog_kind kind;
@@ -40,7 +40,6 @@ struct dialog {
 };
 
 static const enum action_id confirm_actions[] = {ACT_YES, ACT_NO, ACT_NONE};
-static const enum action_id message_actions[] = {ACT_NONE};
 static const enum action_id pick_actions[] = {ACT_CHOOSE, ACT_BACK, ACT_UP,     ACT_DOWN, ACT_PGUP,
                                               ACT_PGDN,   ACT_TOP,  ACT_BOTTOM, ACT_NONE};
 static const enum action_id conflict_actions[] = {
@@ -165,16 +164,6 @@ static int confirm_key(struct screen *s, enum action_id a, const struct ui_key *
     return modal(a);
 }
 
-static int message_key(struct screen *s, enum action_id a, const struct ui_key *k)
-{
-    if (!modal(a))
-        return 0;
-    if (k->code == (UI_FN | KEY_MOUSE) && !(k->mouse_bstate & BUTTON1_PRESSED))
-        return 1;
-    app_pop();
-    return 1;
-}
-
 void ui_confirm(const char *title, const char *text, void (*done)(void *ctx, int yes), void *ctx)
 {
     struct dialog *d = xcalloc(1, sizeof *d);
@@ -188,20 +177,6 @@ void ui_confirm(const char *title, const char *text, void (*done)(void *ctx, int
     s->actions = confirm_actions;
     s->draw = text_draw;
     s->key = confirm_key;
-    app_push(s);
-}
-
-void ui_message(const char *title, const char *text)
-{
-    struct dialog *d = xcalloc(1, sizeof *d);
-    struct screen *s = dialog_screen(d, "message");
-
-    d->kind = D_MESSAGE;
-    d->title = xstrdup(title);
-    d->text = xstrdup(text);
-    s->actions = message_actions;
-    s->draw = text_draw;
-    s->key = message_key;
     app_push(s);
 }
 

@@ -11,8 +11,6 @@
 
 /* y / n (Esc = no). */
 void ui_confirm(const char *title, const char *text, void (*done)(void *ctx, int yes), void *ctx);
-/* A message; any key closes it. */
-void ui_message(const char *title, const char *text);
 /* Pick one of n labels (drawn sanitised); typing narrows the list.  done
  * gets the index or -1 when cancelled. */
 void ui_pick(const char *title, const char *const *labels, int n, int current,

@@ -48,12 +48,11 @@ struct screen {
 /* A new zeroed screen; the caller fills it. */
 struct screen *screen_new(const char *name, const char *title, void *st);
 
-/* The stack.  app_pop() and app_replace() take effect at once, but the
+/* The stack.  app_pop() takes effect at once, but the
  * screen that is removed is freed only after the current key is handled,
  * so a screen may pop itself from its key function. */
 void app_push(struct screen *);
 void app_pop(void);
-void app_replace(struct screen *);
 /* Pop everything above the first screen (home). */
 void app_home(void);
 
