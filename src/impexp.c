@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "auth.h"
 #include "db/db.h"
@@ -29,6 +30,8 @@
 #include "util.h"
 
 #define PAGE 256
+/* Problems printed by an import; the rest are counted. */
+#define MAX_REPORTED 50
 
 /* Columns an export writes after the editable fields; an import accepts
  * and ignores them. */
@@ -139,9 +142,11 @@ static void write_csv_header(FILE *out)
     csv_write_record(out, h, n);
 }
 
-static void write_csv_row(FILE *out, const struct municipality *m)
+/* tty: out is a terminal, where stored text is shown as on screen. */
+static void write_csv_row(FILE *out, const struct municipality *m, int tty)
 {
     const char *v[2 + MF_COUNT + nitems(readonly_cols)];
+    char *safe[nitems(v)];
     char id[32], version[32];
     size_t n = 0;
 
@@ -156,22 +161,35 @@ static void write_csv_row(FILE *out, const struct municipality *m)
     v[n++] = m->division_bn;
     v[n++] = m->updated_at;
     v[n++] = m->updated_by;
-    csv_write_record(out, v, n);
+    if (!tty) {
+        csv_write_record(out, v, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        safe[i] = text_sanitize_ml(v[i]);
+    csv_write_record(out, (const char *const *)safe, n);
+    for (size_t i = 0; i < n; i++)
+        free(safe[i]);
 }
 
-/* One record of impexp_export_municipalities(); arg is the format. */
+struct export_to {
+    enum export_format fmt;
+    int tty; /* the output is a terminal */
+};
+
+/* One record of impexp_export_municipalities(); arg is a struct export_to. */
 static int export_row(struct db *db, const struct muni_row *r, FILE *out, const void *arg,
                       char **err)
 {
-    const enum export_format *fmt = arg;
+    const struct export_to *to = arg;
     struct municipality m;
     int rc;
 
     muni_init(&m);
     rc = db_muni_get(db, r->id, &m, err);
     if (rc == DB_OK) {
-        if (*fmt == EXPORT_CSV)
-            write_csv_row(out, &m);
+        if (to->fmt == EXPORT_CSV)
+            write_csv_row(out, &m, to->tty);
         else
             vcard_write_muni(out, &m);
     }
@@ -182,16 +200,19 @@ static int export_row(struct db *db, const struct muni_row *r, FILE *out, const 
 int impexp_export_municipalities(struct db *db, enum export_format fmt, FILE *out, char **err)
 {
     struct muni_query q = {0};
+    struct export_to to;
 
     if (!auth_allowed(db_session(db), AUTH_EXPORT_MUNICIPALITIES, 0)) {
         if (err != NULL)
             *err = xstrdup(_("this session may not export the directory"));
         return DB_DENIED;
     }
+    to.fmt = fmt;
+    to.tty = isatty(fileno(out));
     q.sort = MUNI_SORT_NAME;
     if (fmt == EXPORT_CSV)
         write_csv_header(out);
-    return each_muni(db, &q, out, export_row, &fmt, err);
+    return each_muni(db, &q, out, export_row, &to, err);
 }
 
 /* --- import ---------------------------------------------------------------- */
@@ -257,9 +278,47 @@ static int problem_cmp(const void *a, const void *b)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* Unknown and unnamed columns are reported once each, however many. */
+struct unknown_cols {
+    struct buf names; /* the first few, comma-separated */
+    size_t n, unnamed, first_unnamed;
+};
+
+static void note_unknown(struct unknown_cols *u, const char *key, size_t col)
+{
+    if (*key == '\0') {
+        if (u->unnamed++ == 0)
+            u->first_unnamed = col;
+        return;
+    }
+    if (u->n++ < 5) {
+        if (u->names.len > 0)
+            buf_adds(&u->names, ", ");
+        buf_adds(&u->names, key);
+    }
+}
+
+static void report_unknown(struct import *im, struct unknown_cols *u, long line)
+{
+    if (u->n == 1)
+        problem(im, line, u->names.data, "%s", _("unknown column"));
+    else if (u->n > 1 && u->n <= 5)
+        problem(im, line, NULL, _("unknown columns: %s"), u->names.data);
+    else if (u->n > 5)
+        problem(im, line, NULL, _("unknown columns: %s and %zu more"), u->names.data, u->n - 5);
+    if (u->unnamed == 1)
+        problem(im, line, NULL, _("column %zu has no name"), u->first_unnamed);
+    else if (u->unnamed > 1)
+        problem(im, line, NULL, _("%zu columns have no name (the first is column %zu)"), u->unnamed,
+                u->first_unnamed);
+    buf_free(&u->names);
+}
+
 /* Read the header row: every column must be known. */
 static void read_header(struct import *im, char **fields, size_t n, long line)
 {
+    struct unknown_cols u = {0};
+
     im->cols = xcalloc(n, sizeof *im->cols);
     im->ncols = n;
     for (size_t i = 0; i < n; i++) {
@@ -293,15 +352,12 @@ static void read_header(struct import *im, char **fields, size_t n, long line)
             for (k = 0; k < nitems(readonly_cols); k++)
                 if (strcmp(key, readonly_cols[k]) == 0)
                     break;
-            if (k == nitems(readonly_cols)) {
-                if (*key == '\0')
-                    problem(im, line, NULL, _("column %zu has no name"), i + 1);
-                else
-                    problem(im, line, key, "%s", _("unknown column"));
-            }
+            if (k == nitems(readonly_cols))
+                note_unknown(&u, key, i + 1);
         }
         free(key);
     }
+    report_unknown(im, &u, line);
 }
 
 /* A whole number made of ASCII digits only (no sign, no spaces). */
@@ -338,6 +394,21 @@ static void normalise_choice(const struct field_def *d, char **v)
             return;
         }
     }
+}
+
+/* At most MAX_REPORTED lines, in file order, then how many more there are. */
+static void report_problems(struct import *im, FILE *report)
+{
+    size_t shown = im->np < MAX_REPORTED ? im->np : MAX_REPORTED;
+
+    qsort(im->p, im->np, sizeof *im->p, problem_cmp);
+    for (size_t i = 0; i < shown; i++)
+        fprintf(report, "%s\n", im->p[i].text);
+    if (im->np > shown)
+        fprintf(report,
+                ngettext("%s: ... and %zu more problem\n", "%s: ... and %zu more problems\n",
+                         (unsigned long)(im->np - shown)),
+                im->name, im->np - shown);
 }
 
 struct id_line {
@@ -436,11 +507,7 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
         if (im->cols[i].kind != COL_FIELD)
             continue;
         d = &muni_fields[f];
-        if (!text_valid_utf8(fields[i], strlen(fields[i]))) {
-            problem(im, line, d->key, "%s", _("not valid UTF-8 (save the file as CSV UTF-8)"));
-            continue;
-        }
-        v = text_clean(fields[i]);
+        v = text_clean(csv_unguard(fields[i]));
         if (d->type == FT_CHOICE)
             normalise_choice(d, &v);
         free(m->f[f]);
@@ -475,8 +542,8 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
     return rc;
 }
 
-int impexp_import_municipalities(struct db *db, const char *path, int dry_run, FILE *report,
-                                 int *count, char **err)
+int impexp_import_municipalities(struct db *db, const char *path, const char *encoding, int dry_run,
+                                 FILE *report, int *count, char **err)
 {
     struct import im = {0};
     struct csv_reader *r;
@@ -487,7 +554,7 @@ int impexp_import_municipalities(struct db *db, const char *path, int dry_run, F
     size_t nrows = 0, caprows = 0, nids = 0, capids = 0;
     struct row_error *errs = NULL;
     int nerrs = 0, status = DB_OK, header_seen = 0;
-    char **fields;
+    char **fields, *oerr = NULL;
     size_t nf;
     long line;
     int got;
@@ -498,9 +565,25 @@ int impexp_import_municipalities(struct db *db, const char *path, int dry_run, F
             *err = xstrdup(_("this session may not import into the directory"));
         return DB_DENIED;
     }
-    r = csv_reader_file(path, err);
-    if (r == NULL)
+    switch (csv_reader_open(&r, path, encoding, &oerr)) {
+    case 0:
+        break;
+    case CSV_EBADTEXT: {
+        /* One line that says what the file is and how to read it. */
+        char *said = text_sanitize(oerr);
+
+        fprintf(report, "%s\n", said);
+        free(said);
+        free(oerr);
+        return DB_INVALID;
+    }
+    default:
+        if (err != NULL)
+            *err = oerr;
+        else
+            free(oerr);
         return DB_NOTFOUND;
+    }
     im.name = csv_reader_name(r);
 
     while ((got = csv_reader_next(r, &fields, &nf, &line, NULL)) == 1) {
@@ -609,9 +692,7 @@ int impexp_import_municipalities(struct db *db, const char *path, int dry_run, F
     }
 
     if (im.np > 0) {
-        qsort(im.p, im.np, sizeof *im.p, problem_cmp);
-        for (size_t i = 0; i < im.np; i++)
-            fprintf(report, "%s\n", im.p[i].text);
+        report_problems(&im, report);
         if (status == DB_OK) {
             status = DB_INVALID;
             if (err != NULL)

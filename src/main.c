@@ -15,6 +15,7 @@
 #include "app.h"
 #include "auth.h"
 #include "db/db.h"
+#include "fmt/charset.h"
 #include "i18n.h"
 #include "impexp.h"
 #include "ssh/serve.h"
@@ -50,7 +51,7 @@ static void usage(FILE *f)
               "  run                      the full-screen application (the default)\n"
               "  find QUERY               print matching directory entries, tab-separated\n"
               "  export municipalities [--format csv|vcf] [-o FILE]\n"
-              "  import municipalities FILE.csv [--dry-run]\n"
+              "  import municipalities FILE.csv [--encoding E] [--dry-run]\n"
               "  serve [--listen ADDR:PORT]... [--state-dir DIR] [--fingerprints]\n"
               "                           the SSH server (see mabdesk serve --help)\n"
               "  user add|list|disable|enable|key|passwd ...\n"
@@ -236,25 +237,36 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"dry-run", no_argument, NULL, 'n'},
+        {"encoding", required_argument, NULL, 'e'},
         {NULL, 0, NULL, 0},
     };
+    const char *usage_text = _("usage: mabdesk import municipalities FILE.csv "
+                               "[--encoding auto|utf-8|utf-16|windows-1252|...] [--dry-run]");
+    const char *encoding = "auto";
     struct db *db;
     char *err = NULL;
     int c, dry = 0, code = 0, rc, count = 0;
 
     optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
-    while ((c = getopt_long(argc, argv, "n", opts, NULL)) != -1) {
-        if (c != 'n')
-            return usage_error("%s", _("usage: mabdesk import municipalities FILE.csv "
-                                       "[--dry-run]"));
-        dry = 1;
+    while ((c = getopt_long(argc, argv, "ne:", opts, NULL)) != -1) {
+        if (c == 'n') {
+            dry = 1;
+        } else if (c == 'e') {
+            if (!charset_known(optarg))
+                return usage_error(_("unknown character set '%s' (auto, utf-8, utf-16, "
+                                     "windows-1252, or any name iconv -l lists)"),
+                                   optarg);
+            encoding = optarg;
+        } else {
+            return usage_error("%s", usage_text);
+        }
     }
     if (optind != argc - 2 || strcmp(argv[optind], "municipalities") != 0)
-        return usage_error("%s", _("usage: mabdesk import municipalities FILE.csv [--dry-run]"));
+        return usage_error("%s", usage_text);
     db = open_db(g, &code);
     if (db == NULL)
         return code;
-    rc = impexp_import_municipalities(db, argv[optind + 1], dry, stderr, &count, &err);
+    rc = impexp_import_municipalities(db, argv[optind + 1], encoding, dry, stderr, &count, &err);
     if (rc == DB_OK) {
         if (dry)
             printf(_("%s: %d rows are valid; nothing was changed (dry run)\n"), argv[optind + 1],

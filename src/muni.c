@@ -279,12 +279,18 @@ const char *muni_check_field(enum muni_field f, const char *value, char *msg, si
     long long n;
     double x;
     int year;
+    char *bad;
 
     if ((int)f < 0 || f >= MF_COUNT)
         fatal("muni_check_field: bad field %d", (int)f);
     d = &muni_fields[f];
     if (value == NULL)
         value = "";
+    if ((bad = text_forbidden_problem(value, d->type == FT_LONGTEXT)) != NULL) {
+        say(msg, msgsz, "%s", bad);
+        free(bad);
+        return msg;
+    }
     if (str_blank(value)) {
         if (d->required)
             return say(msg, msgsz, "%s", _("required"));

@@ -16,6 +16,7 @@
 #include <utf8proc.h>
 #include <wchar.h>
 
+#include "i18n.h"
 #include "util.h"
 
 #define REPLACEMENT 0xFFFD
@@ -51,23 +52,29 @@ static void add_cp(struct buf *b, int32_t cp)
     buf_add(b, tmp, (size_t)n);
 }
 
-int text_valid_utf8(const char *s, size_t len)
+size_t text_utf8_prefix(const char *s, size_t len)
 {
     size_t i = 0;
     int32_t cp;
 
-    if (s == NULL)
-        return 1;
     while (i < len) {
+        size_t n;
+
         if ((unsigned char)s[i] < 0x80) {
             i++;
             continue;
         }
-        i += decode(s + i, len - i, &cp);
+        n = decode(s + i, len - i, &cp);
         if (cp < 0)
-            return 0;
+            return i;
+        i += n;
     }
-    return 1;
+    return len;
+}
+
+int text_valid_utf8(const char *s, size_t len)
+{
+    return s == NULL || text_utf8_prefix(s, len) == len;
 }
 
 /* Copy of s with every invalid sequence replaced by U+FFFD. */
@@ -410,6 +417,37 @@ static char *sanitize(const char *s, int ml)
 char *text_sanitize(const char *s)
 {
     return sanitize(s, 0);
+}
+
+long text_forbidden(const char *s, int multiline, int32_t *cp)
+{
+    size_t len = strlen(s), i = 0;
+
+    while (i < len) {
+        int32_t c;
+        size_t n = decode(s + i, len - i, &c);
+
+        if (multiline && c == '\r' && s[i + 1] == '\n')
+            n = 2;
+        else if (safe_cp(c, multiline) != c) {
+            if (cp != NULL)
+                *cp = c;
+            return (long)i;
+        }
+        i += n;
+    }
+    return -1;
+}
+
+char *text_forbidden_problem(const char *s, int multiline)
+{
+    int32_t cp;
+
+    if (text_forbidden(s, multiline, &cp) < 0)
+        return NULL;
+    if (cp < 0)
+        return xstrdup(_("not valid UTF-8"));
+    return xasprintf(_("control character U+%04X"), (unsigned)cp);
 }
 
 char *text_sanitize_ml(const char *s)

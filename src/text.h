@@ -13,6 +13,7 @@
 #define MABDESK_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* NFC copy of s; invalid UTF-8 sequences become U+FFFD.  Malloc'd. */
 char *text_nfc(const char *s);
@@ -28,6 +29,21 @@ char *text_sanitize(const char *s);
 /* As text_sanitize() but keeps '\n' (for multi-line text views). */
 char *text_sanitize_ml(const char *s);
 
+/*
+ * What no stored value may hold, so that nothing typed, imported or pasted
+ * can later drive a terminal or a spreadsheet: C0 and C1 controls, DEL,
+ * the bidirectional embeddings, overrides and isolates (U+202A..U+202E,
+ * U+2066..U+2069), line and paragraph separators, and invalid UTF-8 (*cp
+ * -1).  multiline allows line breaks ("\n" and "\r\n").  Returns the byte
+ * offset of the first such character (its code point in *cp, if not
+ * NULL), or -1 when there is none.  ZWJ and ZWNJ, which Bengali needs,
+ * are allowed.
+ */
+long text_forbidden(const char *s, int multiline, int32_t *cp);
+/* The problem text_forbidden() finds, as a person reads it ("control
+ * character U+001B"), malloc'd; NULL when s is acceptable. */
+char *text_forbidden_problem(const char *s, int multiline);
+
 /* Terminal columns s takes once sanitised. */
 int text_width(const char *s);
 /*
@@ -40,6 +56,8 @@ char *text_fit(const char *s, int cols, int ellipsis, int *width);
 /* Byte offset of the grapheme boundary after / before pos in s. */
 size_t text_next_grapheme(const char *s, size_t pos);
 size_t text_prev_grapheme(const char *s, size_t pos);
+/* How many of the len bytes at s are valid UTF-8 from the start. */
+size_t text_utf8_prefix(const char *s, size_t len);
 /* 1 if s is valid UTF-8. */
 int text_valid_utf8(const char *s, size_t len);
 /* Use ASCII stand-ins (ellipsis, replacement marks) for non-UTF-8 terminals. */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt/charset.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -141,19 +142,20 @@ struct csv_reader *csv_reader_mem(const char *name, const char *data, size_t len
     return reader_new(name, copy, len);
 }
 
-struct csv_reader *csv_reader_file(const char *path, char **err)
+int csv_reader_open(struct csv_reader **out, const char *path, const char *encoding, char **err)
 {
     int is_stdin = strcmp(path, "-") == 0;
+    const char *name = is_stdin ? _("standard input") : path;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     struct buf b = {0};
-    char chunk[65536];
+    char chunk[65536], *text;
     size_t n;
     int bad;
 
+    *out = NULL;
     if (f == NULL) {
-        if (err != NULL)
-            *err = xasprintf("%s: %s", path, strerror(errno));
-        return NULL;
+        *err = xasprintf("%s: %s", path, strerror(errno));
+        return CSV_ENOFILE;
     }
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         buf_add(&b, chunk, n);
@@ -161,13 +163,16 @@ struct csv_reader *csv_reader_file(const char *path, char **err)
     if (!is_stdin)
         fclose(f);
     if (bad) {
-        if (err != NULL)
-            *err = xasprintf(_("%s: read error"), path);
+        *err = xasprintf(_("%s: read error"), path);
         buf_free(&b);
-        return NULL;
+        return CSV_ENOFILE;
     }
-    n = b.len;
-    return reader_new(is_stdin ? _("standard input") : path, buf_take(&b), n);
+    text = charset_to_utf8(name, b.data != NULL ? b.data : "", b.len, encoding, &n, err);
+    buf_free(&b);
+    if (text == NULL)
+        return CSV_EBADTEXT;
+    *out = reader_new(name, text, n);
+    return 0;
 }
 
 const char *csv_reader_name(const struct csv_reader *r)
@@ -365,6 +370,25 @@ void csv_reader_free(struct csv_reader *r)
     free(r);
 }
 
+/*
+ * Spreadsheets take a cell that begins with '=', '+', '-', '@', a tab or a
+ * CR for a formula (OWASP's "CSV injection"), so such a value is written
+ * with a leading "'" and csv_unguard() takes it off again.  A value that
+ * already begins with quotes before such a character gets one more quote,
+ * so that every value survives the round trip.
+ */
+static int formula_like(const char *s)
+{
+    while (*s == '\'')
+        s++;
+    return *s != '\0' && strchr("=+-@\t\r", *s) != NULL;
+}
+
+const char *csv_unguard(const char *s)
+{
+    return s[0] == '\'' && formula_like(s + 1) ? s + 1 : s;
+}
+
 /* Does this field need quotes? */
 static int needs_quotes(const char *s)
 {
@@ -385,14 +409,19 @@ void csv_write_record(FILE *f, const char *const *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *s = fields[i] != NULL ? fields[i] : "";
+        int guard = formula_like(s);
 
         if (i > 0)
             putc(',', f);
         if (!needs_quotes(s)) {
+            if (guard)
+                putc('\'', f);
             fputs(s, f);
             continue;
         }
         putc('"', f);
+        if (guard)
+            putc('\'', f);
         for (; *s != '\0'; s++) {
             if (*s == '"')
                 putc('"', f);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "text.h"
 #include "util.h"
 
 /* Key types a user may register: what the server accepts for login. */
@@ -138,7 +139,7 @@ int cred_key_equals(const ssh_key key, const char *algo, const char *b64)
 
 int cred_pubkey_parse(const char *line, struct cred_pubkey *out, char **err)
 {
-    char *copy = str_trim(line), *p = copy, *algo, *b64, *comment;
+    char *copy = str_trim(line), *p = copy, *algo, *b64, *comment, *bad;
     enum ssh_keytypes_e type;
     ssh_key key = NULL;
     char *fp;
@@ -161,6 +162,12 @@ int cred_pubkey_parse(const char *line, struct cred_pubkey *out, char **err)
     comment = p;
     if (*algo == '\0' || *b64 == '\0') {
         *err = xstrdup(_("not a public key line (expected: TYPE BASE64 [COMMENT])"));
+        goto fail;
+    }
+    /* The comment is stored and shown: nothing in it may drive a terminal. */
+    if ((bad = text_forbidden_problem(comment, 0)) != NULL) {
+        *err = xasprintf("comment: %s", bad);
+        free(bad);
         goto fail;
     }
     if (!key_type_allowed(algo)) {

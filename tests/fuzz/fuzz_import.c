@@ -75,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         abort();
     rep = open_memstream(&report, &len);
-    rc = impexp_import_municipalities(db, csv_path, 1, rep, &count, &err);
+    rc = impexp_import_municipalities(db, csv_path, "auto", 1, rep, &count, &err);
     fclose(rep);
     if (rc == DB_OK && (len != 0 || count < 0))
         abort();

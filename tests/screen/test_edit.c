@@ -244,12 +244,45 @@ static void test_escape_sequences_shown_harmlessly(void **state)
     vt_close(vt);
 }
 
+/* A pasted bidi override (it reaches the form as an ordinary UTF-8
+ * character) is refused on save, beside its field; nothing is written and
+ * the typing stays. */
+static void test_form_refuses_control_characters(void **state)
+{
+    const char *db = tu_test_db();
+    struct vt *vt;
+
+    create_db();
+    vt = tu_start(NULL);
+    find_one(vt, "Amtali");
+    vt_send(vt, "e");
+    VT_EXPECT_TEXT(vt, "Editing Amtali.");
+    tu_go_to_field(vt, "Mayor (English)");
+    tu_replace_field(vt, "Rahim");
+    vt_send(vt, "\xe2\x80\xae"
+                "Evil");
+    VT_EXPECT_TEXT(vt, "Evil");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "control character U+202E");
+    VT_EXPECT_TEXT(vt, "Edit municipality");
+    VT_EXPECT_TEXT(vt, "Rahim");
+    VT_EXPECT_TEXT(vt, "Evil");
+    assert_int_equal(tu_sql_int(db, "SELECT version FROM municipality WHERE name_en = 'Amtali'"),
+                     1);
+    assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM municipality WHERE mayor_en LIKE "
+                                    "'%Evil%'"),
+                     0);
+    vt_key(vt, VT_KEY_F10);
+    vt_close(vt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_SCREEN_TEST(test_edit_save_restart),
         TU_SCREEN_TEST(test_esc_asks_before_discarding),
         TU_SCREEN_TEST(test_escape_sequences_shown_harmlessly),
+        TU_SCREEN_TEST(test_form_refuses_control_characters),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,7 +178,7 @@ static void test_file(void **state)
 
     (void)state;
     assert_int_equal(tu_write_file(path, "x,y\r\n1,2\r\n"), 0);
-    r = csv_reader_file(path, &err);
+    assert_int_equal(csv_reader_open(&r, path, "auto", &err), 0);
     assert_non_null(r);
     assert_string_equal(csv_reader_name(r), path);
     expect(r, 1, "x", "y", NULL);
@@ -187,7 +187,7 @@ static void test_file(void **state)
     csv_reader_free(r);
     free(path);
 
-    r = csv_reader_file("/nonexistent/dir/file.csv", &err);
+    assert_int_equal(csv_reader_open(&r, "/nonexistent/dir/file.csv", "auto", &err), CSV_ENOFILE);
     assert_null(r);
     assert_non_null(err);
     assert_non_null(strstr(err, "/nonexistent/dir/file.csv"));
@@ -221,7 +221,7 @@ static void test_writer_round_trip(void **state)
     assert_non_null(strstr(text, ",\r\n"));
     free(text);
 
-    r = csv_reader_file(path, &err);
+    assert_int_equal(csv_reader_open(&r, path, "utf-8", &err), 0);
     assert_non_null(r);
     for (size_t i = 0; i < nitems(rows); i++) {
         assert_int_equal(csv_reader_next(r, &fields, &n, &line, &err), 1);
@@ -234,10 +234,105 @@ static void test_writer_round_trip(void **state)
     free(path);
 }
 
+/* Cells a spreadsheet would run as formulas are written with a leading
+ * quote, and csv_unguard() gives back exactly what was written. */
+static void test_formula_guard(void **state)
+{
+    const char *row[] = {"=HYPERLINK(\"http://x\",\"y\")",
+                         "+880 2 1234",
+                         "-3",
+                         "@SUM(A1)",
+                         "\tlead",
+                         "\rcr",
+                         "'=quoted",
+                         "''+two",
+                         "'plain",
+                         "plain",
+                         "a=b",
+                         ""};
+    char *buf = NULL, **f, *err = NULL;
+    size_t len = 0, n;
+    FILE *w = open_memstream(&buf, &len);
+    struct csv_reader *r;
+    long line;
+
+    (void)state;
+    csv_write_record(w, row, nitems(row));
+    fclose(w);
+    assert_non_null(strstr(buf, "\"'=HYPERLINK(\"\"http"));
+    assert_non_null(strstr(buf, ",'+880 2 1234,'-3,'@SUM(A1),\"'\tlead\",\"'\rcr\","));
+    assert_non_null(strstr(buf, ",''=quoted,'''+two,'plain,plain,a=b,\r\n"));
+    r = csv_reader_mem("g.csv", buf, len);
+    assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+    assert_int_equal(n, nitems(row));
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(csv_unguard(f[i]), row[i]);
+    csv_reader_free(r);
+    free(buf);
+}
+
+/* Character sets: byte-order marks are read; anything else must be UTF-8
+ * or named, and the message says what the file looks like. */
+static void test_encodings(void **state)
+{
+    char *path = xasprintf("%s/enc.csv", tu_tmpdir()), *err = NULL, **f;
+    struct csv_reader *r = NULL;
+    size_t n;
+    long line;
+    FILE *fp;
+
+    (void)state;
+    /* UTF-16LE with a byte-order mark, as Excel's "Unicode text". */
+    fp = fopen(path, "wb");
+    fwrite("\xff\xfe"
+           "a\0,\0\x95\x09\n\0",
+           1, 10, fp);
+    fclose(fp);
+    assert_int_equal(csv_reader_open(&r, path, "auto", &err), 0);
+    assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+    assert_int_equal(n, 2);
+    assert_string_equal(f[1], "\xe0\xa6\x95");
+    csv_reader_free(r);
+    /* The same without the mark: named, with the option that reads it. */
+    fp = fopen(path, "wb");
+    fwrite("a\0,\0b\0\n\0", 1, 8, fp);
+    fclose(fp);
+    assert_int_equal(csv_reader_open(&r, path, "auto", &err), CSV_EBADTEXT);
+    assert_non_null(strstr(err, "UTF-16"));
+    assert_non_null(strstr(err, "--encoding utf-16le"));
+    free(err);
+    assert_int_equal(csv_reader_open(&r, path, "utf-16le", &err), 0);
+    assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+    assert_string_equal(f[1], "b");
+    csv_reader_free(r);
+    /* Windows-1252: the line, the byte and the option. */
+    assert_int_equal(tu_write_file(path, "x,y\nCaf\xe9,\x80\n"), 0);
+    assert_int_equal(csv_reader_open(&r, path, "auto", &err), CSV_EBADTEXT);
+    assert_non_null(strstr(err, ":2: not valid UTF-8 (byte 0xE9 at column 4)"));
+    assert_non_null(strstr(err, "--encoding windows-1252"));
+    free(err);
+    assert_int_equal(csv_reader_open(&r, path, "utf-8", &err), CSV_EBADTEXT);
+    free(err);
+    assert_int_equal(csv_reader_open(&r, path, "windows-1252", &err), 0);
+    assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+    assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+    assert_string_equal(f[0], "Caf\xc3\xa9");
+    assert_string_equal(f[1], "\xe2\x82\xac");
+    csv_reader_free(r);
+    /* A byte the named set does not have. */
+    assert_int_equal(tu_write_file(path, "x\n\x81\n"), 0);
+    assert_int_equal(csv_reader_open(&r, path, "windows-1252", &err), CSV_EBADTEXT);
+    assert_non_null(strstr(err, ":2: not valid windows-1252 (byte 0x81)"));
+    free(err);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_formula_guard),
+        cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_quotes),
         cmocka_unit_test(test_embedded_newlines),
         cmocka_unit_test(test_bom_crlf),

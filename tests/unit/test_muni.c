@@ -203,6 +203,31 @@ static void test_lengths_and_messages(void **state)
     assert_non_null(strstr(msg, "1850"));
 }
 
+/* Every way in refuses control characters and bidi overrides; only the
+ * multi-line fields take line breaks. */
+static void test_control_characters(void **state)
+{
+    char msg[256];
+
+    (void)state;
+    assert_non_null(muni_check_field(MF_NAME_EN, "Bad\x1b]0;pwned\x07", msg, sizeof msg));
+    assert_string_equal(msg, "control character U+001B");
+    assert_non_null(muni_check_field(MF_MAYOR_BN, "\xe2\x80\xae\xe0\xa6\x95", msg, sizeof msg));
+    assert_string_equal(msg, "control character U+202E");
+    assert_non_null(muni_check_field(MF_ADDRESS,
+                                     "Road 1\xc2\x9b"
+                                     "2J",
+                                     msg, sizeof msg));
+    assert_string_equal(msg, "control character U+009B");
+    assert_non_null(muni_check_field(MF_NAME_EN, "two\nlines", msg, sizeof msg));
+    assert_string_equal(msg, "control character U+000A");
+    assert_non_null(muni_check_field(MF_PHONE, "123456\x1b", msg, sizeof msg));
+    assert_string_equal(msg, "control character U+001B");
+    assert_null(muni_check_field(MF_ADDRESS, "Road 1\nWard 2\r\nAmtali", msg, sizeof msg));
+    assert_null(muni_check_field(MF_NOTES, "a\nb", msg, sizeof msg));
+    assert_non_null(muni_check_field(MF_NOTES, "a\tb", msg, sizeof msg));
+}
+
 static void test_validate(void **state)
 {
     struct municipality m;
@@ -238,6 +263,7 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_contacts),
         cmocka_unit_test(test_lengths_and_messages),
+        cmocka_unit_test(test_control_characters),
         cmocka_unit_test(test_validate),
     };
 

@@ -300,6 +300,43 @@ static void test_valid_utf8(void **state)
     assert_false(text_valid_utf8("\xf4\x90\x80\x80", 4)); /* > U+10FFFF */
 }
 
+/* What no stored value may hold (issue: control characters through import). */
+static void test_forbidden(void **state)
+{
+    int32_t cp = 0;
+    char *msg;
+
+    (void)state;
+    assert_int_equal(text_forbidden("plain \xe0\xa6\x95\xe0\xa7\x8d\xe2\x80\x8c", 0, &cp), -1);
+    /* ZWJ and ZWNJ shape Bengali: allowed. */
+    assert_int_equal(text_forbidden("\xe0\xa6\x95\xe2\x80\x8d\xe0\xa6\xb7", 0, NULL), -1);
+    assert_int_equal(text_forbidden("ab\x1b]0;x\x07", 0, &cp), 2);
+    assert_int_equal(cp, 0x1b);
+    assert_int_equal(text_forbidden("bell\x07", 0, &cp), 4);
+    assert_int_equal(cp, 7);
+    assert_int_equal(text_forbidden("c1 \xc2\x9b", 0, &cp), 3);
+    assert_int_equal(cp, 0x9b);
+    assert_int_equal(text_forbidden("del\x7f", 0, &cp), 3);
+    assert_int_equal(text_forbidden("rlo \xe2\x80\xae", 0, &cp), 4);
+    assert_int_equal(cp, 0x202e);
+    assert_int_equal(text_forbidden("lri \xe2\x81\xa6", 0, &cp), 4);
+    assert_int_equal(cp, 0x2066);
+    assert_int_equal(text_forbidden("bad \xff", 0, &cp), 4);
+    assert_int_equal(cp, -1);
+    /* Line breaks only where a field has several lines; never a tab. */
+    assert_int_equal(text_forbidden("one\ntwo", 0, &cp), 3);
+    assert_int_equal(text_forbidden("one\ntwo\r\nthree", 1, &cp), -1);
+    assert_int_equal(text_forbidden("one\rtwo", 1, &cp), 3);
+    assert_int_equal(text_forbidden("a\tb", 1, &cp), 1);
+    msg = text_forbidden_problem("x\x1b", 0);
+    assert_string_equal(msg, "control character U+001B");
+    free(msg);
+    msg = text_forbidden_problem("x\xe2\x80\xae", 0);
+    assert_string_equal(msg, "control character U+202E");
+    free(msg);
+    assert_null(text_forbidden_problem("fine", 0));
+}
+
 static void test_wrap(void **state)
 {
     char **l;
@@ -383,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_fit_specific),
         cmocka_unit_test(test_grapheme_steps),
         cmocka_unit_test(test_valid_utf8),
+        cmocka_unit_test(test_forbidden),
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_wrap_bengali),
     };

@@ -100,6 +100,32 @@ static void test_pubkey_parse_matches_openssh(void **state)
     free(rsa);
 }
 
+/* A key's comment is stored and shown: control characters are refused
+ * with the file, line and field. */
+static void test_pubkey_comment_controls(void **state)
+{
+    char *pub = make_key("ed25519", "256", "plain");
+    char *text = tu_read_file(pub), *sp, *bad, *err = NULL, *want;
+    struct cred_pubkey *keys;
+    int n;
+
+    (void)state;
+    assert_non_null(text);
+    sp = strrchr(text, ' ');
+    assert_non_null(sp);
+    *sp = '\0';
+    bad = xasprintf("%s evil\x1b]0;pwned\x07\n", text);
+    assert_int_equal(tu_write_file(pub, bad), 0);
+    assert_int_equal(cred_pubkey_read_file(pub, &keys, &n, &err), -1);
+    want = xasprintf("%s:1: comment: control character U+001B", pub);
+    assert_string_equal(err, want);
+    free(want);
+    free(err);
+    free(bad);
+    free(text);
+    free(pub);
+}
+
 static void test_pubkey_rejects(void **state)
 {
     char *small = make_key("rsa", "2048", "rsa2048");
@@ -405,13 +431,10 @@ static void test_user_commands(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pubkey_parse_matches_openssh),
-        cmocka_unit_test(test_pubkey_rejects),
-        cmocka_unit_test(test_password_hash),
-        cmocka_unit_test(test_add_list_and_audit),
-        cmocka_unit_test(test_add_rejects),
-        cmocka_unit_test(test_keys_and_auth_lookup),
-        cmocka_unit_test(test_user_commands),
+        cmocka_unit_test(test_pubkey_parse_matches_openssh), cmocka_unit_test(test_pubkey_rejects),
+        cmocka_unit_test(test_pubkey_comment_controls),      cmocka_unit_test(test_password_hash),
+        cmocka_unit_test(test_add_list_and_audit),           cmocka_unit_test(test_add_rejects),
+        cmocka_unit_test(test_keys_and_auth_lookup),         cmocka_unit_test(test_user_commands),
     };
 
     return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);

@@ -1,0 +1,30 @@
+/*
+ * charset.h: text in a named character set turned into UTF-8, with iconv
+ * (glibc).  Every file mabdesk imports passes through here first, so the
+ * rest of the program only ever sees valid UTF-8.
+ */
+#ifndef MABDESK_CHARSET_H
+#define MABDESK_CHARSET_H
+
+#include <stddef.h>
+
+/* 1 if encoding is "auto" or a character set iconv can read. */
+int charset_known(const char *encoding);
+
+/*
+ * The len bytes at data, read from the file called name in messages, as
+ * UTF-8:
+ *   "auto"   a byte-order mark says UTF-8, UTF-16LE or UTF-16BE (what
+ *            Excel's "Unicode text" writes); without one the bytes must be
+ *            valid UTF-8;
+ *   "utf-8"  the bytes must be valid UTF-8 (a byte-order mark is skipped);
+ *   other    converted from that character set by iconv.
+ * Returns malloc'd, NUL-terminated UTF-8 without a byte-order mark, its
+ * length in *outlen.  NULL with *err, one line "NAME:LINE: problem", when
+ * the text cannot be read: the problem says what the file seems to be and
+ * the --encoding that reads it.
+ */
+char *charset_to_utf8(const char *name, const char *data, size_t len, const char *encoding,
+                      size_t *outlen, char **err);
+
+#endif
