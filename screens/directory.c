@@ -192,7 +192,7 @@ static void dir_draw(struct screen *s, const struct ui_rect *r)
         x += ui_put(stdscr, r->y, x, r->w - x - text_width(count) - 3, line,
                     ui_attr(d->searching ? UI_FIELD_CUR : UI_NORMAL));
         if (d->searching)
-            app_cursor(r->y, x);
+            ui_cursor(r->y, x);
         free(line);
     } else {
         ui_put(stdscr, r->y, r->x + 1, r->w - text_width(count) - 4,

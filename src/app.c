@@ -52,7 +52,6 @@ static struct {
     int ndead, capdead;
     char status[512];
     int status_err;
-    int cur_y, cur_x;
     int quit;
     char *end_message; /* shown when the program ends by itself */
     char start_lang[8];
@@ -60,16 +59,6 @@ static struct {
     struct bar_item bar[MAX_BAR];
     int nbar;
 } app;
-
-struct screen *screen_new(const char *name, const char *title, void *st)
-{
-    struct screen *s = xcalloc(1, sizeof *s);
-
-    s->name = name;
-    s->title = title;
-    s->st = st;
-    return s;
-}
 
 /* --- stack ----------------------------------------------------------------- */
 
@@ -150,12 +139,6 @@ void app_error(const char *fmt, ...)
     va_start(ap, fmt);
     set_status(1, fmt, ap);
     va_end(ap);
-}
-
-void app_cursor(int y, int x)
-{
-    app.cur_y = y;
-    app.cur_x = x;
 }
 
 struct db *app_db(void)
@@ -299,10 +282,10 @@ static void draw_keybar(struct screen *s)
 static void draw(void)
 {
     struct ui_rect body;
-    int base;
+    int base, cur_y, cur_x;
 
     erase();
-    app.cur_y = -1;
+    ui_cursor_clear();
     if (LINES < MIN_LINES || COLS < MIN_COLS) {
         draw_too_small();
         curs_set(0);
@@ -317,9 +300,9 @@ static void draw(void)
         app.stack[i]->draw(app.stack[i], &body);
     draw_status();
     draw_keybar(top());
-    if (app.cur_y >= 0) {
+    if (ui_cursor_wanted(&cur_y, &cur_x)) {
         curs_set(1);
-        move(app.cur_y, app.cur_x);
+        move(cur_y, cur_x);
     } else {
         curs_set(0);
         /* Park the cursor where it bothers no one on terminals that

@@ -244,7 +244,7 @@ static void pick_draw(struct screen *s, const struct ui_rect *body)
     in = frame(body, w, d->nlabels + 5, d->title);
     line = xasprintf("%s %s", _("Type to narrow:"), d->filter.data != NULL ? d->filter.data : "");
     ui_put(stdscr, in.y, in.x, in.w, line, ui_attr(UI_DIM));
-    app_cursor(in.y, in.x + (text_width(line) < in.w ? text_width(line) : in.w - 1));
+    ui_cursor(in.y, in.x + (text_width(line) < in.w ? text_width(line) : in.w - 1));
     free(line);
     lr = (struct ui_rect){in.y + 2, in.x, in.h - 2, in.w};
     ui_list_draw(&d->list, &lr);

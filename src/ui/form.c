@@ -220,7 +220,7 @@ static void draw_secret(const struct ui_form_field *f, int y, int x, int vw, att
     vis = visible(m.value, cur ? m.scroll : 0, m.cursor, vw, &col);
     ui_put_pad(stdscr, y, x, vw, vis, a);
     if (cur)
-        app_cursor(y, x + (col >= 0 ? col : 0));
+        ui_cursor(y, x + (col >= 0 ? col : 0));
     free(vis);
     buf_free(&b);
 }
@@ -259,7 +259,7 @@ void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
         if (f->def->type == FT_CHOICE) {
             draw_choice(f, y, r->x + l.vx, l.vw, va);
             if (cur)
-                app_cursor(y, r->x + l.vx);
+                ui_cursor(y, r->x + l.vx);
         } else if (f->def->type == FT_SECRET) {
             draw_secret(f, y, r->x + l.vx, l.vw, va, cur);
         } else {
@@ -271,7 +271,7 @@ void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
             ui_put_pad(stdscr, y, r->x + l.vx, l.vw, vis, va);
             free(vis);
             if (cur)
-                app_cursor(y, r->x + l.vx + (col >= 0 ? col : 0));
+                ui_cursor(y, r->x + l.vx + (col >= 0 ? col : 0));
         }
         if (f->msg != NULL)
             ui_put(stdscr, y, r->x + l.mx, l.mw, f->msg, ui_attr(UI_ERROR));

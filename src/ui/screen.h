@@ -59,9 +59,6 @@ void app_home(void);
 /* A one-line message in the status line until the next key. */
 void app_status(const char *fmt, ...) MAB_PRINTF(1, 2);
 void app_error(const char *fmt, ...) MAB_PRINTF(1, 2);
-/* Put the terminal cursor here after drawing (text entry); otherwise it
- * is hidden.  Call from draw. */
-void app_cursor(int y, int x);
 struct db *app_db(void);
 const struct session *app_session(void);
 int app_kiosk(void);
