@@ -289,8 +289,8 @@ static void pick_geo(struct directory *d, int district)
         if (d->geo[i].id == (district ? d->district_id : d->division_id))
             current = i + 1;
     }
-    ui_pick(district ? _("Show one district") : _("Show one division"), labels, d->ngeo + 1,
-            current, district ? district_picked : division_picked, d);
+    app_push(ui_pick_new(district ? _("Show one district") : _("Show one division"), labels,
+                         d->ngeo + 1, current, district ? district_picked : division_picked, d));
     free(labels);
 }
 
@@ -327,7 +327,7 @@ static void ask_delete(struct directory *d, const struct muni_row *r)
     str_set(&d->pending_name, i18n_pick(r->name_en, r->name_bn));
     text = xasprintf(_("Delete %s from the directory? Its history stays in the audit log."),
                      d->pending_name);
-    ui_confirm(_("Delete municipality"), text, delete_answer, d);
+    app_push(ui_confirm_new(_("Delete municipality"), text, delete_answer, d));
     free(text);
 }
 

@@ -104,7 +104,8 @@ static void ask_disable(const char *name, int disabled_now, void (*done)(void *,
         text = xasprintf(_("Disable the account %s? It can no longer log in; its keys and "
                            "password are kept, and it can be enabled again."),
                          name);
-    ui_confirm(disabled_now ? _("Enable account") : _("Disable account"), text, done, ctx);
+    app_push(
+        ui_confirm_new(disabled_now ? _("Enable account") : _("Disable account"), text, done, ctx));
     free(text);
 }
 
@@ -310,7 +311,7 @@ static void pick_muni(struct uform *u)
                              i18n_pick(r->district_en, r->district_bn));
         labels[i] = owned[i];
     }
-    ui_pick(_("Municipality"), labels, u->npicks, 0, muni_picked, u);
+    app_push(ui_pick_new(_("Municipality"), labels, u->npicks, 0, muni_picked, u));
     for (int i = 0; i < u->npicks; i++)
         free(owned[i]);
     free(owned);
@@ -535,9 +536,9 @@ static int form_key(struct screen *s, enum action_id a, const struct ui_key *k)
     }
     if (a == ACT_BACK) {
         if (u->form.dirty)
-            ui_confirm(_("Throw away changes"),
-                       _("You have changes that are not saved. Throw them away?"), discard_answer,
-                       u);
+            app_push(ui_confirm_new(_("Throw away changes"),
+                                    _("You have changes that are not saved. Throw them away?"),
+                                    discard_answer, u));
         else
             app_pop();
         return 1;
@@ -792,7 +793,7 @@ static void ask_key_remove(struct account *ac, const struct user_key *k)
     str_set(&ac->pending_fp, k->fingerprint);
     text = xasprintf(_("Remove the key %s (%s) from %s? It can no longer be used to log in."),
                      k->fingerprint, *k->comment != '\0' ? k->comment : k->algo, ac->name);
-    ui_confirm(_("Remove key"), text, key_remove_answer, ac);
+    app_push(ui_confirm_new(_("Remove key"), text, key_remove_answer, ac));
     free(text);
 }
 

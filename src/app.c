@@ -108,6 +108,17 @@ void app_pop(void)
     reload_top();
 }
 
+/* t, the top screen, finished (a dialog was answered): off the stack
+ * first, so that what its closed hook does lands on the screen below. */
+static void close_top(struct screen *t)
+{
+    if (app.n <= 1 || t != top())
+        return;
+    app_pop();
+    if (t->closed != NULL)
+        t->closed(t);
+}
+
 void app_home(void)
 {
     while (app.n > 1)
@@ -370,8 +381,9 @@ static void global_action(enum action_id a)
         break;
     case ACT_QUIT:
         if (any_unsaved())
-            ui_confirm(_("Quit"), _("You have changes that are not saved. Quit anyway?"),
-                       quit_answer, NULL);
+            app_push(ui_confirm_new(_("Quit"),
+                                    _("You have changes that are not saved. Quit anyway?"),
+                                    quit_answer, NULL));
         else
             app.quit = 1;
         break;
@@ -397,9 +409,16 @@ static void handle_key(struct ui_key *k)
             return;
     }
     a = action_for_key(t->actions, k, app.sess, record_of(t));
-    if (t->key(t, a, k))
-        return;
-    global_action(a);
+    switch (t->key(t, a, k)) {
+    case 0:
+        global_action(a);
+        break;
+    case SCREEN_CLOSE:
+        close_top(t);
+        break;
+    default:
+        break;
+    }
 }
 
 static double since(const struct timespec *t)

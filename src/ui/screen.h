@@ -18,6 +18,9 @@
 struct db;
 struct session;
 
+/* What a key function may return besides 0 (not handled) and 1. */
+enum { SCREEN_CLOSE = 2 };
+
 struct screen {
     const char *name;              /* stable identifier: "directory" */
     const char *title;             /* N_(): shown on the top line, translated when drawn */
@@ -27,8 +30,15 @@ struct screen {
     /* Draw into body (stdscr coordinates).  No refresh. */
     void (*draw)(struct screen *, const struct ui_rect *body);
     /* A key: its action (ACT_NONE if unbound here) and the key itself.
-     * Return 1 if handled; 0 lets the app handle the global actions. */
+     * Return 1 if handled; 0 lets the app handle the global actions;
+     * SCREEN_CLOSE: handled, and this screen is finished (a dialog was
+     * answered): the app takes it off the stack, then calls closed. */
     int (*key)(struct screen *, enum action_id, const struct ui_key *);
+    /* Optional: the screen is off the stack after its key function
+     * returned SCREEN_CLOSE; it is freed after the current key.  A dialog
+     * reports its answer from here, so whoever hears the answer may push
+     * another screen or pop the one that opened the dialog. */
+    void (*closed)(struct screen *);
     /* Optional: the terminal changed size. */
     void (*resize)(struct screen *, const struct ui_rect *body);
     /* Optional: stored data or the language may have changed (the screen
