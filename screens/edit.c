@@ -238,6 +238,8 @@ static int edit_key(struct screen *s, enum action_id a, const struct ui_key *k)
     r = ui_form_key(&e->form, a, k);
     if (r == UI_FORM_PICK)
         pick_district(e);
+    else if (r == UI_FORM_FULL)
+        app_error("%s", _("This field is full."));
     return r != UI_FORM_UNHANDLED;
 }
 

@@ -548,6 +548,8 @@ static int form_key(struct screen *s, enum action_id a, const struct ui_key *k)
         return 1;
     }
     r = ui_form_key(&u->form, a, k);
+    if (r == UI_FORM_FULL)
+        app_error("%s", _("This field is full."));
     /* The fields that depend on the one just changed. */
     if (r == UI_FORM_HANDLED && u->form.dirty) {
         if (u->idx[UF_MUNI] >= 0 && *value(u, UF_MUNI) != '\0')
