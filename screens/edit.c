@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"
 #include "text.h"
 #include "ui/dialog.h"
 #include "ui/form.h"
+#include "ui/screen.h"
 #include "util.h"
 
 struct edit {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "db/user.h"
 #include "i18n.h"
@@ -22,6 +23,7 @@
 #include "ui/dialog.h"
 #include "ui/form.h"
 #include "ui/list.h"
+#include "ui/screen.h"
 #include "usercmd.h"
 #include "util.h"
 

@@ -2,11 +2,19 @@
  * app.h: the full-screen application: screen stack, key loop, resize, idle
  * timeout, status line and key bar.  The same code runs locally and, under
  * "mabdesk ui", inside an SSH session's pty.
+ *
+ * Screens (screens/) call the services below.  Widgets (src/ui/) never do:
+ * they return what happened, and the screen that owns them calls the app.
  */
 #ifndef MABDESK_APP_H
 #define MABDESK_APP_H
 
+#include "actions.h"
+#include "util.h"
+
 struct db;
+struct screen;
+struct session;
 
 struct app_options {
     const char *lang; /* "bn", "en" or NULL (environment) */
@@ -19,5 +27,22 @@ struct app_options {
 /* Run the TUI on db until the user quits.  Returns 0, or non-zero with *err
  * set (e.g. no terminal). */
 int app_run(struct db *, const struct app_options *, char **err);
+
+/* The stack.  app_pop() takes effect at once, but the
+ * screen that is removed is freed only after the current key is handled,
+ * so a screen may pop itself from its key function. */
+void app_push(struct screen *);
+void app_pop(void);
+/* Pop everything above the first screen (home). */
+void app_home(void);
+
+/* A one-line message in the status line until the next key. */
+void app_status(const char *fmt, ...) MAB_PRINTF(1, 2);
+void app_error(const char *fmt, ...) MAB_PRINTF(1, 2);
+struct db *app_db(void);
+const struct session *app_session(void);
+int app_kiosk(void);
+/* action_allowed() for this session. */
+int app_allowed(enum action_id, long long record);
 
 #endif
