@@ -27,7 +27,6 @@
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
-#include "screens.h"
 #include "text.h"
 #include "ui/dialog.h"
 #include "ui/screen.h"
@@ -368,7 +367,7 @@ static void global_action(enum action_id a)
     switch (a) {
     case ACT_HELP:
         if (strcmp(t->name, "help") != 0)
-            app_push(screen_help_new(t));
+            app_push(app.opt.help(t));
         break;
     case ACT_BACK:
         app_pop();
@@ -601,6 +600,8 @@ static int setup_terminal(char **err)
 
 int app_run(struct db *db, const struct app_options *opt, char **err)
 {
+    if (opt->root == NULL || opt->help == NULL)
+        fatal("app_run: no root or help screen");
     memset(&app, 0, sizeof app);
     app.db = db;
     app.sess = db_session(db);
@@ -612,7 +613,7 @@ int app_run(struct db *db, const struct app_options *opt, char **err)
     snprintf(app.start_lang, sizeof app.start_lang, "%s", i18n_lang());
     clock_gettime(CLOCK_MONOTONIC, &app.started);
     app.last_key = app.started;
-    app_push(screen_home_new());
+    app_push(app.opt.root());
     loop();
     while (app.n > 0)
         bury(app.stack[--app.n]);

@@ -22,6 +22,12 @@ struct app_options {
     int idle_timeout; /* seconds; 0 = none */
     int idle_exit;    /* 1: idle ends the program (SSH); 0: returns to home (local kiosk) */
     int max_session;  /* seconds; 0 = none */
+    /* The screens the app itself opens, handed in so that it never names
+     * one (screens.h): the first screen, which app_home() and a kiosk's
+     * idle timeout return to, and the help for the top screen (? or F1).
+     * Both required. */
+    struct screen *(*root)(void);
+    struct screen *(*help)(const struct screen *from);
 };
 
 /* Run the TUI on db until the user quits.  Returns 0, or non-zero with *err

@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "i18n.h"
 #include "impexp.h"
+#include "screens.h"
 #include "ssh/serve.h"
 #include "usercmd.h"
 #include "util.h"
@@ -142,6 +143,8 @@ static int cmd_run(const struct globals *g, int argc, char **argv)
     o.lang = g->lang;
     o.kiosk = g->kiosk;
     o.idle_timeout = g->kiosk ? 180 : 0;
+    o.root = screen_home_new;
+    o.help = screen_help_new;
     rc = app_run(db, &o, &err);
     db_close(db);
     if (rc != 0) {
