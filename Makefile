@@ -51,7 +51,7 @@ TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(BUILD)/%.o)
 
 MO := $(BUILD)/locale/bn/LC_MESSAGES/mabdesk.mo
 
-.PHONY: all run test test-build check-format deps install uninstall clean bench fuzz format pot
+.PHONY: all run test test-build check-format check-layers deps install uninstall clean bench fuzz format pot
 
 all: mabdesk
 
@@ -100,7 +100,7 @@ run: mabdesk
 TEST_BUILD ?= build/asan
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-test: deps check-format
+test: deps check-format check-layers
 	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) SAN="$(SANFLAGS)" CFLAGS="-O1 -g" \
 		WERROR=-Werror test-build
 	@sh tests/run.sh $(TEST_BUILD)
@@ -144,6 +144,10 @@ format:
 check-format:
 	@clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h' 2>/dev/null || \
 		find src screens tests bench -name '*.c' -o -name '*.h')
+
+# Part of make test: widgets, app, db/ and ssh/ include nothing above them.
+check-layers:
+	@sh tests/check_layers.sh
 
 install: mabdesk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES $(DESTDIR)$(MANDIR)/man1

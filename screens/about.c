@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"

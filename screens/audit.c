@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"
 #include "ui/list.h"
+#include "ui/screen.h"
 #include "util.h"
 #include "view.h"
 

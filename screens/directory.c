@@ -11,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"
 #include "text.h"
 #include "ui/dialog.h"
 #include "ui/list.h"
+#include "ui/screen.h"
 #include "util.h"
 
 struct directory {
@@ -192,7 +194,7 @@ static void dir_draw(struct screen *s, const struct ui_rect *r)
         x += ui_put(stdscr, r->y, x, r->w - x - text_width(count) - 3, line,
                     ui_attr(d->searching ? UI_FIELD_CUR : UI_NORMAL));
         if (d->searching)
-            app_cursor(r->y, x);
+            ui_cursor(r->y, x);
         free(line);
     } else {
         ui_put(stdscr, r->y, r->x + 1, r->w - text_width(count) - 4,
@@ -289,8 +291,8 @@ static void pick_geo(struct directory *d, int district)
         if (d->geo[i].id == (district ? d->district_id : d->division_id))
             current = i + 1;
     }
-    ui_pick(district ? _("Show one district") : _("Show one division"), labels, d->ngeo + 1,
-            current, district ? district_picked : division_picked, d);
+    app_push(ui_pick_new(district ? _("Show one district") : _("Show one division"), labels,
+                         d->ngeo + 1, current, district ? district_picked : division_picked, d));
     free(labels);
 }
 
@@ -327,7 +329,7 @@ static void ask_delete(struct directory *d, const struct muni_row *r)
     str_set(&d->pending_name, i18n_pick(r->name_en, r->name_bn));
     text = xasprintf(_("Delete %s from the directory? Its history stays in the audit log."),
                      d->pending_name);
-    ui_confirm(_("Delete municipality"), text, delete_answer, d);
+    app_push(ui_confirm_new(_("Delete municipality"), text, delete_answer, d));
     free(text);
 }
 

@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"
 #include "text.h"
 #include "ui/dialog.h"
 #include "ui/form.h"
+#include "ui/screen.h"
 #include "util.h"
 
 struct edit {
@@ -121,8 +123,8 @@ static void show_conflict(struct edit *e)
         rows[n].theirs = readable((enum muni_field)i, e->theirs.f[i]);
         n++;
     }
-    ui_conflict(rows, n, e->theirs.updated_by, when, app_allowed(ACT_KEEP_MINE, e->id),
-                conflict_answer, e);
+    app_push(ui_conflict_new(rows, n, e->theirs.updated_by, when, app_allowed(ACT_KEEP_MINE, e->id),
+                             conflict_answer, e));
     for (int i = 0; i < MF_COUNT; i++)
         free(clean[i]);
     free(when);
@@ -204,7 +206,7 @@ static void pick_district(struct edit *e)
         if (strcmp(e->districts[i].name_en, ui_form_value(&e->form, MF_DISTRICT)) == 0)
             current = i;
     }
-    ui_pick(_("District"), labels, e->ndistricts, current, district_picked, e);
+    app_push(ui_pick_new(_("District"), labels, e->ndistricts, current, district_picked, e));
     free(labels);
 }
 
@@ -228,9 +230,9 @@ static int edit_key(struct screen *s, enum action_id a, const struct ui_key *k)
     }
     if (a == ACT_BACK) {
         if (e->form.dirty)
-            ui_confirm(_("Throw away changes"),
-                       _("You have changes that are not saved. Throw them away?"), discard_answer,
-                       e);
+            app_push(ui_confirm_new(_("Throw away changes"),
+                                    _("You have changes that are not saved. Throw them away?"),
+                                    discard_answer, e));
         else
             app_pop();
         return 1;
@@ -238,6 +240,8 @@ static int edit_key(struct screen *s, enum action_id a, const struct ui_key *k)
     r = ui_form_key(&e->form, a, k);
     if (r == UI_FORM_PICK)
         pick_district(e);
+    else if (r == UI_FORM_FULL)
+        app_error("%s", _("This field is full."));
     return r != UI_FORM_UNHANDLED;
 }
 

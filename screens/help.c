@@ -6,8 +6,10 @@
  */
 #include <stdlib.h>
 
+#include "app.h"
 #include "i18n.h"
 #include "screens.h"
+#include "ui/screen.h"
 #include "util.h"
 #include "view.h"
 

@@ -7,11 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"
 #include "ui/list.h"
+#include "ui/screen.h"
 #include "ui/textview.h"
 #include "util.h"
 

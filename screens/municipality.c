@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"

@@ -1,11 +1,13 @@
 /*
  * screens.h: the constructors of every screen.  Each returns a filled
- * struct screen (src/ui/screen.h) for app_push().
+ * struct screen (src/ui/screen.h) for app_push().  Only the callers need
+ * this header: main.c and ui_entry.c hand home and help to app_run(), and
+ * screens open one another; the app and the widgets never include it.
  */
 #ifndef MABDESK_SCREENS_H
 #define MABDESK_SCREENS_H
 
-#include "ui/screen.h"
+struct screen;
 
 struct screen *screen_home_new(void);
 struct screen *screen_directory_new(void);

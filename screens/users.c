@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "db/db.h"
 #include "db/user.h"
 #include "i18n.h"
@@ -22,6 +23,7 @@
 #include "ui/dialog.h"
 #include "ui/form.h"
 #include "ui/list.h"
+#include "ui/screen.h"
 #include "usercmd.h"
 #include "util.h"
 
@@ -104,7 +106,8 @@ static void ask_disable(const char *name, int disabled_now, void (*done)(void *,
         text = xasprintf(_("Disable the account %s? It can no longer log in; its keys and "
                            "password are kept, and it can be enabled again."),
                          name);
-    ui_confirm(disabled_now ? _("Enable account") : _("Disable account"), text, done, ctx);
+    app_push(
+        ui_confirm_new(disabled_now ? _("Enable account") : _("Disable account"), text, done, ctx));
     free(text);
 }
 
@@ -310,7 +313,7 @@ static void pick_muni(struct uform *u)
                              i18n_pick(r->district_en, r->district_bn));
         labels[i] = owned[i];
     }
-    ui_pick(_("Municipality"), labels, u->npicks, 0, muni_picked, u);
+    app_push(ui_pick_new(_("Municipality"), labels, u->npicks, 0, muni_picked, u));
     for (int i = 0; i < u->npicks; i++)
         free(owned[i]);
     free(owned);
@@ -535,9 +538,9 @@ static int form_key(struct screen *s, enum action_id a, const struct ui_key *k)
     }
     if (a == ACT_BACK) {
         if (u->form.dirty)
-            ui_confirm(_("Throw away changes"),
-                       _("You have changes that are not saved. Throw them away?"), discard_answer,
-                       u);
+            app_push(ui_confirm_new(_("Throw away changes"),
+                                    _("You have changes that are not saved. Throw them away?"),
+                                    discard_answer, u));
         else
             app_pop();
         return 1;
@@ -547,6 +550,8 @@ static int form_key(struct screen *s, enum action_id a, const struct ui_key *k)
         return 1;
     }
     r = ui_form_key(&u->form, a, k);
+    if (r == UI_FORM_FULL)
+        app_error("%s", _("This field is full."));
     /* The fields that depend on the one just changed. */
     if (r == UI_FORM_HANDLED && u->form.dirty) {
         if (u->idx[UF_MUNI] >= 0 && *value(u, UF_MUNI) != '\0')
@@ -792,7 +797,7 @@ static void ask_key_remove(struct account *ac, const struct user_key *k)
     str_set(&ac->pending_fp, k->fingerprint);
     text = xasprintf(_("Remove the key %s (%s) from %s? It can no longer be used to log in."),
                      k->fingerprint, *k->comment != '\0' ? k->comment : k->algo, ac->name);
-    ui_confirm(_("Remove key"), text, key_remove_answer, ac);
+    app_push(ui_confirm_new(_("Remove key"), text, key_remove_answer, ac));
     free(text);
 }
 

@@ -27,7 +27,6 @@
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
-#include "screens.h"
 #include "text.h"
 #include "ui/dialog.h"
 #include "ui/screen.h"
@@ -52,7 +51,6 @@ static struct {
     int ndead, capdead;
     char status[512];
     int status_err;
-    int cur_y, cur_x;
     int quit;
     char *end_message; /* shown when the program ends by itself */
     char start_lang[8];
@@ -60,16 +58,6 @@ static struct {
     struct bar_item bar[MAX_BAR];
     int nbar;
 } app;
-
-struct screen *screen_new(const char *name, const char *title, void *st)
-{
-    struct screen *s = xcalloc(1, sizeof *s);
-
-    s->name = name;
-    s->title = title;
-    s->st = st;
-    return s;
-}
 
 /* --- stack ----------------------------------------------------------------- */
 
@@ -119,6 +107,17 @@ void app_pop(void)
     reload_top();
 }
 
+/* t, the top screen, finished (a dialog was answered): off the stack
+ * first, so that what its closed hook does lands on the screen below. */
+static void close_top(struct screen *t)
+{
+    if (app.n <= 1 || t != top())
+        return;
+    app_pop();
+    if (t->closed != NULL)
+        t->closed(t);
+}
+
 void app_home(void)
 {
     while (app.n > 1)
@@ -150,12 +149,6 @@ void app_error(const char *fmt, ...)
     va_start(ap, fmt);
     set_status(1, fmt, ap);
     va_end(ap);
-}
-
-void app_cursor(int y, int x)
-{
-    app.cur_y = y;
-    app.cur_x = x;
 }
 
 struct db *app_db(void)
@@ -299,10 +292,10 @@ static void draw_keybar(struct screen *s)
 static void draw(void)
 {
     struct ui_rect body;
-    int base;
+    int base, cur_y, cur_x;
 
     erase();
-    app.cur_y = -1;
+    ui_cursor_clear();
     if (LINES < MIN_LINES || COLS < MIN_COLS) {
         draw_too_small();
         curs_set(0);
@@ -317,9 +310,9 @@ static void draw(void)
         app.stack[i]->draw(app.stack[i], &body);
     draw_status();
     draw_keybar(top());
-    if (app.cur_y >= 0) {
+    if (ui_cursor_wanted(&cur_y, &cur_x)) {
         curs_set(1);
-        move(app.cur_y, app.cur_x);
+        move(cur_y, cur_x);
     } else {
         curs_set(0);
         /* Park the cursor where it bothers no one on terminals that
@@ -374,7 +367,7 @@ static void global_action(enum action_id a)
     switch (a) {
     case ACT_HELP:
         if (strcmp(t->name, "help") != 0)
-            app_push(screen_help_new(t));
+            app_push(app.opt.help(t));
         break;
     case ACT_BACK:
         app_pop();
@@ -387,8 +380,9 @@ static void global_action(enum action_id a)
         break;
     case ACT_QUIT:
         if (any_unsaved())
-            ui_confirm(_("Quit"), _("You have changes that are not saved. Quit anyway?"),
-                       quit_answer, NULL);
+            app_push(ui_confirm_new(_("Quit"),
+                                    _("You have changes that are not saved. Quit anyway?"),
+                                    quit_answer, NULL));
         else
             app.quit = 1;
         break;
@@ -414,9 +408,16 @@ static void handle_key(struct ui_key *k)
             return;
     }
     a = action_for_key(t->actions, k, app.sess, record_of(t));
-    if (t->key(t, a, k))
-        return;
-    global_action(a);
+    switch (t->key(t, a, k)) {
+    case 0:
+        global_action(a);
+        break;
+    case SCREEN_CLOSE:
+        close_top(t);
+        break;
+    default:
+        break;
+    }
 }
 
 static double since(const struct timespec *t)
@@ -599,6 +600,8 @@ static int setup_terminal(char **err)
 
 int app_run(struct db *db, const struct app_options *opt, char **err)
 {
+    if (opt->root == NULL || opt->help == NULL)
+        fatal("app_run: no root or help screen");
     memset(&app, 0, sizeof app);
     app.db = db;
     app.sess = db_session(db);
@@ -610,7 +613,7 @@ int app_run(struct db *db, const struct app_options *opt, char **err)
     snprintf(app.start_lang, sizeof app.start_lang, "%s", i18n_lang());
     clock_gettime(CLOCK_MONOTONIC, &app.started);
     app.last_key = app.started;
-    app_push(screen_home_new());
+    app_push(app.opt.root());
     loop();
     while (app.n > 0)
         bury(app.stack[--app.n]);

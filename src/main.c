@@ -18,6 +18,7 @@
 #include "fmt/charset.h"
 #include "i18n.h"
 #include "impexp.h"
+#include "screens.h"
 #include "ssh/serve.h"
 #include "usercmd.h"
 #include "util.h"
@@ -143,6 +144,8 @@ static int cmd_run(const struct globals *g, int argc, char **argv)
     o.lang = g->lang;
     o.kiosk = g->kiosk;
     o.idle_timeout = g->kiosk ? 180 : 0;
+    o.root = screen_home_new;
+    o.help = screen_help_new;
     rc = app_run(db, &o, &err);
     db_close(db);
     if (rc != 0) {

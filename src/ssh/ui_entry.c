@@ -20,6 +20,7 @@
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
+#include "screens.h"
 #include "ssh/serve_internal.h"
 #include "util.h"
 
@@ -119,6 +120,8 @@ int serve_ui_main(const char *db_path, const char *lang, int argc, char **argv, 
     o.idle_timeout = h.idle;
     o.idle_exit = 1;
     o.max_session = h.max;
+    o.root = screen_home_new;
+    o.help = screen_help_new;
     rc = app_run(db, &o, err);
     db_close(db);
     return rc == 0 ? DB_OK : DB_ERROR;

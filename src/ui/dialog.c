@@ -3,8 +3,9 @@
  * (see dialog.h).
  *
  * A dialog is modal: it swallows every key but help, language and redraw.
- * It takes itself off the stack before calling back, and never writes
- * anything itself.
+ * Answered, it keeps the answer and asks the app to close it
+ * (SCREEN_CLOSE); it calls back only from its closed hook, once it is off
+ * the stack.  It never writes anything itself and never calls the app.
  */
 #include "ui/dialog.h"
 
@@ -27,6 +28,7 @@ struct dialog {
     void (*done_yes)(void *, int);
     void (*done_pick)(void *, int);
     void (*done_conflict)(void *, enum ui_conflict_choice);
+    int answer; /* yes, the index picked or the conflict choice */
     /* pick */
     char **labels;
     int nlabels;
@@ -116,11 +118,39 @@ static int modal(enum action_id a)
     return !(a == ACT_HELP || a == ACT_LANG || a == ACT_REDRAW);
 }
 
+/* Off the stack: tell whoever opened the dialog. */
+static void dialog_closed(struct screen *s)
+{
+    struct dialog *d = s->st;
+
+    switch (d->kind) {
+    case D_CONFIRM:
+        if (d->done_yes != NULL)
+            d->done_yes(d->ctx, d->answer);
+        break;
+    case D_PICK:
+        if (d->done_pick != NULL)
+            d->done_pick(d->ctx, d->answer);
+        break;
+    case D_CONFLICT:
+        d->done_conflict(d->ctx, (enum ui_conflict_choice)d->answer);
+        break;
+    }
+}
+
+/* Keep the answer until the app has closed the dialog. */
+static int answer(struct dialog *d, int value)
+{
+    d->answer = value;
+    return SCREEN_CLOSE;
+}
+
 static struct screen *dialog_screen(struct dialog *d, const char *name)
 {
     struct screen *s = screen_new(name, NULL, d);
 
     s->overlay = 1;
+    s->closed = dialog_closed;
     s->leave = dialog_leave;
     return s;
 }
@@ -155,16 +185,13 @@ static int confirm_key(struct screen *s, enum action_id a, const struct ui_key *
 {
     struct dialog *d = s->st;
 
-    if (a == ACT_YES || a == ACT_NO || a == ACT_BACK) {
-        app_pop();
-        if (d->done_yes != NULL)
-            d->done_yes(d->ctx, a == ACT_YES);
-        return 1;
-    }
+    if (a == ACT_YES || a == ACT_NO || a == ACT_BACK)
+        return answer(d, a == ACT_YES);
     return modal(a);
 }
 
-void ui_confirm(const char *title, const char *text, void (*done)(void *ctx, int yes), void *ctx)
+struct screen *ui_confirm_new(const char *title, const char *text, void (*done)(void *ctx, int yes),
+                              void *ctx)
 {
     struct dialog *d = xcalloc(1, sizeof *d);
     struct screen *s = dialog_screen(d, "confirm");
@@ -177,7 +204,7 @@ void ui_confirm(const char *title, const char *text, void (*done)(void *ctx, int
     s->actions = confirm_actions;
     s->draw = text_draw;
     s->key = confirm_key;
-    app_push(s);
+    return s;
 }
 
 /* --- pick ------------------------------------------------------------------- */
@@ -244,17 +271,10 @@ static void pick_draw(struct screen *s, const struct ui_rect *body)
     in = frame(body, w, d->nlabels + 5, d->title);
     line = xasprintf("%s %s", _("Type to narrow:"), d->filter.data != NULL ? d->filter.data : "");
     ui_put(stdscr, in.y, in.x, in.w, line, ui_attr(UI_DIM));
-    app_cursor(in.y, in.x + (text_width(line) < in.w ? text_width(line) : in.w - 1));
+    ui_cursor(in.y, in.x + (text_width(line) < in.w ? text_width(line) : in.w - 1));
     free(line);
     lr = (struct ui_rect){in.y + 2, in.x, in.h - 2, in.w};
     ui_list_draw(&d->list, &lr);
-}
-
-static void pick_close(struct dialog *d, int index)
-{
-    app_pop();
-    if (d->done_pick != NULL)
-        d->done_pick(d->ctx, index);
 }
 
 static int pick_key(struct screen *s, enum action_id a, const struct ui_key *k)
@@ -279,22 +299,18 @@ static int pick_key(struct screen *s, enum action_id a, const struct ui_key *k)
         }
         return 1;
     }
-    if (a == ACT_BACK) {
-        pick_close(d, -1);
-        return 1;
-    }
+    if (a == ACT_BACK)
+        return answer(d, -1);
     r = ui_list_key(&d->list, a, k);
     if (a == ACT_CHOOSE || r == UI_LIST_OPEN) {
         page = ui_list_current(&d->list, &idx);
-        if (page != NULL)
-            pick_close(d, page[idx]);
-        return 1;
+        return page != NULL ? answer(d, page[idx]) : 1;
     }
     return r != UI_LIST_UNHANDLED || modal(a);
 }
 
-void ui_pick(const char *title, const char *const *labels, int n, int current,
-             void (*done)(void *ctx, int index), void *ctx)
+struct screen *ui_pick_new(const char *title, const char *const *labels, int n, int current,
+                           void (*done)(void *ctx, int index), void *ctx)
 {
     struct dialog *d = xcalloc(1, sizeof *d);
     struct screen *s = dialog_screen(d, "pick");
@@ -315,7 +331,7 @@ void ui_pick(const char *title, const char *const *labels, int n, int current,
     s->actions = pick_actions;
     s->draw = pick_draw;
     s->key = pick_key;
-    app_push(s);
+    return s;
 }
 
 /* --- conflict --------------------------------------------------------------- */
@@ -398,13 +414,12 @@ static int conflict_key(struct screen *s, enum action_id a, const struct ui_key 
             return 1;
         return modal(a);
     }
-    app_pop();
-    d->done_conflict(d->ctx, c);
-    return 1;
+    return answer(d, (int)c);
 }
 
-void ui_conflict(const struct ui_conflict_row *rows, int n, const char *who, const char *when,
-                 int may_keep_mine, void (*done)(void *ctx, enum ui_conflict_choice), void *ctx)
+struct screen *ui_conflict_new(const struct ui_conflict_row *rows, int n, const char *who,
+                               const char *when, int may_keep_mine,
+                               void (*done)(void *ctx, enum ui_conflict_choice), void *ctx)
 {
     struct dialog *d = xcalloc(1, sizeof *d);
     struct screen *s = dialog_screen(d, "conflict");
@@ -428,5 +443,5 @@ void ui_conflict(const struct ui_conflict_row *rows, int n, const char *who, con
     s->actions = may_keep_mine ? conflict_actions : conflict_actions_nokeep;
     s->draw = conflict_draw;
     s->key = conflict_key;
-    app_push(s);
+    return s;
 }

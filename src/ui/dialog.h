@@ -1,20 +1,26 @@
 /*
- * dialog.h: modal dialogs, pushed as overlay screens: confirm, message,
- * pick one of a list, and the edit-conflict dialog.
+ * dialog.h: modal dialogs as overlay screens: confirm, pick one of a list,
+ * and the edit-conflict dialog.
  *
- * Each copies what it is given and reports the answer through a callback
- * after it has taken itself off the stack, so the callback may push another
- * screen or pop its owner.  A dialog never decides anything itself.
+ * Each constructor copies what it is given and returns the dialog as a
+ * screen; whoever opens it pushes it (app_push()).  Once answered, the
+ * dialog is closed by the app (SCREEN_CLOSE in screen.h) and then reports
+ * the answer through the callback it was handed, so the callback may push
+ * another screen or pop its owner.  A dialog never decides anything itself
+ * and knows nothing of the application or of the screens.
  */
 #ifndef MABDESK_UI_DIALOG_H
 #define MABDESK_UI_DIALOG_H
 
+struct screen;
+
 /* y / n (Esc = no). */
-void ui_confirm(const char *title, const char *text, void (*done)(void *ctx, int yes), void *ctx);
+struct screen *ui_confirm_new(const char *title, const char *text, void (*done)(void *ctx, int yes),
+                              void *ctx);
 /* Pick one of n labels (drawn sanitised); typing narrows the list.  done
  * gets the index or -1 when cancelled. */
-void ui_pick(const char *title, const char *const *labels, int n, int current,
-             void (*done)(void *ctx, int index), void *ctx);
+struct screen *ui_pick_new(const char *title, const char *const *labels, int n, int current,
+                           void (*done)(void *ctx, int index), void *ctx);
 
 /* The conflict dialog: for every differing field, the user's value and
  * the one saved in the meantime.  Never resolves anything by itself. */
@@ -30,7 +36,8 @@ enum ui_conflict_choice {
 };
 /* who / when: who saved in the meantime, and when (already formatted).
  * may_keep_mine: 0 hides that choice (the session may not save). */
-void ui_conflict(const struct ui_conflict_row *rows, int n, const char *who, const char *when,
-                 int may_keep_mine, void (*done)(void *ctx, enum ui_conflict_choice), void *ctx);
+struct screen *ui_conflict_new(const struct ui_conflict_row *rows, int n, const char *who,
+                               const char *when, int may_keep_mine,
+                               void (*done)(void *ctx, enum ui_conflict_choice), void *ctx);
 
 #endif

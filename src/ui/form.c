@@ -15,7 +15,6 @@
 
 #include "i18n.h"
 #include "text.h"
-#include "ui/screen.h"
 #include "util.h"
 
 enum { MSG_SZ = 256 };
@@ -220,7 +219,7 @@ static void draw_secret(const struct ui_form_field *f, int y, int x, int vw, att
     vis = visible(m.value, cur ? m.scroll : 0, m.cursor, vw, &col);
     ui_put_pad(stdscr, y, x, vw, vis, a);
     if (cur)
-        app_cursor(y, x + (col >= 0 ? col : 0));
+        ui_cursor(y, x + (col >= 0 ? col : 0));
     free(vis);
     buf_free(&b);
 }
@@ -259,7 +258,7 @@ void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
         if (f->def->type == FT_CHOICE) {
             draw_choice(f, y, r->x + l.vx, l.vw, va);
             if (cur)
-                app_cursor(y, r->x + l.vx);
+                ui_cursor(y, r->x + l.vx);
         } else if (f->def->type == FT_SECRET) {
             draw_secret(f, y, r->x + l.vx, l.vw, va, cur);
         } else {
@@ -271,7 +270,7 @@ void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
             ui_put_pad(stdscr, y, r->x + l.vx, l.vw, vis, va);
             free(vis);
             if (cur)
-                app_cursor(y, r->x + l.vx + (col >= 0 ? col : 0));
+                ui_cursor(y, r->x + l.vx + (col >= 0 ? col : 0));
         }
         if (f->msg != NULL)
             ui_put(stdscr, y, r->x + l.mx, l.mw, f->msg, ui_attr(UI_ERROR));
@@ -309,15 +308,13 @@ static void edited(struct ui_form *fm, int i)
     check_one(fm, i);
 }
 
-static void insert(struct ui_form *fm, struct ui_form_field *f, const char *u)
+static enum ui_form_result insert(struct ui_form *fm, struct ui_form_field *f, const char *u)
 {
     size_t len = strlen(f->value), ul = strlen(u);
     char *v;
 
-    if (f->def->max_len > 0 && len + ul > f->def->max_len) {
-        app_error("%s", _("This field is full."));
-        return;
-    }
+    if (f->def->max_len > 0 && len + ul > f->def->max_len)
+        return UI_FORM_FULL;
     v = xmalloc(len + ul + 1);
     memcpy(v, f->value, f->cursor);
     memcpy(v + f->cursor, u, ul);
@@ -326,6 +323,7 @@ static void insert(struct ui_form *fm, struct ui_form_field *f, const char *u)
     f->value = v;
     f->cursor += ul;
     edited(fm, fm->cur);
+    return UI_FORM_HANDLED;
 }
 
 static void cut(struct ui_form *fm, struct ui_form_field *f, size_t from, size_t to)
@@ -350,67 +348,69 @@ static void cycle(struct ui_form *fm, struct ui_form_field *f, int dir)
     edited(fm, fm->cur);
 }
 
-static int edit_choice(struct ui_form *fm, struct ui_form_field *f, const struct ui_key *k)
+static enum ui_form_result edit_choice(struct ui_form *fm, struct ui_form_field *f,
+                                       const struct ui_key *k)
 {
     if (k->code == ' ' || k->code == (UI_FN | KEY_RIGHT))
         cycle(fm, f, 1);
     else if (k->code == (UI_FN | KEY_LEFT))
         cycle(fm, f, -1);
     else if (!ui_key_printable(k))
-        return 0;
-    return 1;
+        return UI_FORM_UNHANDLED;
+    return UI_FORM_HANDLED;
 }
 
-/* Keys that edit a text value; 0 for keys that are not editing keys. */
-static int edit_text(struct ui_form *fm, struct ui_form_field *f, const struct ui_key *k)
+/* Keys that edit a text value; UI_FORM_UNHANDLED for keys that are not
+ * editing keys. */
+static enum ui_form_result edit_text(struct ui_form *fm, struct ui_form_field *f,
+                                     const struct ui_key *k)
 {
     size_t p;
     char u[8];
 
     if (ui_key_printable(k)) {
         ui_key_utf8(k, u);
-        insert(fm, f, u);
-        return 1;
+        return insert(fm, f, u);
     }
     switch (k->code) {
     case UI_FN | KEY_BACKSPACE:
     case 127:
     case 8:
         if (f->cursor == 0)
-            return 1;
+            return UI_FORM_HANDLED;
         /* One code point back: the last key typed. */
         p = f->cursor - 1;
         while (p > 0 && ((unsigned char)f->value[p] & 0xc0) == 0x80)
             p--;
         cut(fm, f, p, f->cursor);
-        return 1;
+        return UI_FORM_HANDLED;
     case UI_FN | KEY_DC:
     case 4: /* Ctrl-D */
         cut(fm, f, f->cursor, text_next_grapheme(f->value, f->cursor));
         f->cursor = f->cursor <= strlen(f->value) ? f->cursor : strlen(f->value);
-        return 1;
+        return UI_FORM_HANDLED;
     case UI_FN | KEY_LEFT:
         f->cursor = text_prev_grapheme(f->value, f->cursor);
-        return 1;
+        return UI_FORM_HANDLED;
     case UI_FN | KEY_RIGHT:
         f->cursor = text_next_grapheme(f->value, f->cursor);
-        return 1;
+        return UI_FORM_HANDLED;
     case UI_FN | KEY_HOME:
     case 1: /* Ctrl-A */
         f->cursor = 0;
-        return 1;
+        return UI_FORM_HANDLED;
     case UI_FN | KEY_END:
     case 5: /* Ctrl-E */
         f->cursor = strlen(f->value);
-        return 1;
+        return UI_FORM_HANDLED;
     case 21: /* Ctrl-U: delete up to the cursor */
         cut(fm, f, 0, f->cursor);
-        return 1;
+        return UI_FORM_HANDLED;
     case 11: /* Ctrl-K: delete from the cursor */
         cut(fm, f, f->cursor, strlen(f->value));
-        return 1;
+        return UI_FORM_HANDLED;
     default:
-        return 0;
+        return UI_FORM_UNHANDLED;
     }
 }
 
@@ -434,9 +434,10 @@ static int mouse(struct ui_form *fm, const struct ui_key *k)
     return UI_FORM_HANDLED;
 }
 
-int ui_form_key(struct ui_form *fm, enum action_id a, const struct ui_key *k)
+enum ui_form_result ui_form_key(struct ui_form *fm, enum action_id a, const struct ui_key *k)
 {
     struct ui_form_field *f;
+    enum ui_form_result r;
 
     if (fm->n == 0)
         return UI_FORM_UNHANDLED;
@@ -444,8 +445,9 @@ int ui_form_key(struct ui_form *fm, enum action_id a, const struct ui_key *k)
     if (k->code == (UI_FN | KEY_MOUSE))
         return mouse(fm, k);
     /* Typing comes first: 'q' or 'j' in a field is a letter, not a key. */
-    if (f->def->type == FT_CHOICE ? edit_choice(fm, f, k) : edit_text(fm, f, k))
-        return UI_FORM_HANDLED;
+    r = f->def->type == FT_CHOICE ? edit_choice(fm, f, k) : edit_text(fm, f, k);
+    if (r != UI_FORM_UNHANDLED)
+        return r;
     switch (a) {
     case ACT_NEXT_FIELD:
         move_field(fm, fm->cur + 1);

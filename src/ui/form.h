@@ -6,7 +6,8 @@
  * field's validation message.  Text is edited in place as UTF-8 with the
  * cursor moving by grapheme; choice fields cycle with Space / Left / Right;
  * Tab / Shift-Tab / Up / Down move between fields; the form scrolls when
- * the fields do not fit.  Saving and leaving are the screen's business.
+ * the fields do not fit.  Saving, leaving and telling the user are the
+ * screen's business: ui_form_key() returns what happened.
  */
 #ifndef MABDESK_UI_FORM_H
 #define MABDESK_UI_FORM_H
@@ -45,6 +46,7 @@ enum ui_form_result {
     UI_FORM_UNHANDLED,
     UI_FORM_HANDLED,
     UI_FORM_PICK, /* Enter on a district field: the screen offers a list */
+    UI_FORM_FULL, /* a letter did not fit (max_len): nothing changed */
 };
 
 void ui_form_init(struct ui_form *, const struct field_def *defs, int n, ui_form_check_fn,
@@ -59,6 +61,6 @@ void ui_form_set_msg(struct ui_form *, int field, const char *msg);
 int ui_form_check_all(struct ui_form *);
 void ui_form_focus(struct ui_form *, int field);
 void ui_form_draw(struct ui_form *, const struct ui_rect *);
-int ui_form_key(struct ui_form *, enum action_id, const struct ui_key *);
+enum ui_form_result ui_form_key(struct ui_form *, enum action_id, const struct ui_key *);
 
 #endif

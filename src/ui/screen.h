@@ -1,6 +1,6 @@
 /*
- * screen.h: what a screen is, and what the application (src/app.c) offers
- * screens: the stack, the status line, the database and the session.
+ * screen.h: what a screen is.  What the application offers screens (the
+ * stack, the status line, the database and the session) is in app.h.
  *
  * Every screen (one file each in screens/) fills one struct screen.  The app owns the
  * stack, the key loop and resizing; a screen never reads keys itself, never
@@ -13,10 +13,9 @@
 
 #include "actions.h"
 #include "ui/ui.h"
-#include "util.h"
 
-struct db;
-struct session;
+/* What a key function may return besides 0 (not handled) and 1. */
+enum { SCREEN_CLOSE = 2 };
 
 struct screen {
     const char *name;              /* stable identifier: "directory" */
@@ -27,8 +26,15 @@ struct screen {
     /* Draw into body (stdscr coordinates).  No refresh. */
     void (*draw)(struct screen *, const struct ui_rect *body);
     /* A key: its action (ACT_NONE if unbound here) and the key itself.
-     * Return 1 if handled; 0 lets the app handle the global actions. */
+     * Return 1 if handled; 0 lets the app handle the global actions;
+     * SCREEN_CLOSE: handled, and this screen is finished (a dialog was
+     * answered): the app takes it off the stack, then calls closed. */
     int (*key)(struct screen *, enum action_id, const struct ui_key *);
+    /* Optional: the screen is off the stack after its key function
+     * returned SCREEN_CLOSE; it is freed after the current key.  A dialog
+     * reports its answer from here, so whoever hears the answer may push
+     * another screen or pop the one that opened the dialog. */
+    void (*closed)(struct screen *);
     /* Optional: the terminal changed size. */
     void (*resize)(struct screen *, const struct ui_rect *body);
     /* Optional: stored data or the language may have changed (the screen
@@ -47,25 +53,5 @@ struct screen {
 
 /* A new zeroed screen; the caller fills it. */
 struct screen *screen_new(const char *name, const char *title, void *st);
-
-/* The stack.  app_pop() takes effect at once, but the
- * screen that is removed is freed only after the current key is handled,
- * so a screen may pop itself from its key function. */
-void app_push(struct screen *);
-void app_pop(void);
-/* Pop everything above the first screen (home). */
-void app_home(void);
-
-/* A one-line message in the status line until the next key. */
-void app_status(const char *fmt, ...) MAB_PRINTF(1, 2);
-void app_error(const char *fmt, ...) MAB_PRINTF(1, 2);
-/* Put the terminal cursor here after drawing (text entry); otherwise it
- * is hidden.  Call from draw. */
-void app_cursor(int y, int x);
-struct db *app_db(void);
-const struct session *app_session(void);
-int app_kiosk(void);
-/* action_allowed() for this session. */
-int app_allowed(enum action_id, long long record);
 
 #endif

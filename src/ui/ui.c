@@ -1,6 +1,6 @@
 /*
- * ui.c: colour roles, the one text-drawing function and small formatting
- * helpers shared by widgets and screens.
+ * ui.c: colour roles, the one text-drawing function, the terminal cursor
+ * and small formatting helpers shared by widgets and screens.
  *
  * Must never hand a string to curses without text_fit() first: that is what
  * turns control characters and escape sequences in stored text into
@@ -46,6 +46,10 @@ static const struct role_def role_table[UI_ROLE_COUNT] = {
 
 static int use_colour;
 static int ascii_mode;
+static struct {
+    int wanted;
+    int y, x;
+} cursor;
 
 void ui_colours_init(void)
 {
@@ -83,6 +87,25 @@ void ui_set_ascii(int on)
 int ui_ascii(void)
 {
     return ascii_mode;
+}
+
+void ui_cursor(int y, int x)
+{
+    cursor.wanted = 1;
+    cursor.y = y;
+    cursor.x = x;
+}
+
+void ui_cursor_clear(void)
+{
+    cursor.wanted = 0;
+}
+
+int ui_cursor_wanted(int *y, int *x)
+{
+    *y = cursor.y;
+    *x = cursor.x;
+    return cursor.wanted;
 }
 
 int ui_key_printable(const struct ui_key *k)

@@ -41,6 +41,15 @@ attr_t ui_attr(enum ui_role);
 void ui_set_ascii(int on);
 int ui_ascii(void);
 
+/* The terminal cursor.  While drawing, whatever takes typing (a form
+ * field, a search line) puts it where the typing goes; the last call of a
+ * redraw wins.  The application clears it before each redraw and, after,
+ * shows it there or hides it when no one asked. */
+void ui_cursor(int y, int x);
+void ui_cursor_clear(void);
+/* 1 and the position if ui_cursor() was called since ui_cursor_clear(). */
+int ui_cursor_wanted(int *y, int *x);
+
 /*
  * A key: a character (its code point) or, with UI_FN set, a curses KEY_*
  * code.  UI_FN is a flag rather than a function so that key tables can be

@@ -1,8 +1,9 @@
 /*
  * test_edit.c: editing through the real binary at 80x24: F2 saves and the
  * change survives a restart (and is in the database), Esc on a changed
- * form asks before throwing the changes away, and a record whose stored
- * text holds escape sequences is drawn harmlessly.
+ * form asks before throwing the changes away, a letter that does not fit
+ * a field is refused with a word in the status line, and a record whose
+ * stored text holds escape sequences is drawn harmlessly.
  *
  * Each test has its own database in its own temporary directory; the
  * database is checked afterwards with the SQLite C API.
@@ -154,6 +155,38 @@ static void test_esc_asks_before_discarding(void **state)
     assert_int_equal(tu_sql_int(db, "SELECT count(*) FROM audit"), 0);
 }
 
+static void test_full_field_says_so(void **state)
+{
+    struct vt *vt;
+    int y;
+
+    create_db();
+    vt = tu_start(NULL);
+    find_one(vt, "Amtali");
+    vt_send(vt, "e");
+    VT_EXPECT_TEXT(vt, "Editing Amtali.");
+    /* Wards holds at most 6 characters: the 7th is refused, and said so. */
+    tu_go_to_field(vt, "Wards");
+    tu_replace_field(vt, "123456");
+    vt_send(vt, "7");
+    VT_EXPECT_ROW(vt, 22, "This field is full.");
+    assert_true(vt_find(vt, "123456", &y, NULL));
+    VT_ASSERT(vt, strstr(vt_row(vt, y), "Wards") != NULL);
+    VT_EXPECT_ABSENT(vt, "1234567");
+    /* The message lasts until the next key, which edits as usual. */
+    vt_key(vt, VT_KEY_BACKSPACE);
+    VT_EXPECT_GONE(vt, "This field is full.");
+    VT_EXPECT_GONE(vt, "123456");
+    VT_EXPECT_TEXT(vt, "12345");
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_TEXT(vt, "Throw away changes");
+    vt_send(vt, "y");
+    VT_EXPECT_GONE(vt, "Editing Amtali.");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
 /* Written straight into the database, as a bad import or a hostile
  * remote user might have left it. */
 #define EVIL_EN "Evil\x1b]0;pwned\x07\x1b[2J"
@@ -281,6 +314,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TU_SCREEN_TEST(test_edit_save_restart),
         TU_SCREEN_TEST(test_esc_asks_before_discarding),
+        TU_SCREEN_TEST(test_full_field_says_so),
         TU_SCREEN_TEST(test_escape_sequences_shown_harmlessly),
         TU_SCREEN_TEST(test_form_refuses_control_characters),
     };
