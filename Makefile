@@ -38,7 +38,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(WERROR) $(PKG_CFLAGS) \
 ALL_LDFLAGS = $(SAN) $(LDFLAGS)
 
 SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/db/*.c src/ui/*.c src/fmt/*.c \
-	src/ssh/*.c screens/*.c))
+	src/ssh/*.c src/kinds/*.c screens/*.c))
 OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/src/seed_blob.o
 LIB := $(BUILD)/libmabdesk.a
 SEED := $(wildcard data/*.csv data/*.md)

@@ -11,7 +11,7 @@
  * same for the same N (a fixed pseudo-random sequence).
  *
  * Must never: write anywhere but stdout, or produce a row the importer would
- * reject (every value follows muni_check_field()'s rules).
+ * reject (every value follows record_check_field(&kind_municipality, )'s rules).
  */
 #include <stdint.h>
 #include <stdio.h>

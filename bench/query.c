@@ -4,8 +4,8 @@
  *   query DB RUNS WORD...
  *
  * For every prefix of every WORD (as typed, one code point at a time) it
- * times db_muni_count() + db_muni_page(first screenful) on the database,
- * RUNS times, and prints one line per prefix:
+ * times db_record_count() + db_record_page(first screenful) on the database, &kind_municipality,
+ * &kind_municipality, RUNS times, and prints one line per prefix:
  *
  *   prefix<TAB>matches<TAB>median_us<TAB>p95_us
  *
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         size_t len = strlen(word), pos = 0;
 
         while (pos < len) {
-            struct muni_query q;
+            struct record_query q;
             char *prefix;
             int matches = 0;
 
@@ -87,18 +87,19 @@ int main(int argc, char **argv)
             q.search = prefix;
             q.sort = MUNI_SORT_NAME;
             for (int r = 0; r < runs; r++) {
-                struct muni_row *rows = NULL;
+                struct record_row *rows = NULL;
                 int n = 0;
                 long long t0 = now_ns();
 
-                if (db_muni_count(db, &q, &matches, &err) != DB_OK ||
-                    db_muni_page(db, &q, 0, PAGE_ROWS, &rows, &n, &err) != DB_OK) {
+                if (db_record_count(db, &kind_municipality, &q, &matches, &err) != DB_OK ||
+                    db_record_page(db, &kind_municipality, &q, 0, PAGE_ROWS, &rows, &n, &err) !=
+                        DB_OK) {
                     fprintf(stderr, "query: \"%s\": %s\n", prefix, err != NULL ? err : "?");
                     return 74;
                 }
                 one[r] = now_ns() - t0;
                 all[nall++] = one[r];
-                muni_rows_free(rows, n);
+                record_rows_free(&kind_municipality, rows, n);
             }
             qsort(one, (size_t)runs, sizeof *one, cmp_ll);
             printf("%s\t%d\t%lld\t%lld\n", prefix, matches, pct(one, runs, 50) / 1000,

@@ -225,6 +225,7 @@ static int is_user(const char *kind)
 /* A stored field's name as a person reads it. */
 static const char *key_label(const char *kind, const char *key)
 {
+    const struct kind *k;
     int f;
 
     if (is_user(kind)) {
@@ -234,13 +235,15 @@ static const char *key_label(const char *kind, const char *key)
         }
         return key;
     }
-    f = muni_field_by_key(key);
-    return f >= 0 ? _(muni_fields[f].label) : key;
+    k = kind_by_name(kind != NULL ? kind : "");
+    f = k != NULL ? kind_field_by_key(k, key) : -1;
+    return f >= 0 ? _(k->fields[f].label) : key;
 }
 
 /* A stored value as a person reads it: choice fields by their label. */
 static const char *value_label(const char *kind, const char *key, const char *v)
 {
+    const struct kind *k;
     int f;
 
     if (is_user(kind)) {
@@ -250,21 +253,18 @@ static const char *value_label(const char *kind, const char *key, const char *v)
             return _("no");
         return v;
     }
-    f = muni_field_by_key(key);
-    if (f < 0 || muni_fields[f].type != FT_CHOICE)
-        return v;
-    for (int i = 0; muni_fields[f].choices[i] != NULL; i++) {
-        if (strcmp(muni_fields[f].choices[i], v) == 0)
-            return _(muni_fields[f].choice_labels[i]);
-    }
-    return v;
+    k = kind_by_name(kind != NULL ? kind : "");
+    f = k != NULL ? kind_field_by_key(k, key) : -1;
+    return f >= 0 ? field_readable(&k->fields[f], v) : v;
 }
 
 /* The kind of record as a person reads it. */
 static const char *kind_label(const char *kind)
 {
-    if (kind != NULL && strcmp(kind, "municipality") == 0)
-        return _("Municipality");
+    const struct kind *k = kind_by_name(kind != NULL ? kind : "");
+
+    if (k != NULL)
+        return _(k->label);
     if (is_user(kind))
         return _("User account");
     return kind != NULL ? kind : "";

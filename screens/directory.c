@@ -4,9 +4,9 @@
  * orders, and the ways into detail, edit, add and delete.
  *
  * Must never load the whole directory: every count and page goes to
- * db_muni_count() / db_muni_page() with the current query, on every key
- * that changes it.  Offers edit / add / delete only through the action
- * table, so sessions that may not do them never see them.
+ * db_record_count() / db_record_page() with the current query, &kind_municipality,
+ * &kind_municipality, on every key that changes it.  Offers edit / add / delete only through the
+ * action table, so sessions that may not do them never see them.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,13 +50,13 @@ static const enum action_id list_actions[] = {
 static const enum action_id search_actions[] = {ACT_OPEN, ACT_UP,   ACT_DOWN,
                                                 ACT_PGUP, ACT_PGDN, ACT_NONE};
 
-static struct muni_query query(const struct directory *d)
+static struct record_query query(const struct directory *d)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
 
     q.search = d->search.data;
-    q.division_id = d->division_id;
-    q.district_id = d->district_id;
+    q.filter[MUNI_FILTER_DIVISION] = d->division_id;
+    q.filter[MUNI_FILTER_DISTRICT] = d->district_id;
     q.sort = d->sort;
     q.lang_bn = i18n_is_bn();
     return q;
@@ -64,18 +64,18 @@ static struct muni_query query(const struct directory *d)
 
 static int dir_count(void *ctx, int *n, char **err)
 {
-    struct muni_query q = query(ctx);
+    struct record_query q = query(ctx);
 
-    return db_muni_count(app_db(), &q, n, err) == DB_OK ? 0 : -1;
+    return db_record_count(app_db(), &kind_municipality, &q, n, err) == DB_OK ? 0 : -1;
 }
 
 static int dir_fetch(void *ctx, int off, int lim, void **page, char **err)
 {
-    struct muni_query q = query(ctx);
-    struct muni_row *rows = NULL;
+    struct record_query q = query(ctx);
+    struct record_row *rows = NULL;
     int n = 0;
 
-    if (db_muni_page(app_db(), &q, off, lim, &rows, &n, err) != DB_OK)
+    if (db_record_page(app_db(), &kind_municipality, &q, off, lim, &rows, &n, err) != DB_OK)
         return -1;
     *page = rows;
     return n;
@@ -97,53 +97,54 @@ static struct cols columns(int w)
     return c;
 }
 
-static char *kind_class(const struct muni_row *r)
+static char *kind_class(const struct record_row *r)
 {
-    const char *k = r->kind == MUNI_CITY_CORPORATION ? _("City corp.") : _("Paurashava");
+    const char *k =
+        strcmp(r->v[ML_KIND], "city_corporation") == 0 ? _("City corp.") : _("Paurashava");
 
-    if (r->cls[0] == '\0')
+    if (r->v[ML_CLASS][0] == '\0')
         return xstrdup(k);
-    return xasprintf("%s, %s", k, _(r->cls));
+    return xasprintf("%s, %s", k, _(r->v[ML_CLASS]));
 }
 
 static void dir_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
 {
-    const struct muni_row *r = (const struct muni_row *)page + i;
+    const struct record_row *r = (const struct record_row *)page + i;
     struct cols c = columns(w);
     char *kc = kind_class(r);
 
     x += 1;
-    ui_put(stdscr, y, x, c.name, i18n_pick(r->name_en, r->name_bn), attr);
+    ui_put(stdscr, y, x, c.name, i18n_pick(r->v[ML_NAME_EN], r->v[ML_NAME_BN]), attr);
     x += c.name + 1;
     ui_put(stdscr, y, x, c.kind, kc, attr);
     x += c.kind + 1;
-    ui_put(stdscr, y, x, c.district, i18n_pick(r->district_en, r->district_bn), attr);
+    ui_put(stdscr, y, x, c.district, i18n_pick(r->v[ML_DISTRICT_EN], r->v[ML_DISTRICT_BN]), attr);
     x += c.district + 1;
-    ui_put(stdscr, y, x, c.division, i18n_pick(r->division_en, r->division_bn), attr);
+    ui_put(stdscr, y, x, c.division, i18n_pick(r->v[ML_DIVISION_EN], r->v[ML_DIVISION_BN]), attr);
     free(kc);
 }
 
 static void dir_free_page(void *ctx, void *page, int n)
 {
-    muni_rows_free(page, n);
+    record_rows_free(&kind_municipality, page, n);
 }
 
 static const struct ui_list_ops dir_ops = {dir_count, dir_fetch, dir_draw_row, dir_free_page};
 
-static const struct muni_row *current(struct directory *d)
+static const struct record_row *current(struct directory *d)
 {
     int i;
-    struct muni_row *page = ui_list_current(&d->list, &i);
+    struct record_row *page = ui_list_current(&d->list, &i);
 
     return page != NULL ? page + i : NULL;
 }
 
 static void count_total(struct directory *d)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
     char *err = NULL;
 
-    if (db_muni_count(app_db(), &q, &d->total, &err) != DB_OK) {
+    if (db_record_count(app_db(), &kind_municipality, &q, &d->total, &err) != DB_OK) {
         d->total = 0;
         app_error("%s", err != NULL ? err : "?");
     }
@@ -301,32 +302,32 @@ static void pick_geo(struct directory *d, int district)
 static void delete_answer(void *ctx, int yes)
 {
     struct directory *d = ctx;
-    struct municipality m;
+    struct record m;
     char *err = NULL;
     int rc;
 
     if (!yes)
         return;
-    muni_init(&m);
-    rc = db_muni_get(app_db(), d->pending_id, &m, &err);
+    record_init(&m, &kind_municipality);
+    rc = db_record_get(app_db(), &kind_municipality, d->pending_id, &m, &err);
     if (rc == DB_OK)
-        rc = db_muni_delete(app_db(), m.id, m.version, &err);
+        rc = db_record_delete(app_db(), &kind_municipality, m.id, m.version, &err);
     if (rc == DB_OK)
         app_status(_("Deleted %s."), d->pending_name);
     else
         app_error("%s", err != NULL ? err : "?");
     free(err);
-    muni_free(&m);
+    record_free(&m);
     ui_list_reload(&d->list);
     count_total(d);
 }
 
-static void ask_delete(struct directory *d, const struct muni_row *r)
+static void ask_delete(struct directory *d, const struct record_row *r)
 {
     char *text;
 
     d->pending_id = r->id;
-    str_set(&d->pending_name, i18n_pick(r->name_en, r->name_bn));
+    str_set(&d->pending_name, i18n_pick(r->v[ML_NAME_EN], r->v[ML_NAME_BN]));
     text = xasprintf(_("Delete %s from the directory? Its history stays in the audit log."),
                      d->pending_name);
     app_push(ui_confirm_new(_("Delete municipality"), text, delete_answer, d));
@@ -388,7 +389,7 @@ static int search_key(struct screen *s, struct directory *d, enum action_id a,
 static int dir_key(struct screen *s, enum action_id a, const struct ui_key *k)
 {
     struct directory *d = s->st;
-    const struct muni_row *r;
+    const struct record_row *r;
     int lr;
 
     if (d->searching && search_key(s, d, a, k))
@@ -427,10 +428,10 @@ static int dir_key(struct screen *s, enum action_id a, const struct ui_key *k)
         return 1;
     case ACT_EDIT:
         if (r != NULL)
-            app_push(screen_edit_new(r->id));
+            app_push(screen_edit_new(&kind_municipality, r->id, NULL));
         return 1;
     case ACT_NEW:
-        app_push(screen_edit_new(0));
+        app_push(screen_edit_new(&kind_municipality, 0, NULL));
         return 1;
     case ACT_DELETE:
         if (r != NULL)
@@ -443,7 +444,7 @@ static int dir_key(struct screen *s, enum action_id a, const struct ui_key *k)
 
 static long long dir_record(struct screen *s)
 {
-    const struct muni_row *r = current(s->st);
+    const struct record_row *r = current(s->st);
 
     return r != NULL ? r->id : 0;
 }

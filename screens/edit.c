@@ -1,7 +1,8 @@
 /*
- * edit.c: the form that adds or edits one municipality.
+ * edit.c: the form that adds or edits one record of any kind, built from
+ * the kind's field table.
  *
- * F2 saves through db_muni_save().  When someone else saved first
+ * F2 saves through db_record_save().  When someone else saved first
  * (DB_CONFLICT) the conflict dialog shows both values of every differing
  * field and the user chooses; nothing is ever overwritten silently.  When
  * a save fails for any reason, what the user typed stays in the form.
@@ -20,12 +21,14 @@
 #include "util.h"
 
 struct edit {
+    const struct kind *kind;
     long long id;
-    struct municipality orig;   /* as loaded: its version is the lock */
-    struct municipality theirs; /* the version saved meanwhile, during a conflict */
+    struct record orig;   /* as loaded: its version is the lock */
+    struct record theirs; /* the version saved meanwhile, during a conflict */
     struct ui_form form;
-    struct geo_item *districts; /* for the district picker */
-    int ndistricts;
+    struct ref_choice *choices; /* of the open pick list */
+    int nchoices, picking;      /* ... and its field */
+    char *shown;                /* the last reference name display() gave */
     int loaded;
 };
 
@@ -35,12 +38,41 @@ static const enum action_id edit_actions[] = {ACT_SAVE,   ACT_NEXT_FIELD, ACT_PR
 
 static const char *check(void *ctx, int field, const char *value, char *msg, size_t msgsz)
 {
-    return muni_check_field((enum muni_field)field, value, msg, msgsz);
+    struct edit *e = ctx;
+
+    return record_check_field(e->kind, field, value, msg, msgsz);
 }
 
-static void load_form(struct edit *e, const struct municipality *m)
+/* A reference whose value is an id reads as the name of what it names. */
+static const char *display(void *ctx, int field, const char *value)
 {
-    for (int i = 0; i < MF_COUNT; i++) {
+    struct edit *e = ctx;
+    const struct field_def *d = &e->kind->fields[field];
+    char *en = NULL, *bn = NULL;
+
+    if (d->type != FT_REF || d->ref->label == NULL || *value == '\0')
+        return NULL;
+    if (db_ref_label(app_db(), d, value, &en, &bn, NULL) == DB_OK) {
+        free(e->shown);
+        e->shown = xstrdup(i18n_pick(en, bn));
+    }
+    free(en);
+    free(bn);
+    return e->shown;
+}
+
+/* The record's name in the session's language. */
+static const char *record_name(const struct record *r)
+{
+    const struct kind *k = r->kind;
+
+    return i18n_pick(k->name_en >= 0 ? r->f[k->name_en] : "",
+                     k->name_bn >= 0 ? r->f[k->name_bn] : "");
+}
+
+static void load_form(struct edit *e, const struct record *m)
+{
+    for (int i = 0; i < e->kind->nfields; i++) {
         ui_form_set(&e->form, i, m->f[i]);
         /* A new, empty form is not yet wrong: messages come with typing. */
         if (m->id == 0)
@@ -56,35 +88,19 @@ static void edit_draw(struct screen *s, const struct ui_rect *r)
     char *head;
 
     if (!e->loaded) {
-        ui_put(stdscr, r->y + 1, r->x + 1, r->w - 2, _("This municipality could not be loaded."),
-               ui_attr(UI_ERROR));
+        ui_put(stdscr, r->y + 1, r->x + 1, r->w - 2, _(e->kind->ui.not_loaded), ui_attr(UI_ERROR));
         return;
     }
     if (e->id == 0)
-        head = xstrdup(_("A new municipality. Fields marked * are required."));
+        head = xstrdup(_(e->kind->ui.new_head));
     else
-        head = xasprintf(_("Editing %s. Fields marked * are required."),
-                         i18n_pick(e->orig.f[MF_NAME_EN], e->orig.f[MF_NAME_BN]));
+        head = xasprintf(_("Editing %s. Fields marked * are required."), record_name(&e->orig));
     ui_put(stdscr, r->y, r->x + 1, r->w - 2, head, ui_attr(UI_DIM));
     free(head);
     ui_form_draw(&e->form, &fr);
 }
 
 static void save(struct edit *e);
-
-/* The value of field f as a person reads it (choice labels). */
-static const char *readable(enum muni_field f, const char *v)
-{
-    const struct field_def *d = &muni_fields[f];
-
-    if (d->type == FT_CHOICE) {
-        for (int i = 0; d->choices[i] != NULL; i++) {
-            if (strcmp(d->choices[i], v) == 0)
-                return _(d->choice_labels[i]);
-        }
-    }
-    return v;
-}
 
 static void conflict_answer(void *ctx, enum ui_conflict_choice c)
 {
@@ -97,7 +113,7 @@ static void conflict_answer(void *ctx, enum ui_conflict_choice c)
         save(e);
         break;
     case UI_CONFLICT_TAKE_THEIRS:
-        muni_copy(&e->orig, &e->theirs);
+        record_copy(&e->orig, &e->theirs);
         load_form(e, &e->orig);
         app_status("%s", _("Loaded the version saved meanwhile; your changes were dropped."));
         break;
@@ -109,31 +125,53 @@ static void conflict_answer(void *ctx, enum ui_conflict_choice c)
 
 static void show_conflict(struct edit *e)
 {
-    struct ui_conflict_row rows[MF_COUNT];
-    char *clean[MF_COUNT];
+    const struct kind *k = e->kind;
+    struct ui_conflict_row *rows = xcalloc((size_t)k->nfields, sizeof *rows);
+    char **clean = xcalloc((size_t)k->nfields, sizeof *clean);
     char *when = ui_local_time(e->theirs.updated_at);
     int n = 0;
 
-    for (int i = 0; i < MF_COUNT; i++) {
+    for (int i = 0; i < k->nfields; i++) {
         clean[i] = text_clean(ui_form_value(&e->form, i));
         if (strcmp(clean[i], e->theirs.f[i]) == 0)
             continue;
-        rows[n].label = _(muni_fields[i].label);
-        rows[n].mine = readable((enum muni_field)i, clean[i]);
-        rows[n].theirs = readable((enum muni_field)i, e->theirs.f[i]);
+        rows[n].label = _(k->fields[i].label);
+        rows[n].mine = field_readable(&k->fields[i], clean[i]);
+        rows[n].theirs = field_readable(&k->fields[i], e->theirs.f[i]);
         n++;
     }
-    app_push(ui_conflict_new(rows, n, e->theirs.updated_by, when, app_allowed(ACT_KEEP_MINE, e->id),
-                             conflict_answer, e));
-    for (int i = 0; i < MF_COUNT; i++)
+    app_push(ui_conflict_new(rows, n, e->theirs.updated_by, when,
+                             app_allowed(ACT_KEEP_MINE, record_owner(&e->orig)), conflict_answer,
+                             e));
+    for (int i = 0; i < k->nfields; i++)
         free(clean[i]);
+    free(clean);
+    free(rows);
     free(when);
+}
+
+/* "Label: message" from the database: the message goes beside its field. */
+static void mark_bad(struct edit *e, int bad, const char *err)
+{
+    const char *msg = err != NULL ? err : "?";
+
+    if (bad >= 0) {
+        const char *label = _(e->kind->fields[bad].label);
+        size_t ll = strlen(label);
+
+        if (strncmp(msg, label, ll) == 0 && strncmp(msg + ll, ": ", 2) == 0)
+            msg += ll + 2;
+        ui_form_set_msg(&e->form, bad, msg);
+        ui_form_focus(&e->form, bad);
+    }
+    app_error(_("Nothing was saved: %s"), err != NULL ? err : "?");
 }
 
 static void save(struct edit *e)
 {
-    struct municipality m;
-    enum muni_field bad = MF_NAME_EN;
+    const struct kind *k = e->kind;
+    struct record m;
+    int bad = RECORD_BAD;
     char *err = NULL;
     int rc, first_bad = ui_form_check_all(&e->form);
 
@@ -142,71 +180,73 @@ static void save(struct edit *e)
         app_error("%s", _("Nothing was saved: please correct the marked fields."));
         return;
     }
-    muni_init(&m);
-    muni_copy(&m, &e->orig);
-    for (int i = 0; i < MF_COUNT; i++)
-        muni_set(&m, (enum muni_field)i, ui_form_value(&e->form, i));
-    rc = db_muni_save(app_db(), &m, &e->theirs, &bad, &err);
+    record_init(&m, k);
+    record_copy(&m, &e->orig);
+    for (int i = 0; i < k->nfields; i++)
+        record_set(&m, i, ui_form_value(&e->form, i));
+    rc = db_record_save(app_db(), &m, &e->theirs, &bad, &err);
     switch (rc) {
     case DB_OK:
-        muni_copy(&e->orig, &m);
+        record_copy(&e->orig, &m);
         e->id = m.id;
         e->form.dirty = 0;
-        app_status(_("Saved %s."), i18n_pick(m.f[MF_NAME_EN], m.f[MF_NAME_BN]));
+        app_status(_("Saved %s."), record_name(&m));
         app_pop();
         break;
     case DB_CONFLICT:
         show_conflict(e);
         break;
-    case DB_INVALID: {
-        /* "Label: message": the message goes beside its field. */
-        const char *label = _(muni_fields[bad].label), *msg = err != NULL ? err : "?";
-        size_t ll = strlen(label);
-
-        if (strncmp(msg, label, ll) == 0 && strncmp(msg + ll, ": ", 2) == 0)
-            msg += ll + 2;
-        ui_form_set_msg(&e->form, bad, msg);
-        ui_form_focus(&e->form, bad);
-        app_error(_("Nothing was saved: %s"), err != NULL ? err : "?");
+    case DB_INVALID:
+        mark_bad(e, bad, err);
         break;
-    }
     default:
         app_error(_("Nothing was saved: %s"), err != NULL ? err : "?");
         break;
     }
     free(err);
-    muni_free(&m);
+    record_free(&m);
 }
 
-static void district_picked(void *ctx, int index)
+static void ref_picked(void *ctx, int index)
 {
     struct edit *e = ctx;
+    const struct field_def *d = &e->kind->fields[e->picking];
+    char id[32];
 
-    if (index < 0 || index >= e->ndistricts)
+    if (index < 0 || index >= e->nchoices)
         return;
-    ui_form_set(&e->form, MF_DISTRICT, e->districts[index].name_en);
+    /* A name where the value is a name, else the id. */
+    snprintf(id, sizeof id, "%lld", e->choices[index].id);
+    ui_form_set(&e->form, e->picking, d->ref->label == NULL ? e->choices[index].name_en : id);
     e->form.dirty = 1;
 }
 
-static void pick_district(struct edit *e)
+/* Enter on a reference field: the list of what it may name. */
+static void pick_ref(struct edit *e, int field)
 {
+    const struct field_def *d = &e->kind->fields[field];
+    const char *value = ui_form_value(&e->form, field);
     const char **labels;
     char *err = NULL;
     int current = -1;
 
-    if (e->districts == NULL &&
-        db_districts(app_db(), 0, &e->districts, &e->ndistricts, &err) != DB_OK) {
+    ref_choices_free(e->choices, e->nchoices);
+    e->choices = NULL;
+    e->nchoices = 0;
+    if (db_ref_choices(app_db(), d, &e->choices, &e->nchoices, &err) != DB_OK) {
         app_error("%s", err != NULL ? err : "?");
         free(err);
         return;
     }
-    labels = xreallocarray(NULL, (size_t)e->ndistricts + 1, sizeof *labels);
-    for (int i = 0; i < e->ndistricts; i++) {
-        labels[i] = i18n_pick(e->districts[i].name_en, e->districts[i].name_bn);
-        if (strcmp(e->districts[i].name_en, ui_form_value(&e->form, MF_DISTRICT)) == 0)
+    e->picking = field;
+    labels = xreallocarray(NULL, (size_t)e->nchoices + 1, sizeof *labels);
+    for (int i = 0; i < e->nchoices; i++) {
+        labels[i] = i18n_pick(e->choices[i].name_en, e->choices[i].name_bn);
+        if (d->ref->label == NULL ? strcmp(e->choices[i].name_en, value) == 0
+                                  : e->choices[i].id == strtoll(value, NULL, 10))
             current = i;
     }
-    app_push(ui_pick_new(_("District"), labels, e->ndistricts, current, district_picked, e));
+    app_push(ui_pick_new(_(d->label), labels, e->nchoices, current, ref_picked, e));
     free(labels);
 }
 
@@ -239,7 +279,7 @@ static int edit_key(struct screen *s, enum action_id a, const struct ui_key *k)
     }
     r = ui_form_key(&e->form, a, k);
     if (r == UI_FORM_PICK)
-        pick_district(e);
+        pick_ref(e, e->form.cur);
     else if (r == UI_FORM_FULL)
         app_error("%s", _("This field is full."));
     return r != UI_FORM_UNHANDLED;
@@ -249,7 +289,7 @@ static long long edit_record(struct screen *s)
 {
     struct edit *e = s->st;
 
-    return e->id;
+    return record_owner(&e->orig);
 }
 
 static int edit_unsaved(struct screen *s)
@@ -264,35 +304,44 @@ static void edit_leave(struct screen *s)
     struct edit *e = s->st;
 
     ui_form_free(&e->form);
-    muni_free(&e->orig);
-    muni_free(&e->theirs);
-    geo_items_free(e->districts, e->ndistricts);
+    record_free(&e->orig);
+    record_free(&e->theirs);
+    ref_choices_free(e->choices, e->nchoices);
+    free(e->shown);
     free(e);
     free(s);
 }
 
-struct screen *screen_edit_new(long long id)
+struct screen *screen_edit_new(const struct kind *k, long long id, const struct record *preset)
 {
     struct edit *e = xcalloc(1, sizeof *e);
-    struct screen *s =
-        screen_new("edit", id != 0 ? N_("Edit municipality") : N_("New municipality"), e);
+    struct screen *s = screen_new("edit", id != 0 ? k->ui.edit_title : k->ui.new_title, e);
     char *err = NULL;
 
+    e->kind = k;
     e->id = id;
-    muni_init(&e->orig);
-    muni_init(&e->theirs);
-    ui_form_init(&e->form, muni_fields, MF_COUNT, check, e);
+    record_init(&e->orig, k);
+    record_init(&e->theirs, k);
+    ui_form_init(&e->form, k->fields, k->nfields, check, e);
+    e->form.display = display;
     if (id != 0) {
-        e->loaded = db_muni_get(app_db(), id, &e->orig, &err) == DB_OK;
+        e->loaded = db_record_get(app_db(), k, id, &e->orig, &err) == DB_OK;
         if (!e->loaded)
             app_error("%s", err != NULL ? err : "?");
         free(err);
     } else {
-        muni_set(&e->orig, MF_KIND, muni_fields[MF_KIND].choices[MUNI_PAURASHAVA]);
+        /* A required choice starts at its first; then what the caller knows. */
+        for (int i = 0; i < k->nfields; i++)
+            if (k->fields[i].type == FT_CHOICE && k->fields[i].required)
+                record_set(&e->orig, i, k->fields[i].choices[0]);
+        for (int i = 0; preset != NULL && i < k->nfields; i++)
+            if (*preset->f[i] != '\0')
+                record_set(&e->orig, i, preset->f[i]);
         e->loaded = 1;
     }
     if (e->loaded)
         load_form(e, &e->orig);
+    s->kind = k;
     s->actions = edit_actions;
     s->draw = edit_draw;
     s->key = edit_key;

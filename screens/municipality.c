@@ -1,6 +1,6 @@
 /*
  * municipality.c: the detail view of one municipality: every field of
- * muni_fields[] with its label, both names, the division, when and by whom
+ * kind_municipality.fields[] with its label, both names, the division, when and by whom
  * it was last changed, and where the data came from.
  *
  * Read-only: editing is the edit screen's, offered only if allowed.
@@ -18,7 +18,7 @@
 
 struct detail {
     long long id;
-    struct municipality m;
+    struct record m;
     int found;
 };
 
@@ -29,7 +29,7 @@ static const enum action_id detail_actions[] = {
  * in the session's digits.  Malloc'd. */
 static char *shown_value(enum muni_field f, const char *v)
 {
-    const struct field_def *d = &muni_fields[f];
+    const struct field_def *d = &kind_municipality.fields[f];
 
     if (d->type == FT_CHOICE) {
         for (int i = 0; d->choices[i] != NULL; i++) {
@@ -51,9 +51,9 @@ static void detail_fill(struct ui_textview *tv, void *arg)
     char *err = NULL, *v, *when;
     const char *none = ui_ascii() ? "-" : "—";
 
-    muni_free(&d->m);
-    muni_init(&d->m);
-    d->found = db_muni_get(app_db(), d->id, &d->m, &err) == DB_OK;
+    record_free(&d->m);
+    record_init(&d->m, &kind_municipality);
+    d->found = db_record_get(app_db(), &kind_municipality, d->id, &d->m, &err) == DB_OK;
     if (!d->found) {
         ui_tv_para(tv, err != NULL ? err : "?", UI_ERROR);
         free(err);
@@ -66,17 +66,17 @@ static void detail_fill(struct ui_textview *tv, void *arg)
     ui_tv_blank(tv);
     for (int f = 0; f < MF_COUNT; f++) {
         v = shown_value((enum muni_field)f, d->m.f[f]);
-        if (f == MF_DISTRICT && d->m.district_bn != NULL && *d->m.district_bn != '\0') {
-            char *both = xasprintf("%s (%s)", v, d->m.district_bn);
+        if (f == MF_DISTRICT && d->m.x[MX_DISTRICT_BN] != NULL && *d->m.x[MX_DISTRICT_BN] != '\0') {
+            char *both = xasprintf("%s (%s)", v, d->m.x[MX_DISTRICT_BN]);
 
             free(v);
             v = both;
         }
-        ui_tv_kv(tv, _(muni_fields[f].label), *v != '\0' ? v : none);
+        ui_tv_kv(tv, _(kind_municipality.fields[f].label), *v != '\0' ? v : none);
         free(v);
         if (f == MF_DISTRICT) {
-            v = xasprintf("%s (%s)", d->m.division_en != NULL ? d->m.division_en : "",
-                          d->m.division_bn != NULL ? d->m.division_bn : "");
+            v = xasprintf("%s (%s)", d->m.x[MX_DIVISION_EN] != NULL ? d->m.x[MX_DIVISION_EN] : "",
+                          d->m.x[MX_DIVISION_BN] != NULL ? d->m.x[MX_DIVISION_BN] : "");
             ui_tv_kv(tv, _("Division"), v);
             free(v);
         }
@@ -90,7 +90,8 @@ static void detail_fill(struct ui_textview *tv, void *arg)
     v = ui_number(d->m.version);
     ui_tv_kv(tv, _("Version"), v);
     free(v);
-    ui_tv_kv(tv, _("Source"), d->m.source != NULL && *d->m.source != '\0' ? d->m.source : none);
+    ui_tv_kv(tv, _("Source"),
+             d->m.x[MX_SOURCE] != NULL && *d->m.x[MX_SOURCE] != '\0' ? d->m.x[MX_SOURCE] : none);
 }
 
 static int detail_key(void *arg, enum action_id a)
@@ -100,7 +101,7 @@ static int detail_key(void *arg, enum action_id a)
     switch (a) {
     case ACT_EDIT:
         if (d->found)
-            app_push(screen_edit_new(d->id));
+            app_push(screen_edit_new(&kind_municipality, d->id, NULL));
         return 1;
     case ACT_HISTORY:
         app_push(screen_audit_new("municipality", d->id));
@@ -121,7 +122,7 @@ static void detail_free(void *arg)
 {
     struct detail *d = arg;
 
-    muni_free(&d->m);
+    record_free(&d->m);
     free(d);
 }
 
@@ -132,6 +133,6 @@ struct screen *screen_municipality_new(long long id)
     struct detail *d = xcalloc(1, sizeof *d);
 
     d->id = id;
-    muni_init(&d->m);
+    record_init(&d->m, &kind_municipality);
     return view_screen_new("municipality", N_("Municipality"), detail_actions, &detail_ops, d);
 }

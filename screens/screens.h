@@ -8,13 +8,16 @@
 #define MABDESK_SCREENS_H
 
 struct screen;
+struct kind;
+struct record;
 
 struct screen *screen_home_new(void);
 struct screen *screen_directory_new(void);
 /* The detail view of one municipality. */
 struct screen *screen_municipality_new(long long id);
-/* The edit form: id 0 adds a new municipality. */
-struct screen *screen_edit_new(long long id);
+/* Edit record id of kind k, or add one (id 0) starting from the non-empty
+ * fields of preset (may be NULL). */
+struct screen *screen_edit_new(const struct kind *k, long long id, const struct record *preset);
 struct screen *screen_about_new(void);
 /* Help for the screen from (its actions first), then every key. */
 struct screen *screen_help_new(const struct screen *from);

@@ -53,11 +53,11 @@ static const char *none_mark(void)
 /* The name of municipality id in the session's language.  Malloc'd. */
 static char *muni_name(long long id)
 {
-    struct municipality m;
+    struct record m;
     char *err = NULL, *s;
 
-    muni_init(&m);
-    if (db_muni_get(app_db(), id, &m, &err) == DB_OK) {
+    record_init(&m, &kind_municipality);
+    if (db_record_get(app_db(), &kind_municipality, id, &m, &err) == DB_OK) {
         s = xstrdup(i18n_pick(m.f[MF_NAME_EN], m.f[MF_NAME_BN]));
     } else {
         char *n = ui_number(id);
@@ -66,7 +66,7 @@ static char *muni_name(long long id)
         free(n);
     }
     free(err);
-    muni_free(&m);
+    record_free(&m);
     return s;
 }
 
@@ -136,19 +136,19 @@ static const char *const ufield_keys[UF_COUNT] = {"name",     "role",   "municip
 /* Names of accounts: user_name_problem(); passwords: cred_password_hash();
  * a key line of a 16384-bit RSA key is about 2.8 kB. */
 static const struct field_def new_fields[] = {
-    {"name", N_("Name"), FT_TEXT, 1, 32, NULL, NULL},
-    {"role", N_("Role"), FT_CHOICE, 1, 16, role_choices, role_labels},
-    {"municipality", N_("Municipality"), FT_TEXT, 0, 200, NULL, NULL},
-    {"password", N_("Password"), FT_SECRET, 0, 1024, NULL, NULL},
-    {"repeat", N_("Password again"), FT_SECRET, 0, 1024, NULL, NULL},
-    {"key", N_("Public key"), FT_TEXT, 0, 8192, NULL, NULL},
+    {"name", N_("Name"), FT_TEXT, 1, 32, .min = 0},
+    {"role", N_("Role"), FT_CHOICE, 1, 16, role_choices, role_labels, .min = 0},
+    {"municipality", N_("Municipality"), FT_TEXT, 0, 200, .min = 0},
+    {"password", N_("Password"), FT_SECRET, 0, 1024, .min = 0},
+    {"repeat", N_("Password again"), FT_SECRET, 0, 1024, .min = 0},
+    {"key", N_("Public key"), FT_TEXT, 0, 8192, .min = 0},
 };
 static const struct field_def password_fields[] = {
-    {"password", N_("New password"), FT_SECRET, 1, 1024, NULL, NULL},
-    {"repeat", N_("Password again"), FT_SECRET, 1, 1024, NULL, NULL},
+    {"password", N_("New password"), FT_SECRET, 1, 1024, .min = 0},
+    {"repeat", N_("Password again"), FT_SECRET, 1, 1024, .min = 0},
 };
 static const struct field_def key_fields[] = {
-    {"key", N_("Public key"), FT_TEXT, 1, 8192, NULL, NULL},
+    {"key", N_("Public key"), FT_TEXT, 1, 8192, .min = 0},
 };
 
 struct uform {
@@ -159,7 +159,7 @@ struct uform {
     char *key_fp;      /* fingerprint of the key field while it parses */
     long long muni_id; /* the municipality picked ... */
     char *muni_label;  /* ... and the text the pick put in the field */
-    struct muni_row *picks;
+    struct record_row *picks;
     int npicks;
 };
 
@@ -267,13 +267,13 @@ static void refuse(struct uform *u, enum ufield f, const char *msg)
 static void muni_picked(void *ctx, int index)
 {
     struct uform *u = ctx;
-    const struct muni_row *r;
+    const struct record_row *r;
 
     if (index < 0 || index >= u->npicks)
         return;
     r = &u->picks[index];
     u->muni_id = r->id;
-    str_set(&u->muni_label, i18n_pick(r->name_en, r->name_bn));
+    str_set(&u->muni_label, i18n_pick(r->v[ML_NAME_EN], r->v[ML_NAME_BN]));
     ui_form_set(&u->form, u->idx[UF_MUNI], u->muni_label);
     u->form.dirty = 1;
 }
@@ -281,19 +281,20 @@ static void muni_picked(void *ctx, int index)
 /* Enter on the municipality field: a picker of what matches the text. */
 static void pick_muni(struct uform *u)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
     const char **labels;
     char **owned;
     char *err = NULL;
     int total = 0;
 
-    muni_rows_free(u->picks, u->npicks);
+    record_rows_free(&kind_municipality, u->picks, u->npicks);
     u->picks = NULL;
     u->npicks = 0;
     q.search = value(u, UF_MUNI);
     q.lang_bn = i18n_is_bn();
-    if (db_muni_count(app_db(), &q, &total, &err) != DB_OK ||
-        db_muni_page(app_db(), &q, 0, PICK_MAX, &u->picks, &u->npicks, &err) != DB_OK) {
+    if (db_record_count(app_db(), &kind_municipality, &q, &total, &err) != DB_OK ||
+        db_record_page(app_db(), &kind_municipality, &q, 0, PICK_MAX, &u->picks, &u->npicks,
+                       &err) != DB_OK) {
         app_error("%s", err != NULL ? err : "?");
         free(err);
         return;
@@ -307,10 +308,10 @@ static void pick_muni(struct uform *u)
     labels = xreallocarray(NULL, (size_t)u->npicks, sizeof *labels);
     owned = xreallocarray(NULL, (size_t)u->npicks, sizeof *owned);
     for (int i = 0; i < u->npicks; i++) {
-        const struct muni_row *r = &u->picks[i];
+        const struct record_row *r = &u->picks[i];
 
-        owned[i] = xasprintf("%s (%s)", i18n_pick(r->name_en, r->name_bn),
-                             i18n_pick(r->district_en, r->district_bn));
+        owned[i] = xasprintf("%s (%s)", i18n_pick(r->v[ML_NAME_EN], r->v[ML_NAME_BN]),
+                             i18n_pick(r->v[ML_DISTRICT_EN], r->v[ML_DISTRICT_BN]));
         labels[i] = owned[i];
     }
     app_push(ui_pick_new(_("Municipality"), labels, u->npicks, 0, muni_picked, u));
@@ -325,8 +326,8 @@ static void pick_muni(struct uform *u)
 static int resolve_muni(struct uform *u, long long *id)
 {
     const char *v = value(u, UF_MUNI);
-    struct muni_query q = {0};
-    struct muni_row *rows = NULL;
+    struct record_query q = {0};
+    struct record_row *rows = NULL;
     char *err = NULL, *msg;
     int n = 0;
 
@@ -335,13 +336,13 @@ static int resolve_muni(struct uform *u, long long *id)
         return 0;
     }
     if (v[strspn(v, "0123456789")] == '\0') {
-        struct municipality m;
+        struct record m;
         int rc;
 
-        muni_init(&m);
+        record_init(&m, &kind_municipality);
         *id = strtoll(v, NULL, 10);
-        rc = db_muni_get(app_db(), *id, &m, &err);
-        muni_free(&m);
+        rc = db_record_get(app_db(), &kind_municipality, *id, &m, &err);
+        record_free(&m);
         if (rc == DB_OK)
             return 0;
         refuse(u, UF_MUNI, err != NULL ? err : _("no such municipality"));
@@ -349,13 +350,14 @@ static int resolve_muni(struct uform *u, long long *id)
         return -1;
     }
     q.search = v;
-    if (db_muni_count(app_db(), &q, &n, &err) == DB_OK && n == 1 &&
-        db_muni_page(app_db(), &q, 0, 1, &rows, &n, &err) == DB_OK && n == 1) {
+    if (db_record_count(app_db(), &kind_municipality, &q, &n, &err) == DB_OK && n == 1 &&
+        db_record_page(app_db(), &kind_municipality, &q, 0, 1, &rows, &n, &err) == DB_OK &&
+        n == 1) {
         *id = rows[0].id;
-        muni_rows_free(rows, n);
+        record_rows_free(&kind_municipality, rows, n);
         return 0;
     }
-    muni_rows_free(rows, n);
+    record_rows_free(&kind_municipality, rows, n);
     if (err != NULL)
         msg = err;
     else if (n == 0)
@@ -578,7 +580,7 @@ static void form_leave(struct screen *s)
             explicit_bzero(u->form.f[i].value, strlen(u->form.f[i].value));
     }
     ui_form_free(&u->form);
-    muni_rows_free(u->picks, u->npicks);
+    record_rows_free(&kind_municipality, u->picks, u->npicks);
     free(u->muni_label);
     free(u->key_fp);
     free(u->name);

@@ -22,126 +22,126 @@
 static const struct action_def table[ACT_COUNT] = {
     {ACT_HELP, {UI_FN | KEY_F(1), '?'}, "F1", "F1, ?", N_("Help"),
      N_("Show the keys of this screen and of every screen"),
-     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_BACK, {27}, "Esc", "Esc", N_("Back"),
      N_("Go back to the previous screen or cancel"),
-     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_LANG, {UI_FN | KEY_F(9)}, "F9", "F9", N_("Language"),
      N_("Switch the language between Bengali and English"),
-     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_REDRAW, {12}, "^L", "Ctrl-L", N_("Redraw"),
      N_("Redraw the whole screen"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     /* Deliberately no Ctrl-C / Ctrl-Q alias: quitting is one named key. */
     {ACT_QUIT, {UI_FN | KEY_F(10), 'q'}, "F10", "F10, q", N_("Quit"),
      N_("Leave mabdesk"),
-     BAR_ESSENTIAL, 0, AUTH_QUIT, 0},
+     BAR_ESSENTIAL, 0, AUTH_QUIT, 0, VERB_NONE},
     {ACT_UP, {UI_FN | KEY_UP, 'k'}, "Up", "Up, k", N_("Up"),
      N_("Move up one line"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_DOWN, {UI_FN | KEY_DOWN, 'j'}, "Down", "Down, j", N_("Down"),
      N_("Move down one line"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_PGUP, {UI_FN | KEY_PPAGE, 2}, "PgUp", "PgUp, Ctrl-B", N_("Page up"),
      N_("Move up one page"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_PGDN, {UI_FN | KEY_NPAGE, 6}, "PgDn", "PgDn, Ctrl-F", N_("Page down"),
      N_("Move down one page"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_TOP, {UI_FN | KEY_HOME, 'g'}, "Home", "Home, g", N_("First"),
      N_("Go to the first line"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_BOTTOM, {UI_FN | KEY_END, 'G'}, "End", "End, G", N_("Last"),
      N_("Go to the last line"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_OPEN, {ENTER_KEYS}, "Enter", "Enter", N_("Open"),
      N_("Open the selected entry"),
-     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_CHOOSE, {ENTER_KEYS}, "Enter", "Enter", N_("Choose"),
      N_("Choose the selected entry"),
-     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_SEARCH, {'/'}, "/", "/", N_("Search"),
      N_("Search as you type; Enter opens the selected entry, Esc clears the search"),
-     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_DIVISION, {'v'}, "v", "v", N_("Division"),
      N_("Show only one division"),
-     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_DISTRICT, {'t'}, "t", "t", N_("District"),
      N_("Show only one district"),
-     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_CLEAR, {'x'}, "x", "x", N_("Clear"),
      N_("Clear the search and every filter"),
-     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_SORT, {'s'}, "s", "s", N_("Sort"),
      N_("Change the order of the list"),
-     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_EDIT, {'e'}, "e", "e", N_("Edit"),
      N_("Edit the selected municipality"),
-     BAR_NORMAL, 1, AUTH_EDIT_MUNICIPALITY, 1},
+     BAR_NORMAL, 1, AUTH_EDIT_MUNICIPALITY, 1, VERB_EDIT},
     {ACT_NEW, {'n'}, "n", "n", N_("New"),
      N_("Add a municipality"),
-     BAR_NORMAL, 1, AUTH_CREATE_MUNICIPALITY, 0},
+     BAR_NORMAL, 1, AUTH_CREATE_MUNICIPALITY, 1, VERB_CREATE},
     {ACT_DELETE, {'d'}, "d", "d", N_("Delete"),
      N_("Delete the selected municipality (asks first)"),
-     BAR_NORMAL, 1, AUTH_DELETE_MUNICIPALITY, 1},
+     BAR_NORMAL, 1, AUTH_DELETE_MUNICIPALITY, 1, VERB_DELETE},
     {ACT_HISTORY, {'h'}, "h", "h", N_("History"),
      N_("Show the audit log of this record"),
-     BAR_IF_ROOM, 0, AUTH_READ_AUDIT, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_AUDIT, 0, VERB_NONE},
     {ACT_SAVE, {UI_FN | KEY_F(2)}, "F2", "F2", N_("Save"),
      N_("Save the form"),
-     BAR_ESSENTIAL, 1, AUTH_EDIT_MUNICIPALITY, 1},
+     BAR_ESSENTIAL, 1, AUTH_EDIT_MUNICIPALITY, 1, VERB_EDIT},
     {ACT_NEXT_FIELD, {'\t', UI_FN | KEY_DOWN}, "Tab", "Tab, Down", N_("Next field"),
      N_("Move to the next field"),
-     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_PREV_FIELD, {UI_FN | KEY_BTAB, UI_FN | KEY_UP}, "S-Tab", "Shift-Tab, Up",
      N_("Previous field"),
      N_("Move to the previous field"),
-     BAR_NO, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_CHOICE, {' ', UI_FN | KEY_LEFT, UI_FN | KEY_RIGHT}, "Space", "Space, Left, Right",
      N_("Change"),
      N_("Change the choice in a choice field"),
-     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_PICK, {ENTER_KEYS}, "Enter", "Enter", N_("Pick"),
      N_("Pick the district from a list; in other fields, go to the next field"),
-     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_YES, {'y', 'Y'}, "y", "y", N_("Yes"),
      N_("Answer yes"),
-     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_NO, {'n', 'N'}, "n", "n, Esc", N_("No"),
      N_("Answer no"),
-     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_KEEP_MINE, {'m', 'M'}, "m", "m", N_("Keep mine"),
      N_("Save your version over the one saved in the meantime"),
-     BAR_ESSENTIAL, 1, AUTH_EDIT_MUNICIPALITY, 1},
+     BAR_ESSENTIAL, 1, AUTH_EDIT_MUNICIPALITY, 1, VERB_EDIT},
     {ACT_TAKE_THEIRS, {'t', 'T'}, "t", "t", N_("Take theirs"),
      N_("Drop your changes and load the version saved in the meantime"),
-     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0},
+     BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_BY_USER, {'u'}, "u", "u", N_("By user"),
      N_("Show only the entries of the selected entry's user (again: everyone)"),
-     BAR_NORMAL, 0, AUTH_READ_AUDIT, 0},
+     BAR_NORMAL, 0, AUTH_READ_AUDIT, 0, VERB_NONE},
     {ACT_BY_RECORD, {'r'}, "r", "r", N_("By record"),
      N_("Show only the entries of the selected entry's record (again: every record)"),
-     BAR_NORMAL, 0, AUTH_READ_AUDIT, 0},
+     BAR_NORMAL, 0, AUTH_READ_AUDIT, 0, VERB_NONE},
     {ACT_USER_NEW, {'n'}, "n", "n", N_("New"),
      N_("Add an account: name, role, password and public key"),
-     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
     {ACT_USER_PASSWORD, {'p'}, "p", "p", N_("Password"),
      N_("Set a new password for the account"),
-     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
     /* Not 'k': that is Up on every list, and the help would contradict itself. */
     {ACT_USER_KEY_ADD, {'a'}, "a", "a", N_("Add key"),
      N_("Add a public key to the account, pasted as one line"),
-     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
     {ACT_USER_KEY_REMOVE, {'x'}, "x", "x", N_("Remove key"),
      N_("Remove the selected key from the account (asks first)"),
-     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
     /* Upper case on purpose: locking someone out should not be one slip. */
     {ACT_USER_DISABLE, {'D'}, "D", "D", N_("Disable/enable"),
      N_("Disable the account so it cannot log in, or enable it again (asks first)"),
-     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0},
+     BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
     {ACT_USER_SAVE, {UI_FN | KEY_F(2)}, "F2", "F2", N_("Save"),
      N_("Save the account"),
-     BAR_ESSENTIAL, 1, AUTH_MANAGE_USERS, 0},
+     BAR_ESSENTIAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
 };
 // clang-format on;
 
@@ -155,13 +155,15 @@ const struct action_def *action_def(enum action_id id)
     return &table[id];
 }
 
-int action_allowed(const struct session *s, enum action_id id, long long record)
+int action_allowed(const struct session *s, enum action_id id, const struct kind *kind,
+                   long long record)
 {
     const struct action_def *d = action_def(id);
+    enum auth_action a = d->verb != VERB_NONE && kind != NULL ? kind->auth[d->verb] : d->auth;
 
     if (d->writes && auth_read_only(s))
         return 0;
-    return auth_allowed(s, d->auth, d->per_record ? record : 0);
+    return auth_allowed(s, a, d->per_record ? record : 0);
 }
 
 static int bound_to(const struct action_def *d, int code)
@@ -174,19 +176,19 @@ static int bound_to(const struct action_def *d, int code)
 }
 
 static enum action_id find_in(const enum action_id *list, const struct ui_key *k,
-                              const struct session *s, long long record)
+                              const struct session *s, const struct kind *kind, long long record)
 {
     for (; list != NULL && *list != ACT_NONE; list++) {
-        if (bound_to(action_def(*list), k->code) && action_allowed(s, *list, record))
+        if (bound_to(action_def(*list), k->code) && action_allowed(s, *list, kind, record))
             return *list;
     }
     return ACT_NONE;
 }
 
 enum action_id action_for_key(const enum action_id *list, const struct ui_key *k,
-                              const struct session *s, long long record)
+                              const struct session *s, const struct kind *kind, long long record)
 {
-    enum action_id a = find_in(list, k, s, record);
+    enum action_id a = find_in(list, k, s, kind, record);
 
-    return a != ACT_NONE ? a : find_in(action_globals, k, s, record);
+    return a != ACT_NONE ? a : find_in(action_globals, k, s, kind, record);
 }

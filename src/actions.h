@@ -11,6 +11,7 @@
 #define MABDESK_ACTIONS_H
 
 #include "auth.h"
+#include "record.h"
 
 struct ui_key;
 
@@ -83,7 +84,10 @@ struct action_def {
     enum action_bar bar;
     int writes;            /* changes stored data */
     enum auth_action auth; /* what the session must be allowed */
-    int per_record;        /* auth depends on the record (its id is passed) */
+    int per_record;        /* auth depends on the record (its owner is passed) */
+    /* A verb on a record (edit, new, delete, save): its permission is the
+     * one the kind of the screen names for it (auth without a kind). */
+    enum verb verb;
 };
 
 /* The table entry of an action (never NULL for a valid id). */
@@ -91,13 +95,14 @@ const struct action_def *action_def(enum action_id);
 /* Actions every screen has, ACT_NONE-terminated. */
 extern const enum action_id action_globals[];
 
-/* 1 if the session may see and use the action (on record, if per record).
- * Writing actions are never allowed to read-only sessions. */
-int action_allowed(const struct session *, enum action_id, long long record);
+/* 1 if the session may see and use the action on a record of kind (NULL:
+ * none) whose owning municipality is record, if per record.  Writing
+ * actions are never allowed to read-only sessions. */
+int action_allowed(const struct session *, enum action_id, const struct kind *, long long record);
 
 /* The first allowed action of list (ACT_NONE-terminated, may be NULL),
  * then of action_globals, bound to key; ACT_NONE if none. */
 enum action_id action_for_key(const enum action_id *list, const struct ui_key *,
-                              const struct session *, long long record);
+                              const struct session *, const struct kind *, long long record);
 
 #endif

@@ -166,14 +166,31 @@ int app_kiosk(void)
     return app.opt.kiosk || app.sess->role == ROLE_KIOSK;
 }
 
-int app_allowed(enum action_id id, long long record)
+/* The screen whose record the actions of s are about: s, or for a dialog
+ * that names none, the screen under it. */
+static struct screen *subject(struct screen *s)
 {
-    return action_allowed(app.sess, id, record);
+    for (int i = app.n - 1; i > 0 && app.stack[i] == s && s->overlay && s->kind == NULL; i--)
+        s = app.stack[i - 1];
+    return s;
 }
 
 static long long record_of(struct screen *s)
 {
+    s = subject(s);
     return s->record != NULL ? s->record(s) : 0;
+}
+
+static const struct kind *kind_of(struct screen *s)
+{
+    return subject(s)->kind;
+}
+
+int app_allowed(enum action_id id, long long record)
+{
+    struct screen *t = top();
+
+    return action_allowed(app.sess, id, t != NULL ? kind_of(t) : NULL, record);
 }
 
 /* --- drawing ---------------------------------------------------------------- */
@@ -247,11 +264,11 @@ static void draw_keybar(struct screen *s)
     int n = 0, total = 0, x = 0;
 
     for (const enum action_id *a = s->actions; a != NULL && *a != ACT_NONE; a++) {
-        if (action_def(*a)->bar != BAR_NO && action_allowed(app.sess, *a, rec))
+        if (action_def(*a)->bar != BAR_NO && action_allowed(app.sess, *a, kind_of(s), rec))
             add_bar(ids, &n, *a);
     }
     for (const enum action_id *a = action_globals; *a != ACT_NONE; a++) {
-        if (action_def(*a)->bar == BAR_NO || !action_allowed(app.sess, *a, rec))
+        if (action_def(*a)->bar == BAR_NO || !action_allowed(app.sess, *a, kind_of(s), rec))
             continue;
         if (s->overlay && *a != ACT_HELP)
             continue;
@@ -407,7 +424,7 @@ static void handle_key(struct ui_key *k)
         if (k->code == (UI_FN | KEY_MOUSE))
             return;
     }
-    a = action_for_key(t->actions, k, app.sess, record_of(t));
+    a = action_for_key(t->actions, k, app.sess, kind_of(t), record_of(t));
     switch (t->key(t, a, k)) {
     case 0:
         global_action(a);
@@ -541,7 +558,7 @@ static void loop(void)
         app.status[0] = '\0';
         if (LINES < MIN_LINES || COLS < MIN_COLS) {
             /* Only quitting works while the window is too small. */
-            if (action_for_key(NULL, &k, app.sess, 0) == ACT_QUIT)
+            if (action_for_key(NULL, &k, app.sess, NULL, 0) == ACT_QUIT)
                 global_action(ACT_QUIT);
             continue;
         }

@@ -1,29 +1,26 @@
 /*
- * impexp.h: the directory's command-line side: find, export (CSV, vCard)
- * and all-or-nothing CSV import.  Shared by main.c and, later, the screens'
- * import/export actions.  Returns enum db_status; errors for a person are
- * one line each: "FILE:LINE: field: problem".
+ * impexp.h: records from the command line: find (the directory) and the
+ * export of any kind (CSV, vCard).  Shared by main.c and, later, the
+ * screens' export actions.  Returns enum db_status with a message in *err.
  */
 #ifndef MABDESK_IMPEXP_H
 #define MABDESK_IMPEXP_H
 
 #include <stdio.h>
 
+#include "record.h"
+
 struct db;
 
 enum export_format { EXPORT_CSV, EXPORT_VCF };
 
-/* Print matching entries, one per line, tab-separated:
+/* Print matching municipalities, one per line, tab-separated:
  * id, name_en, name_bn, kind, class, district, division. */
 int impexp_find(struct db *, const char *query, FILE *out, char **err);
-/* To a terminal, values are sanitised (text_sanitize_ml()) as on screen. */
-int impexp_export_municipalities(struct db *, enum export_format, FILE *out, char **err);
-/* Reads path ("-" = stdin) in the character set encoding ("auto", "utf-8"
- * or an iconv name: fmt/charset.h).  Every problem is written to report as
- * one line, at most 50 of them and then how many more; *count gets the
- * number of rows added or changed (or that would be, with dry_run); rows
- * identical to the stored record are not rewritten. */
-int impexp_import_municipalities(struct db *, const char *path, const char *encoding, int dry_run,
-                                 FILE *report, int *count, char **err);
+/* Every record of the kind, in its first sort order: CSV (header: id,
+ * version, the fields, the exported read-only values, updated_at,
+ * updated_by) or vCard 4.0 (a kind without cards: DB_INVALID).  To a
+ * terminal, values are sanitised (text_sanitize_ml()) as on screen. */
+int impexp_export(struct db *, const struct kind *, enum export_format, FILE *out, char **err);
 
 #endif

@@ -17,7 +17,9 @@
 #include "db/db.h"
 #include "fmt/charset.h"
 #include "i18n.h"
+#include "csvimport.h"
 #include "impexp.h"
+#include "kinds/kinds.h"
 #include "screens.h"
 #include "ssh/serve.h"
 #include "usercmd.h"
@@ -51,8 +53,8 @@ static void usage(FILE *f)
               "Commands:\n"
               "  run                      the full-screen application (the default)\n"
               "  find QUERY               print matching directory entries, tab-separated\n"
-              "  export municipalities [--format csv|vcf] [-o FILE]\n"
-              "  import municipalities FILE.csv [--encoding E] [--dry-run]\n"
+              "  export municipalities|contacts [--format csv|vcf] [-o FILE]\n"
+              "  import municipalities|contacts FILE.csv [--encoding E] [--dry-run]\n"
               "  serve [--listen ADDR:PORT]... [--state-dir DIR] [--fingerprints]\n"
               "                           the SSH server (see mabdesk serve --help)\n"
               "  user add|list|disable|enable|key|passwd ...\n"
@@ -187,6 +189,7 @@ static int cmd_export(const struct globals *g, int argc, char **argv)
     enum export_format fmt = EXPORT_CSV;
     const char *outpath = NULL;
     FILE *out = stdout;
+    const struct kind *kind;
     struct db *db;
     char *err = NULL;
     int c, code = 0, rc;
@@ -206,13 +209,13 @@ static int cmd_export(const struct globals *g, int argc, char **argv)
             outpath = optarg;
             break;
         default:
-            return usage_error("%s", _("usage: mabdesk export municipalities [--format csv|vcf] "
-                                       "[-o FILE]"));
+            return usage_error("%s", _("usage: mabdesk export municipalities|contacts "
+                                       "[--format csv|vcf] [-o FILE]"));
         }
     }
-    if (optind != argc - 1 || strcmp(argv[optind], "municipalities") != 0)
-        return usage_error("%s", _("usage: mabdesk export municipalities [--format csv|vcf] "
-                                   "[-o FILE]"));
+    if (optind != argc - 1 || (kind = kind_by_name(argv[optind])) == NULL)
+        return usage_error("%s", _("usage: mabdesk export municipalities|contacts "
+                                   "[--format csv|vcf] [-o FILE]"));
     db = open_db(g, &code);
     if (db == NULL)
         return code;
@@ -224,7 +227,7 @@ static int cmd_export(const struct globals *g, int argc, char **argv)
             return EX_IOERR_;
         }
     }
-    rc = impexp_export_municipalities(db, fmt, out, &err);
+    rc = impexp_export(db, kind, fmt, out, &err);
     if (rc != DB_OK)
         fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
     free(err);
@@ -243,9 +246,10 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
         {"encoding", required_argument, NULL, 'e'},
         {NULL, 0, NULL, 0},
     };
-    const char *usage_text = _("usage: mabdesk import municipalities FILE.csv "
+    const char *usage_text = _("usage: mabdesk import municipalities|contacts FILE.csv "
                                "[--encoding auto|utf-8|utf-16|windows-1252|...] [--dry-run]");
     const char *encoding = "auto";
+    const struct kind *kind;
     struct db *db;
     char *err = NULL;
     int c, dry = 0, code = 0, rc, count = 0;
@@ -264,12 +268,12 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
             return usage_error("%s", usage_text);
         }
     }
-    if (optind != argc - 2 || strcmp(argv[optind], "municipalities") != 0)
+    if (optind != argc - 2 || (kind = kind_by_name(argv[optind])) == NULL)
         return usage_error("%s", usage_text);
     db = open_db(g, &code);
     if (db == NULL)
         return code;
-    rc = impexp_import_municipalities(db, argv[optind + 1], encoding, dry, stderr, &count, &err);
+    rc = csv_import(db, kind, argv[optind + 1], encoding, dry, stderr, &count, &err);
     if (rc == DB_OK) {
         if (dry)
             printf(_("%s: %d rows are valid; nothing was changed (dry run)\n"), argv[optind + 1],

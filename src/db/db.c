@@ -181,6 +181,60 @@ static const char migration_1[] =
                                             ");"
                                             "CREATE INDEX user_keys_user ON user_keys(user_id);";
 
+/* 0.2: the people of each municipality (src/kinds/contact.c). */
+static const char migration_2[] =
+    "CREATE TABLE contact ("
+    " id INTEGER PRIMARY KEY,"
+    " name_en TEXT,"
+    " name_bn TEXT,"
+    " position TEXT NOT NULL CHECK (position IN ('mayor', 'panel_mayor', 'councillor',"
+    " 'reserved_councillor', 'ceo', 'secretary', 'executive_engineer', 'assistant_engineer',"
+    " 'focal_person', 'other')),"
+    " position_other TEXT,"
+    " municipality_id INTEGER NOT NULL REFERENCES municipality(id),"
+    " phone TEXT,"
+    " email TEXT,"
+    " from_date TEXT,"
+    " to_date TEXT,"
+    " notes TEXT,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " updated_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
+    " updated_by TEXT NOT NULL DEFAULT '',"
+    " CHECK (coalesce(name_en, '') <> '' OR coalesce(name_bn, '') <> '')"
+    ");"
+    "CREATE INDEX contact_municipality ON contact(municipality_id);"
+    "CREATE INDEX contact_name_en ON contact(name_en COLLATE NOCASE);"
+    "CREATE INDEX contact_name_bn ON contact(name_bn);"
+    "CREATE VIRTUAL TABLE contact_fts USING fts5(name_en, name_bn, position, municipality_en,"
+    " municipality_bn, tokenize = \"" FTS_TOKENIZER "\");"
+    "CREATE TRIGGER contact_fts_insert AFTER INSERT ON contact"
+    " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+    " INSERT INTO contact_fts(" CONTACT_FTS_COLUMNS ") SELECT " CONTACT_FTS_VALUES(
+        "new") " FROM municipality m WHERE m.id = new.municipality_id;"
+               " END;"
+               "CREATE TRIGGER contact_fts_delete AFTER DELETE ON contact"
+               " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+               " DELETE FROM contact_fts WHERE rowid = old.id;"
+               " END;"
+               "CREATE TRIGGER contact_fts_update AFTER UPDATE ON contact"
+               " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+               " DELETE FROM contact_fts WHERE rowid = old.id;"
+               " INSERT INTO contact_fts(" CONTACT_FTS_COLUMNS ") SELECT " CONTACT_FTS_VALUES(
+                   "new") " FROM municipality m WHERE m.id = new.municipality_id;"
+                          " END;"
+                          /* A body's new name is found in its people too (rare: not deferred). */
+                          "CREATE TRIGGER municipality_contact_fts AFTER UPDATE OF name_en, "
+                          "name_bn ON municipality"
+                          " BEGIN"
+                          " DELETE FROM contact_fts WHERE rowid IN (SELECT id FROM contact WHERE "
+                          "municipality_id ="
+                          " new.id);"
+                          " INSERT INTO contact_fts(" CONTACT_FTS_COLUMNS
+                          ") SELECT " CONTACT_FTS_VALUES(
+                              "c") " FROM contact c JOIN municipality m ON m.id = "
+                                   "c.municipality_id WHERE m.id = new.id;"
+                                   " END;";
+
 struct migration {
     const char *sql;
     /* Run after sql in the same transaction (seed data), or NULL. */
@@ -189,6 +243,7 @@ struct migration {
 
 static const struct migration migrations[] = {
     {migration_1, db_seed_load},
+    {migration_2, NULL},
 };
 
 int db_err(char **err, int status, const char *fmt, ...)
@@ -469,12 +524,6 @@ void db_close(struct db *db)
     for (int i = 0; i < db->ncache; i++)
         sqlite3_finalize(db->cache[i].stmt);
     free(db->cache);
-    for (int a = 0; a < 8; a++) {
-        sqlite3_finalize(db->count_stmt[a]);
-        for (int b = 0; b < 8; b++)
-            for (int c = 0; c < 2; c++)
-                sqlite3_finalize(db->page_stmt[a][b][c]);
-    }
     if (sqlite3_close(db->h) != SQLITE_OK)
         fatal("db_close: %s", sqlite3_errmsg(db->h));
     free(db);
@@ -635,42 +684,6 @@ int db_audit_add(struct db *db, const char *action, const char *record_kind, lon
     rc = sqlite3_step(st);
     db_done(st);
     return rc == SQLITE_DONE ? DB_OK : db_fail(db, rc, err);
-}
-
-/* --- bulk indexing --------------------------------------------------------- */
-
-static const char sql_defer_on[] = "INSERT INTO search_defer VALUES (1)";
-static const char sql_defer_off[] = "DELETE FROM search_defer";
-static const char sql_pending_clear[] = "DELETE FROM temp.search_pending";
-static const char sql_pending_add[] = "INSERT OR IGNORE INTO temp.search_pending VALUES (?1)";
-static const char sql_pending_unindex[] =
-    "DELETE FROM muni_fts WHERE rowid IN (SELECT id FROM temp.search_pending)";
-static const char sql_pending_index[] = "INSERT INTO muni_fts(" FTS_COLUMNS ") SELECT " FTS_VALUES(
-    "m") " FROM municipality m"
-         " JOIN district d ON d.id = m.district_id JOIN division v ON v.id = d.division_id"
-         " WHERE m.id IN (SELECT id FROM temp.search_pending)";
-
-int db_search_defer(struct db *db, char **err)
-{
-    int rc = db_exec_id(db, sql_pending_clear, 0, err);
-
-    return rc == DB_OK ? db_exec_id(db, sql_defer_on, 0, err) : rc;
-}
-
-int db_search_pending(struct db *db, long long id, char **err)
-{
-    return db_exec_id(db, sql_pending_add, id, err);
-}
-
-int db_search_sync(struct db *db, char **err)
-{
-    const char *const steps[] = {sql_pending_unindex, sql_pending_index, sql_pending_clear,
-                                 sql_defer_off};
-    int rc = DB_OK;
-
-    for (size_t i = 0; i < nitems(steps) && rc == DB_OK; i++)
-        rc = db_exec_id(db, steps[i], 0, err);
-    return rc;
 }
 
 /* --- divisions and districts ------------------------------------------- */

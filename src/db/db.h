@@ -12,7 +12,8 @@
 #define MABDESK_DB_H
 
 #include "auth.h"
-#include "muni.h"
+#include "db/records.h"
+#include "kinds/kinds.h"
 
 enum db_status {
     DB_OK = 0,
@@ -55,83 +56,6 @@ void geo_items_free(struct geo_item *, int n);
 /* The district called name (English, alternative spelling or Bengali;
  * Latin letters case-insensitive): DB_OK and *id, or DB_NOTFOUND. */
 int db_district_lookup(struct db *, const char *name, long long *id, char **err);
-
-/* Municipality lists: paged from the database, never loaded whole. */
-enum muni_sort {
-    MUNI_SORT_NAME,
-    MUNI_SORT_DISTRICT,
-    MUNI_SORT_DIVISION,
-    MUNI_SORT_KIND_CLASS,
-    MUNI_SORT_ESTABLISHED,
-    MUNI_SORT_COUNT
-};
-
-struct muni_query {
-    const char *search;    /* search-as-you-type text; NULL or "" for none */
-    long long division_id; /* 0: any */
-    long long district_id; /* 0: any */
-    enum muni_sort sort;
-    int lang_bn; /* sort names by the Bengali name */
-};
-
-struct muni_row {
-    long long id;
-    int kind; /* enum muni_kind_value */
-    char cls[2];
-    char *name_en;
-    char *name_bn;
-    char *district_en;
-    char *district_bn;
-    char *division_en;
-    char *division_bn;
-};
-
-/*
- * Fast enough for every keystroke (statements prepared once per handle;
- * count + one page of 20 takes 0.1-2 ms on 5,000 records).  Search text is NFC'd and
- * split into words; each word matches as a prefix of a word in the names,
- * district, division or mayor (either script), all words must match.
- */
-int db_muni_count(struct db *, const struct muni_query *, int *n, char **err);
-int db_muni_page(struct db *, const struct muni_query *, int offset, int limit,
-                 struct muni_row **rows, int *n, char **err);
-void muni_rows_free(struct muni_row *, int n);
-
-/* *out must be initialised (muni_init() or zeroed): its old contents are
- * freed and replaced.  Fast (one indexed row). */
-int db_muni_get(struct db *, long long id, struct municipality *out, char **err);
-/*
- * Insert (m->id == 0) or update (WHERE id AND version) one municipality.
- * On DB_OK m->id, m->version, updated_at/by are refreshed.  On DB_CONFLICT
- * *theirs (if not NULL) is filled with the row as it is now and nothing is
- * written.  On DB_INVALID *bad names the field.
- * *theirs, like db_muni_get()'s out, must be initialised or zeroed.  On
- * DB_OK *m is replaced by the record as stored (normalised values, the
- * district by its English name, read-only fields filled).  If the record
- * was deleted meanwhile: DB_NOTFOUND.
- */
-int db_muni_save(struct db *, struct municipality *m, struct municipality *theirs,
-                 enum muni_field *bad, char **err);
-int db_muni_delete(struct db *, long long id, long long version, char **err);
-
-/*
- * Import: all rows in one transaction, all or nothing.  A row with id != 0
- * updates that record (and, if its version != 0, only if unchanged since);
- * a row with id 0 is added.  Every rejected row is reported in *errs (row
- * index into rows, field or -1, message); any error or dry_run rolls back.
- */
-struct row_error {
-    int row;
-    int field; /* enum muni_field or -1 */
-    char *msg;
-};
-/* A row_error's msg is the problem alone ("required") when field >= 0, a
- * whole sentence when field is -1.  One audit row ("import") per record.
- * Fast: 5,000 rows take about 0.3 s (one transaction, statements reused,
- * the search index built once at the end). */
-int db_muni_import(struct db *, struct municipality *rows, int n, int dry_run,
-                   struct row_error **errs, int *nerrs, char **err);
-void row_errors_free(struct row_error *, int n);
 
 /* Audit log: append-only, newest first.  Reading it needs AUTH_READ_AUDIT
  * (admin); other sessions get DB_DENIED. */

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "auth.h"
+#include "kinds/kinds.h"
 #include "util.h"
 
 /* Statements prepared once per handle, keyed by the address of their SQL
@@ -27,21 +28,7 @@ struct db {
     struct db_cached_stmt *cache;
     int ncache;
     int cache_cap;
-    /* The municipality list statements, built from fixed fragments:
-     * [filters in use (search, division, district bits)][sort][lang_bn];
-     * count: [filters in use]. */
-    sqlite3_stmt *page_stmt[8][8][2];
-    sqlite3_stmt *count_stmt[8];
 };
-
-/* The row of muni_fts for municipality alias m (district d, division v). */
-#define FTS_COLUMNS                                                                                \
-    "rowid, name_en, name_bn, district_en, district_bn, division_en, division_bn, mayor_en, "      \
-    "mayor_bn"
-#define FTS_VALUES(m)                                                                              \
-    m ".id, " m ".name_en, " m ".name_bn, trim(d.name_en || ' ' || coalesce(d.alt_name_en, '')), " \
-      "d.name_bn, trim(v.name_en || ' ' || coalesce(v.alt_name_en, '')), v.name_bn, "              \
-      "coalesce(" m ".mayor_en, ''), coalesce(" m ".mayor_bn, '')"
 
 /*
  * A cached statement for sql (a string with static storage: the pointer is
@@ -90,17 +77,6 @@ void db_rollback(struct db *);
  */
 int db_audit_add(struct db *, const char *action, const char *record_kind, long long record_id,
                  const char *before, const char *after, char **err);
-
-/*
- * Bulk writes of municipalities (import): inside a write transaction,
- * db_search_defer() makes the search-index triggers stand aside,
- * db_search_pending() notes a changed record, db_search_sync() indexes all
- * noted records in one statement and restores the triggers.  Must be
- * paired within the same transaction.
- */
-int db_search_defer(struct db *, char **err);
-int db_search_pending(struct db *, long long id, char **err);
-int db_search_sync(struct db *, char **err);
 
 /* A column as a malloc'd string ("" for NULL). */
 char *db_col_str(sqlite3_stmt *, int col);

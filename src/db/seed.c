@@ -261,8 +261,9 @@ static void check(const struct table *t, enum muni_field f, const char *value)
 {
     char msg[256];
 
-    if (muni_check_field(f, value, msg, sizeof msg) != NULL)
-        fatal("seed %s:%ld: %s \"%s\": %s", t->file, t->line, muni_fields[f].key, value, msg);
+    if (record_check_field(&kind_municipality, f, value, msg, sizeof msg) != NULL)
+        fatal("seed %s:%ld: %s \"%s\": %s", t->file, t->line, kind_municipality.fields[f].key,
+              value, msg);
 }
 
 static void bind_year(sqlite3_stmt *st, int i, const struct table *t, const char *value)

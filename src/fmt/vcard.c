@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "muni.h"
+#include "kinds/kinds.h"
 #include "text.h"
 #include "util.h"
 
@@ -262,88 +262,131 @@ static int blank(const char *s)
     return str_blank(s);
 }
 
-char *vcard_muni(const struct municipality *m)
+/* A choice's English label (cards are read by address books in any
+ * language; the names carry the Bengali). */
+static const char *position_label(const struct field_def *d, const char *v)
 {
-    const char *const *f = (const char *const *)m->f;
-    int city = strcmp(f[MF_KIND], "city_corporation") == 0;
-    struct buf card = {0};
-    struct buf note = {0};
+    for (int i = 0; d->choices[i] != NULL; i++)
+        if (strcmp(d->choices[i], v) == 0)
+            return d->choice_labels[i];
+    return v;
+}
+
+/* FN in both scripts (one per language, tied by ALTID), or an empty one. */
+static void add_names(struct buf *card, const char *en, const char *bn)
+{
+    if (!blank(en))
+        add_text(card, "FN", blank(bn) ? "LANGUAGE=en" : "ALTID=1;LANGUAGE=en", en);
+    if (!blank(bn))
+        add_text(card, "FN", blank(en) ? "LANGUAGE=bn" : "ALTID=1;LANGUAGE=bn", bn);
+    if (blank(en) && blank(bn))
+        add_line(card, "FN", NULL, "");
+}
+
+/* ORG in both scripts, tied by ALTID. */
+static void add_org(struct buf *card, const char *en, const char *bn)
+{
+    const char *names[] = {en, bn};
+    const char *params[] = {"ALTID=2;LANGUAGE=en", "ALTID=2;LANGUAGE=bn"};
+
+    for (int i = 0; i < 2; i++) {
+        char *s;
+
+        if (blank(names[i]))
+            continue;
+        s = structured(&names[i], 1);
+        add_line(card, "ORG", params[i], s);
+        free(s);
+    }
+}
+
+/* TEL for each number of phone (several separated by ',' or ';'). */
+static void add_phones(struct buf *card, const char *phone, const char *type)
+{
+    char *copy = xstrdup(phone), *save = NULL;
+
+    for (char *p = strtok_r(copy, ",;", &save); p != NULL; p = strtok_r(NULL, ",;", &save)) {
+        char *one = str_trim(p), *uri = tel_uri(one), *params;
+
+        if (*one != '\0') {
+            params = xasprintf("%sTYPE=%s", uri != NULL ? "VALUE=uri;" : "", type);
+            if (uri != NULL)
+                add_line(card, "TEL", params, uri);
+            else
+                add_text(card, "TEL", params, one);
+            free(params);
+        }
+        free(uri);
+        free(one);
+    }
+    free(copy);
+}
+
+static void add_uid(struct buf *card, const struct record *r)
+{
     char *s;
 
-    buf_adds(&card, "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\n");
-    if (m->id > 0) {
-        s = xasprintf("urn:x-mabdesk:municipality:%lld", m->id);
-        add_line(&card, "UID", NULL, s);
+    if (r->id > 0) {
+        s = xasprintf("urn:x-mabdesk:%s:%lld", r->kind->name, r->id);
+        add_line(card, "UID", NULL, s);
         free(s);
     }
-    /* Names in both scripts: one FN and one ORG each, tied by ALTID. */
-    if (!blank(f[MF_NAME_EN]))
-        add_text(&card, "FN", blank(f[MF_NAME_BN]) ? "LANGUAGE=en" : "ALTID=1;LANGUAGE=en",
-                 f[MF_NAME_EN]);
-    if (!blank(f[MF_NAME_BN]))
-        add_text(&card, "FN", blank(f[MF_NAME_EN]) ? "LANGUAGE=bn" : "ALTID=1;LANGUAGE=bn",
-                 f[MF_NAME_BN]);
-    if (blank(f[MF_NAME_EN]) && blank(f[MF_NAME_BN]))
-        add_line(&card, "FN", NULL, "");
-    if (!blank(f[MF_NAME_EN])) {
-        const char *parts[] = {f[MF_NAME_EN]};
+}
 
-        s = structured(parts, 1);
-        add_line(&card, "ORG", "ALTID=2;LANGUAGE=en", s);
-        free(s);
-    }
-    if (!blank(f[MF_NAME_BN])) {
-        const char *parts[] = {f[MF_NAME_BN]};
+/* REV and the end of the card. */
+static char *finish(struct buf *card, const struct record *r)
+{
+    char *s = rev_stamp(r->updated_at);
 
-        s = structured(parts, 1);
-        add_line(&card, "ORG", "ALTID=2;LANGUAGE=bn", s);
-        free(s);
-    }
-    /* ADR: post office box; extended address; street; locality; region;
-     * postal code; country. */
-    {
-        const char *en[] = {"", "", f[MF_ADDRESS], f[MF_NAME_EN], f[MF_DISTRICT], "", "Bangladesh"};
-        const char *bn[] = {"", "", "", f[MF_NAME_BN], m->district_bn, "", "বাংলাদেশ"};
+    if (s != NULL)
+        add_line(card, "REV", NULL, s);
+    free(s);
+    buf_adds(card, "END:VCARD\r\n");
+    return buf_take(card);
+}
 
-        s = structured(en, nitems(en));
-        add_line(&card, "ADR", "ALTID=3;LANGUAGE=en;TYPE=work", s);
-        free(s);
-        s = structured(bn, nitems(bn));
-        add_line(&card, "ADR", "ALTID=3;LANGUAGE=bn;TYPE=work", s);
-        free(s);
-    }
-    if (!blank(f[MF_PHONE])) {
-        char *uri = tel_uri(f[MF_PHONE]);
+/* ADR: post office box; extended address; street; locality; region;
+ * postal code; country, in both scripts. */
+static void add_muni_adr(struct buf *card, const struct record *m)
+{
+    const char *const *f = (const char *const *)m->f;
+    const char *en[] = {"", "", f[MF_ADDRESS], f[MF_NAME_EN], f[MF_DISTRICT], "", "Bangladesh"};
+    const char *bn[] = {"", "", "", f[MF_NAME_BN], m->x[MX_DISTRICT_BN], "", "বাংলাদেশ"};
+    char *s = structured(en, nitems(en));
 
-        if (uri != NULL)
-            add_line(&card, "TEL", "VALUE=uri;TYPE=work,voice", uri);
-        else
-            add_text(&card, "TEL", "TYPE=work,voice", f[MF_PHONE]);
-        free(uri);
-    }
-    if (!blank(f[MF_EMAIL]))
-        add_text(&card, "EMAIL", "TYPE=work", f[MF_EMAIL]);
-    if (!blank(f[MF_WEBSITE])) {
-        if (strstr(f[MF_WEBSITE], "://") != NULL)
-            s = vcard_escape(f[MF_WEBSITE], 0);
-        else {
-            char *t = xasprintf("http://%s", f[MF_WEBSITE]);
+    add_line(card, "ADR", "ALTID=3;LANGUAGE=en;TYPE=work", s);
+    free(s);
+    s = structured(bn, nitems(bn));
+    add_line(card, "ADR", "ALTID=3;LANGUAGE=bn;TYPE=work", s);
+    free(s);
+}
 
-            s = vcard_escape(t, 0);
-            free(t);
-        }
-        add_line(&card, "URL", "TYPE=work", s);
-        free(s);
-    }
-    add_text(&card, "CATEGORIES", NULL, city ? "City corporation" : "Paurashava");
-    /* Facts a card has no property for, in one note. */
+static void add_url(struct buf *card, const char *url)
+{
+    char *s, *t;
+
+    if (blank(url))
+        return;
+    t = strstr(url, "://") != NULL ? xstrdup(url) : xasprintf("http://%s", url);
+    s = vcard_escape(t, 0);
+    add_line(card, "URL", "TYPE=work", s);
+    free(s);
+    free(t);
+}
+
+/* Facts a card has no property for, in one note. */
+static char *muni_note(const struct record *m, int city)
+{
+    const char *const *f = (const char *const *)m->f;
+    struct buf note = {0};
+
     buf_adds(&note, city ? "City corporation" : "Paurashava");
     if (!blank(f[MF_CLASS]))
         buf_printf(&note, ", class %s", f[MF_CLASS]);
     if (!blank(f[MF_DISTRICT]))
         buf_printf(&note, "\nDistrict: %s", f[MF_DISTRICT]);
-    if (!blank(m->division_en))
-        buf_printf(&note, "\nDivision: %s", m->division_en);
+    if (!blank(m->x[MX_DIVISION_EN]))
+        buf_printf(&note, "\nDivision: %s", m->x[MX_DIVISION_EN]);
     if (!blank(f[MF_ESTABLISHED]))
         buf_printf(&note, "\nEstablished: %s", f[MF_ESTABLISHED]);
     if (!blank(f[MF_WARDS]))
@@ -360,22 +403,65 @@ char *vcard_muni(const struct municipality *m)
     }
     if (!blank(f[MF_NOTES]))
         buf_printf(&note, "\n\n%s", f[MF_NOTES]);
-    s = buf_take(&note);
-    add_text(&card, "NOTE", NULL, s);
-    free(s);
-    s = rev_stamp(m->updated_at);
-    if (s != NULL)
-        add_line(&card, "REV", NULL, s);
-    free(s);
-    buf_adds(&card, "END:VCARD\r\n");
-    return buf_take(&card);
+    return buf_take(&note);
 }
 
-int vcard_write_muni(FILE *out, const struct municipality *m)
+char *vcard_muni(const struct record *m)
 {
-    char *card = vcard_muni(m);
-    int rc = fputs(card, out) < 0 ? -1 : 0;
+    const char *const *f = (const char *const *)m->f;
+    int city = strcmp(f[MF_KIND], "city_corporation") == 0;
+    struct buf card = {0};
+    char *s;
 
-    free(card);
-    return rc;
+    buf_adds(&card, "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\n");
+    add_uid(&card, m);
+    add_names(&card, f[MF_NAME_EN], f[MF_NAME_BN]);
+    add_org(&card, f[MF_NAME_EN], f[MF_NAME_BN]);
+    add_muni_adr(&card, m);
+    if (!blank(f[MF_PHONE]))
+        add_phones(&card, f[MF_PHONE], "work,voice");
+    if (!blank(f[MF_EMAIL]))
+        add_text(&card, "EMAIL", "TYPE=work", f[MF_EMAIL]);
+    add_url(&card, f[MF_WEBSITE]);
+    add_text(&card, "CATEGORIES", NULL, city ? "City corporation" : "Paurashava");
+    s = muni_note(m, city);
+    add_text(&card, "NOTE", NULL, s);
+    free(s);
+    return finish(&card, m);
+}
+
+/*
+ * A person of a municipality: KIND:individual, the names in both scripts,
+ * the position as TITLE, the municipality as ORG, phones, email, and the
+ * time in office with the notes as NOTE.
+ */
+char *vcard_contact(const struct record *c)
+{
+    const char *const *f = (const char *const *)c->f;
+    const struct field_def *pos = &c->kind->fields[CF_POSITION];
+    struct buf card = {0}, note = {0};
+    char *s;
+
+    buf_adds(&card, "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:individual\r\n");
+    add_uid(&card, c);
+    add_names(&card, f[CF_NAME_EN], f[CF_NAME_BN]);
+    add_text(&card, "TITLE", NULL,
+             strcmp(f[CF_POSITION], "other") == 0 ? f[CF_POSITION_OTHER]
+                                                  : position_label(pos, f[CF_POSITION]));
+    add_org(&card, c->x[CX_MUNICIPALITY_EN], c->x[CX_MUNICIPALITY_BN]);
+    if (!blank(f[CF_PHONE]))
+        add_phones(&card, f[CF_PHONE], "work,voice");
+    if (!blank(f[CF_EMAIL]))
+        add_text(&card, "EMAIL", "TYPE=work", f[CF_EMAIL]);
+    if (!blank(f[CF_FROM]) || !blank(f[CF_TO]))
+        buf_printf(&note, "In office: %s to %s", blank(f[CF_FROM]) ? "?" : f[CF_FROM],
+                   blank(f[CF_TO]) ? "today" : f[CF_TO]);
+    if (!blank(f[CF_NOTES]))
+        buf_printf(&note, "%s%s", note.len > 0 ? "\n\n" : "", f[CF_NOTES]);
+    if (note.len > 0) {
+        s = buf_take(&note);
+        add_text(&card, "NOTE", NULL, s);
+        free(s);
+    }
+    return finish(&card, c);
 }

@@ -1,6 +1,6 @@
 /*
  * vcard.h: vCard 4.0 (RFC 6350) for the directory: one card per
- * municipality, with its names in English and Bengali.
+ * municipality or person, with the names in English and Bengali.
  *
  * Output is UTF-8 with CRLF line ends, content lines folded at 75 octets
  * without ever splitting a UTF-8 sequence.  The reading helpers (unfold,
@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-struct municipality;
+struct record;
 
 /* Escape a property value, made valid UTF-8 (NFC) first: backslash,
  * newline (CRLF, CR, LF) and comma; component != 0 also escapes ';' (a
@@ -28,10 +28,11 @@ char *vcard_fold(const char *line);
  * Malloc'd. */
 char *vcard_unfold(const char *text);
 
-/* The card for m (BEGIN:VCARD .. END:VCARD, folded, CRLF).  Malloc'd. */
-char *vcard_muni(const struct municipality *m);
-/* Write vcard_muni(m) to out; 0, or -1 on a write error. */
-int vcard_write_muni(FILE *out, const struct municipality *m);
+/* The card of a municipality (KIND:org) and of a person (KIND:individual):
+ * BEGIN:VCARD .. END:VCARD, folded, CRLF.  Malloc'd.  The kinds' vcard
+ * hooks. */
+char *vcard_muni(const struct record *m);
+char *vcard_contact(const struct record *c);
 
 /*
  * Split one unfolded content line "NAME;PARAM=V:value" into its name

@@ -229,7 +229,7 @@ static const char *hint(const struct ui_form_field *f)
     switch (f->def->type) {
     case FT_CHOICE:
         return _("Space, Left or Right changes the choice.");
-    case FT_DISTRICT:
+    case FT_REF:
         return _("Type the district, or press Enter to pick it from a list.");
     default:
         return f->def->required ? _("Required.") : "";
@@ -251,6 +251,7 @@ void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
         struct ui_form_field *f = &fm->f[fm->top + i];
         int y = r->y + i, cur = fm->top + i == fm->cur, col;
         attr_t va = ui_attr(cur ? UI_FIELD_CUR : UI_FIELD);
+        const char *shown;
         char *label = xasprintf("%s%s", f->def->required ? "* " : "  ", _(f->def->label));
 
         ui_put(stdscr, y, r->x, l.lw, label, ui_attr(cur ? UI_HEADING : UI_LABEL));
@@ -261,6 +262,9 @@ void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
                 ui_cursor(y, r->x + l.vx);
         } else if (f->def->type == FT_SECRET) {
             draw_secret(f, y, r->x + l.vx, l.vw, va, cur);
+        } else if (!cur && fm->display != NULL &&
+                   (shown = fm->display(fm->ctx, fm->top + i, f->value)) != NULL) {
+            ui_put_pad(stdscr, y, r->x + l.vx, l.vw, shown, va);
         } else {
             char *vis;
 
@@ -462,7 +466,7 @@ enum ui_form_result ui_form_key(struct ui_form *fm, enum action_id a, const stru
         move_field(fm, fm->cur - fm->height);
         return UI_FORM_HANDLED;
     case ACT_PICK:
-        if (f->def->type == FT_DISTRICT)
+        if (f->def->type == FT_REF)
             return UI_FORM_PICK;
         move_field(fm, fm->cur + 1);
         return UI_FORM_HANDLED;

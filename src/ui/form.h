@@ -15,7 +15,7 @@
 #include <stddef.h>
 
 #include "actions.h"
-#include "muni.h"
+#include "record.h"
 #include "ui/ui.h"
 
 /* Check one value: NULL if good, else a message written into msg. */
@@ -30,6 +30,10 @@ struct ui_form_field {
     char *msg;     /* validation message, or NULL */
 };
 
+/* How a value reads when its field is not being edited (a reference by
+ * its name), or NULL to show it as it is. */
+typedef const char *(*ui_form_display_fn)(void *ctx, int field, const char *value);
+
 struct ui_form {
     struct ui_form_field *f;
     int n;
@@ -38,6 +42,7 @@ struct ui_form {
     int height;
     int dirty; /* typed since load */
     ui_form_check_fn check;
+    ui_form_display_fn display; /* optional */
     void *ctx;
     struct ui_rect rect;
 };
@@ -45,7 +50,7 @@ struct ui_form {
 enum ui_form_result {
     UI_FORM_UNHANDLED,
     UI_FORM_HANDLED,
-    UI_FORM_PICK, /* Enter on a district field: the screen offers a list */
+    UI_FORM_PICK, /* Enter on a reference field: the screen offers a list */
     UI_FORM_FULL, /* a letter did not fit (max_len): nothing changed */
 };
 

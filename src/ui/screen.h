@@ -23,6 +23,8 @@ struct screen {
     const enum action_id *actions; /* offered here, ACT_NONE-terminated; may be
                                       replaced by the screen as its state changes */
     int overlay;                   /* a dialog: the screens below stay visible */
+    const struct kind *kind;       /* optional: the kind of record shown; the
+                                      verbs of the actions resolve through it */
     /* Draw into body (stdscr coordinates).  No refresh. */
     void (*draw)(struct screen *, const struct ui_rect *body);
     /* A key: its action (ACT_NONE if unbound here) and the key itself.
@@ -43,7 +45,8 @@ struct screen {
     void (*reload)(struct screen *);
     /* Free the screen and its state. */
     void (*leave)(struct screen *);
-    /* Optional: the record per-record actions apply to (0 for none). */
+    /* Optional: the owning municipality of the record per-record actions
+     * apply to (0 for none): record_owner(). */
     long long (*record)(struct screen *);
     /* Optional: 1 while the screen holds typing that is not saved (quitting
      * asks first). */

@@ -29,10 +29,10 @@ static int bodies;
 
 static int count_bodies(void)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
     int n = -1;
 
-    if (db_muni_count(db, &q, &n, NULL) != DB_OK)
+    if (db_record_count(db, &kind_municipality, &q, &n, NULL) != DB_OK)
         abort();
     return n;
 }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fmt/vcard.h"
-#include "muni.h"
+#include "kinds/kinds.h"
 #include "text.h"
 #include "util.h"
 
@@ -55,20 +55,20 @@ static void check_card(const char *card)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *copy = xmalloc(size + 1), *card, *unf, *save = NULL, *line;
-    struct municipality m;
+    struct record m;
     size_t pos = 0;
     int field = 0, checked = 0;
 
     memcpy(copy, data, size);
     copy[size] = '\0';
-    muni_init(&m);
+    record_init(&m, &kind_municipality);
     m.id = 1;
     /* Fields separated by NUL bytes, in enum muni_field order. */
     while (pos <= size && field < MF_COUNT) {
-        muni_set(&m, (enum muni_field)field++, copy + pos);
+        record_set(&m, (enum muni_field)field++, copy + pos);
         pos += strlen(copy + pos) + 1;
     }
-    m.district_bn = xstrdup(pos <= size ? copy + pos : "");
+    m.x[MX_DISTRICT_BN] = xstrdup(pos <= size ? copy + pos : "");
     card = vcard_muni(&m);
     check_card(card);
 
@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     free(unf);
     free(card);
-    muni_free(&m);
+    record_free(&m);
     free(copy);
     return 0;
 }

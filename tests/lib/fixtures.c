@@ -77,12 +77,12 @@ char *tu_db_text(struct db *db, const char *sql)
 
 int tu_muni_count(struct db *db, const char *search)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
     char *err = NULL;
     int n = -1;
 
     q.search = search;
-    if (db_muni_count(db, &q, &n, &err) != DB_OK)
+    if (db_record_count(db, &kind_municipality, &q, &n, &err) != DB_OK)
         fail_msg("count %s: %s", search != NULL ? search : "(all)", err);
     return n;
 }

@@ -13,6 +13,7 @@
 #include <curses.h>
 
 #include "actions.h"
+#include "kinds/kinds.h"
 #include "auth.h"
 #include "testutil.h"
 #include "ui/ui.h"
@@ -25,7 +26,7 @@ static enum action_id press(const struct session *s, int code, long long record)
     struct ui_key k = {0};
 
     k.code = code;
-    return action_for_key(directory_like, &k, s, record);
+    return action_for_key(directory_like, &k, s, &kind_municipality, record);
 }
 
 static void test_table_is_whole(void **state)
@@ -54,8 +55,8 @@ static void read_only_gets_no_writes(enum role r)
         if (!d->writes)
             continue;
         writers++;
-        assert_false(action_allowed(&s, (enum action_id)i, 0));
-        assert_false(action_allowed(&s, (enum action_id)i, 1));
+        assert_false(action_allowed(&s, (enum action_id)i, &kind_municipality, 0));
+        assert_false(action_allowed(&s, (enum action_id)i, &kind_municipality, 1));
         /* Neither accepted by any of its keys. */
         for (size_t k = 0; k < 4 && d->keys[k] != 0; k++)
             assert_int_not_equal(press(&s, d->keys[k], 1), i);
@@ -75,10 +76,10 @@ static void test_kiosk_no_writes_no_quit(void **state)
 
     (void)state;
     read_only_gets_no_writes(ROLE_KIOSK);
-    assert_false(action_allowed(&s, ACT_QUIT, 0));
+    assert_false(action_allowed(&s, ACT_QUIT, &kind_municipality, 0));
     assert_int_equal(press(&s, UI_FN | KEY_F(10), 0), ACT_NONE);
     assert_int_equal(press(&s, 'q', 0), ACT_NONE);
-    assert_false(action_allowed(&s, ACT_HISTORY, 1));
+    assert_false(action_allowed(&s, ACT_HISTORY, &kind_municipality, 1));
 }
 
 static void test_viewer_no_writes(void **state)
@@ -95,11 +96,11 @@ static void test_admin_gets_delete(void **state)
     struct session s = tu_session(ROLE_ADMIN, 0);
 
     (void)state;
-    assert_true(action_allowed(&s, ACT_DELETE, 7));
+    assert_true(action_allowed(&s, ACT_DELETE, &kind_municipality, 7));
     assert_int_equal(press(&s, 'd', 7), ACT_DELETE);
     assert_int_equal(press(&s, 'e', 7), ACT_EDIT);
     assert_int_equal(press(&s, 'n', 0), ACT_NEW);
-    assert_true(action_allowed(&s, ACT_HISTORY, 7));
+    assert_true(action_allowed(&s, ACT_HISTORY, &kind_municipality, 7));
 }
 
 static void test_editor_no_delete(void **state)
@@ -107,7 +108,7 @@ static void test_editor_no_delete(void **state)
     struct session s = tu_session(ROLE_EDITOR, 0);
 
     (void)state;
-    assert_false(action_allowed(&s, ACT_DELETE, 7));
+    assert_false(action_allowed(&s, ACT_DELETE, &kind_municipality, 7));
     assert_int_equal(press(&s, 'd', 7), ACT_NONE);
     assert_int_equal(press(&s, 'e', 7), ACT_EDIT);
 }
@@ -117,14 +118,20 @@ static void test_municipal_edits_own_only(void **state)
     struct session s = tu_session(ROLE_MUNICIPAL, 42);
 
     (void)state;
-    assert_true(action_allowed(&s, ACT_EDIT, 42));
+    assert_true(action_allowed(&s, ACT_EDIT, &kind_municipality, 42));
     assert_int_equal(press(&s, 'e', 42), ACT_EDIT);
-    assert_false(action_allowed(&s, ACT_EDIT, 43));
+    assert_false(action_allowed(&s, ACT_EDIT, &kind_municipality, 43));
     assert_int_equal(press(&s, 'e', 43), ACT_NONE);
-    assert_true(action_allowed(&s, ACT_SAVE, 42));
-    assert_false(action_allowed(&s, ACT_SAVE, 43));
-    assert_false(action_allowed(&s, ACT_NEW, 0));
-    assert_false(action_allowed(&s, ACT_DELETE, 42));
+    assert_true(action_allowed(&s, ACT_SAVE, &kind_municipality, 42));
+    assert_false(action_allowed(&s, ACT_SAVE, &kind_municipality, 43));
+    assert_false(action_allowed(&s, ACT_NEW, &kind_municipality, 0));
+    assert_false(action_allowed(&s, ACT_DELETE, &kind_municipality, 42));
+    /* Verbs resolve through the kind: the people of its own body are the
+     * municipal user's to add and remove, a municipality is not. */
+    assert_true(action_allowed(&s, ACT_NEW, &kind_contact, 42));
+    assert_false(action_allowed(&s, ACT_NEW, &kind_contact, 43));
+    assert_true(action_allowed(&s, ACT_DELETE, &kind_contact, 42));
+    assert_false(action_allowed(&s, ACT_DELETE, &kind_contact, 43));
 }
 
 static void test_globals_after_screen_keys(void **state)
@@ -136,14 +143,14 @@ static void test_globals_after_screen_keys(void **state)
     (void)state;
     /* 'n' is "No" in a dialog, "New" only where the screen offers it. */
     k.code = 'n';
-    assert_int_equal(action_for_key(dialog, &k, &s, 0), ACT_NO);
+    assert_int_equal(action_for_key(dialog, &k, &s, NULL, 0), ACT_NO);
     /* Esc and F1 work everywhere. */
     k.code = 27;
-    assert_int_equal(action_for_key(dialog, &k, &s, 0), ACT_BACK);
+    assert_int_equal(action_for_key(dialog, &k, &s, NULL, 0), ACT_BACK);
     k.code = UI_FN | KEY_F(1);
-    assert_int_equal(action_for_key(NULL, &k, &s, 0), ACT_HELP);
+    assert_int_equal(action_for_key(NULL, &k, &s, NULL, 0), ACT_HELP);
     k.code = 'z';
-    assert_int_equal(action_for_key(dialog, &k, &s, 0), ACT_NONE);
+    assert_int_equal(action_for_key(dialog, &k, &s, NULL, 0), ACT_NONE);
 }
 
 int main(void)

@@ -31,19 +31,19 @@ static long long table_sum(struct db *db)
                          " + sum(coalesce(wards, 0)) FROM municipality");
 }
 
-static void row(struct municipality *m, const char *name_en, const char *district)
+static void row(struct record *m, const char *name_en, const char *district)
 {
-    muni_init(m);
-    muni_set(m, MF_KIND, "paurashava");
-    muni_set(m, MF_NAME_EN, name_en);
-    muni_set(m, MF_NAME_BN, "নতুন পৌরসভা");
-    muni_set(m, MF_DISTRICT, district);
+    record_init(m, &kind_municipality);
+    record_set(m, MF_KIND, "paurashava");
+    record_set(m, MF_NAME_EN, name_en);
+    record_set(m, MF_NAME_BN, "নতুন পৌরসভা");
+    record_set(m, MF_DISTRICT, district);
 }
 
-static void rows_free(struct municipality *rows, int n)
+static void rows_free(struct record *rows, int n)
 {
     for (int i = 0; i < n; i++)
-        muni_free(&rows[i]);
+        record_free(&rows[i]);
 }
 
 static int has_error(const struct row_error *e, int n, int row_i, int field)
@@ -58,7 +58,7 @@ static void test_good_import(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0), *admin = tu_db_open(path, ROLE_ADMIN, 0);
-    struct municipality rows[3], now;
+    struct record rows[3], now;
     struct row_error *errs;
     struct audit_query aq = {0};
     struct audit_row *audit;
@@ -68,11 +68,12 @@ static void test_good_import(void **state)
     (void)state;
     row(&rows[0], "Importville", "Comilla");
     row(&rows[1], "Second Town", "সিলেট");
-    muni_init(&rows[2]);
-    muni_init(&now);
-    assert_int_equal(db_muni_get(ed, savar, &rows[2], &err), DB_OK);
-    muni_set(&rows[2], MF_POPULATION, "296851");
-    assert_int_equal(db_muni_import(ed, rows, 3, 0, &errs, &nerrs, &err), DB_OK);
+    record_init(&rows[2], &kind_municipality);
+    record_init(&now, &kind_municipality);
+    assert_int_equal(db_record_get(ed, &kind_municipality, savar, &rows[2], &err), DB_OK);
+    record_set(&rows[2], MF_POPULATION, "296851");
+    assert_int_equal(db_record_import(ed, &kind_municipality, rows, 3, 0, &errs, &nerrs, &err),
+                     DB_OK);
     assert_int_equal(nerrs, 0);
     row_errors_free(errs, nerrs);
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality"), 344);
@@ -82,7 +83,7 @@ static void test_good_import(void **state)
                                    " ON d.id = m.district_id WHERE m.name_en = 'Importville'"
                                    " AND d.name_en = 'Cumilla'"),
                      1);
-    assert_int_equal(db_muni_get(ed, savar, &now, &err), DB_OK);
+    assert_int_equal(db_record_get(ed, &kind_municipality, savar, &now, &err), DB_OK);
     assert_int_equal(now.version, 2);
     /* One audit row per record, action "import". */
     aq.record_kind = "municipality";
@@ -99,14 +100,14 @@ static void test_good_import(void **state)
     audit_rows_free(audit, n);
     /* The new records are searchable. */
     {
-        struct muni_query q = {0};
+        struct record_query q = {0};
 
         q.search = "importville";
-        assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+        assert_int_equal(db_record_count(ed, &kind_municipality, &q, &n, &err), DB_OK);
         assert_int_equal(n, 1);
     }
     rows_free(rows, 3);
-    muni_free(&now);
+    record_free(&now);
     db_close(ed);
     db_close(admin);
     free(path);
@@ -116,7 +117,7 @@ static void test_bad_rows_change_nothing(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality rows[6];
+    struct record rows[6];
     struct row_error *errs;
     long long before = table_sum(ed);
     long long savar = tu_db_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
@@ -125,18 +126,19 @@ static void test_bad_rows_change_nothing(void **state)
     (void)state;
     row(&rows[0], "Fine Town", "Dhaka");
     row(&rows[1], "Bad Email", "Dhaka");
-    muni_set(&rows[1], MF_EMAIL, "nobody");
+    record_set(&rows[1], MF_EMAIL, "nobody");
     row(&rows[2], "Bad Class And Year", "Dhaka");
-    muni_set(&rows[2], MF_CLASS, "Z");
-    muni_set(&rows[2], MF_ESTABLISHED, "1700");
+    record_set(&rows[2], MF_CLASS, "Z");
+    record_set(&rows[2], MF_ESTABLISHED, "1700");
     row(&rows[3], "Nowhere", "Atlantis");
     row(&rows[4], "Ghost", "Dhaka");
     rows[4].id = 999999; /* no such record */
-    muni_init(&rows[5]);
-    assert_int_equal(db_muni_get(ed, savar, &rows[5], &err), DB_OK);
-    muni_set(&rows[5], MF_WARDS, "12");
+    record_init(&rows[5], &kind_municipality);
+    assert_int_equal(db_record_get(ed, &kind_municipality, savar, &rows[5], &err), DB_OK);
+    record_set(&rows[5], MF_WARDS, "12");
 
-    assert_int_equal(db_muni_import(ed, rows, 6, 0, &errs, &nerrs, &err), DB_INVALID);
+    assert_int_equal(db_record_import(ed, &kind_municipality, rows, 6, 0, &errs, &nerrs, &err),
+                     DB_INVALID);
     assert_non_null(err);
     assert_non_null(strstr(err, "nothing was imported"));
     free(err);
@@ -163,22 +165,23 @@ static void test_version_changed_since_export(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality exported, other;
+    struct record exported, other;
     struct row_error *errs;
     long long savar = tu_db_int(ed, "SELECT id FROM municipality WHERE name_en = 'Savar'");
     int nerrs;
 
     (void)state;
-    muni_init(&exported);
-    muni_init(&other);
-    assert_int_equal(db_muni_get(ed, savar, &exported, &err), DB_OK);
+    record_init(&exported, &kind_municipality);
+    record_init(&other, &kind_municipality);
+    assert_int_equal(db_record_get(ed, &kind_municipality, savar, &exported, &err), DB_OK);
     /* Someone edits the record after the export. */
-    assert_int_equal(db_muni_get(ed, savar, &other, &err), DB_OK);
-    muni_set(&other, MF_WARDS, "7");
-    assert_int_equal(db_muni_save(ed, &other, NULL, NULL, &err), DB_OK);
+    assert_int_equal(db_record_get(ed, &kind_municipality, savar, &other, &err), DB_OK);
+    record_set(&other, MF_WARDS, "7");
+    assert_int_equal(db_record_save(ed, &other, NULL, NULL, &err), DB_OK);
     /* The exported copy comes back with its old version: refused. */
-    muni_set(&exported, MF_WARDS, "30");
-    assert_int_equal(db_muni_import(ed, &exported, 1, 0, &errs, &nerrs, &err), DB_INVALID);
+    record_set(&exported, MF_WARDS, "30");
+    assert_int_equal(db_record_import(ed, &kind_municipality, &exported, 1, 0, &errs, &nerrs, &err),
+                     DB_INVALID);
     free(err);
     err = NULL;
     assert_int_equal(nerrs, 1);
@@ -188,11 +191,12 @@ static void test_version_changed_since_export(void **state)
     assert_int_equal(tu_db_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 7);
     /* Version 0 means "update whatever is there". */
     exported.version = 0;
-    assert_int_equal(db_muni_import(ed, &exported, 1, 0, &errs, &nerrs, &err), DB_OK);
+    assert_int_equal(db_record_import(ed, &kind_municipality, &exported, 1, 0, &errs, &nerrs, &err),
+                     DB_OK);
     row_errors_free(errs, nerrs);
     assert_int_equal(tu_db_int(ed, "SELECT wards FROM municipality WHERE name_en = 'Savar'"), 30);
-    muni_free(&exported);
-    muni_free(&other);
+    record_free(&exported);
+    record_free(&other);
     db_close(ed);
     free(path);
 }
@@ -201,7 +205,7 @@ static void test_dry_run(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality rows[2];
+    struct record rows[2];
     struct row_error *errs;
     long long before = table_sum(ed);
     int nerrs;
@@ -209,14 +213,16 @@ static void test_dry_run(void **state)
     (void)state;
     row(&rows[0], "Dry One", "Dhaka");
     row(&rows[1], "Dry Two", "Khulna");
-    assert_int_equal(db_muni_import(ed, rows, 2, 1, &errs, &nerrs, &err), DB_OK);
+    assert_int_equal(db_record_import(ed, &kind_municipality, rows, 2, 1, &errs, &nerrs, &err),
+                     DB_OK);
     assert_int_equal(nerrs, 0);
     row_errors_free(errs, nerrs);
     assert_int_equal(table_sum(ed), before);
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit"), 0);
     /* A dry run still reports problems. */
-    muni_set(&rows[1], MF_WARDS, "0");
-    assert_int_equal(db_muni_import(ed, rows, 2, 1, &errs, &nerrs, &err), DB_INVALID);
+    record_set(&rows[1], MF_WARDS, "0");
+    assert_int_equal(db_record_import(ed, &kind_municipality, rows, 2, 1, &errs, &nerrs, &err),
+                     DB_INVALID);
     free(err);
     assert_int_equal(nerrs, 1);
     assert_int_equal(errs[0].row, 1);
@@ -233,7 +239,7 @@ static void test_many_rows(void **state)
     enum { N = 2000 };
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality *rows = xcalloc(N, sizeof *rows);
+    struct record *rows = xcalloc(N, sizeof *rows);
     struct row_error *errs;
     int nerrs;
 
@@ -243,9 +249,10 @@ static void test_many_rows(void **state)
 
         snprintf(name, sizeof name, "Generated %d", i);
         row(&rows[i], name, i % 2 ? "Dhaka" : "Rangpur");
-        muni_set(&rows[i], MF_WARDS, "9");
+        record_set(&rows[i], MF_WARDS, "9");
     }
-    assert_int_equal(db_muni_import(ed, rows, N, 0, &errs, &nerrs, &err), DB_OK);
+    assert_int_equal(db_record_import(ed, &kind_municipality, rows, N, 0, &errs, &nerrs, &err),
+                     DB_OK);
     row_errors_free(errs, nerrs);
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality"), 342 + N);
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit WHERE action = 'import'"), N);
@@ -261,39 +268,40 @@ static void test_index_follows_import(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality m;
+    struct record m;
     struct row_error *errs;
-    struct muni_query q = {0};
+    struct record_query q = {0};
     long long id = tu_db_int(ed, "SELECT id FROM municipality WHERE name_en = 'Faridpur'");
     int nerrs, n;
 
     (void)state;
-    muni_init(&m);
-    assert_int_equal(db_muni_get(ed, id, &m, &err), DB_OK);
-    muni_set(&m, MF_MAYOR_EN, "Zebunnesa Begum");
-    muni_set(&m, MF_NAME_EN, "Faridpur Sadar");
-    assert_int_equal(db_muni_import(ed, &m, 1, 0, &errs, &nerrs, &err), DB_OK);
+    record_init(&m, &kind_municipality);
+    assert_int_equal(db_record_get(ed, &kind_municipality, id, &m, &err), DB_OK);
+    record_set(&m, MF_MAYOR_EN, "Zebunnesa Begum");
+    record_set(&m, MF_NAME_EN, "Faridpur Sadar");
+    assert_int_equal(db_record_import(ed, &kind_municipality, &m, 1, 0, &errs, &nerrs, &err),
+                     DB_OK);
     row_errors_free(errs, nerrs);
     q.search = "zebun";
-    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(db_record_count(ed, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 1);
     q.search = "sadar";
-    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(db_record_count(ed, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 1);
     /* The index holds one row per record: the old entry was replaced. */
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM muni_fts"), 342);
     /* After the import the triggers index single saves again. */
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM search_defer"), 0);
-    assert_int_equal(db_muni_get(ed, id, &m, &err), DB_OK);
-    muni_set(&m, MF_MAYOR_EN, "Yasmin Akter");
-    assert_int_equal(db_muni_save(ed, &m, NULL, NULL, &err), DB_OK);
+    assert_int_equal(db_record_get(ed, &kind_municipality, id, &m, &err), DB_OK);
+    record_set(&m, MF_MAYOR_EN, "Yasmin Akter");
+    assert_int_equal(db_record_save(ed, &m, NULL, NULL, &err), DB_OK);
     q.search = "zebun";
-    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(db_record_count(ed, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 0);
     q.search = "yasmin";
-    assert_int_equal(db_muni_count(ed, &q, &n, &err), DB_OK);
+    assert_int_equal(db_record_count(ed, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 1);
-    muni_free(&m);
+    record_free(&m);
     db_close(ed);
     free(path);
 }
@@ -308,7 +316,7 @@ static void test_refused_by_database(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality rows[3];
+    struct record rows[3];
     struct row_error *errs = NULL;
     sqlite3 *raw;
     long long before;
@@ -327,7 +335,7 @@ static void test_refused_by_database(void **state)
     row(&rows[0], "First Town", "Comilla");
     row(&rows[1], "Refused Town", "Comilla");
     row(&rows[2], "Third Town", "Comilla");
-    rc = db_muni_import(ed, rows, 3, 0, &errs, &nerrs, &err);
+    rc = db_record_import(ed, &kind_municipality, rows, 3, 0, &errs, &nerrs, &err);
     assert_int_not_equal(rc, DB_OK);
     assert_int_equal(nerrs, 1);
     assert_int_equal(errs[0].row, 1);

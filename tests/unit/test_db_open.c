@@ -172,7 +172,7 @@ static void test_reopen_does_not_reseed(void **state)
     int schema = db_schema_version(db);
 
     (void)state;
-    assert_int_equal(db_muni_delete(db, id, version, &err), DB_OK);
+    assert_int_equal(db_record_delete(db, &kind_municipality, id, version, &err), DB_OK);
     db_close(db);
     db = tu_db_open(path, ROLE_ADMIN, 0);
     assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality"), 341);
@@ -254,22 +254,22 @@ static void test_busy(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *a = tu_db_open(path, ROLE_ADMIN, 0), *b = tu_db_open(path, ROLE_ADMIN, 0);
-    struct municipality m;
+    struct record m;
     long long id = tu_db_int(a, "SELECT id FROM municipality WHERE name_en='Savar'");
 
     (void)state;
-    muni_init(&m);
-    assert_int_equal(db_muni_get(b, id, &m, &err), DB_OK);
+    record_init(&m, &kind_municipality);
+    assert_int_equal(db_record_get(b, &kind_municipality, id, &m, &err), DB_OK);
     sqlite3_busy_timeout(b->h, 20); /* do not wait 5 s in a test */
     assert_int_equal(sqlite3_exec(a->h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
-    muni_set(&m, MF_WARDS, "9");
-    assert_int_equal(db_muni_save(b, &m, NULL, NULL, &err), DB_BUSY);
+    record_set(&m, MF_WARDS, "9");
+    assert_int_equal(db_record_save(b, &m, NULL, NULL, &err), DB_BUSY);
     assert_string_equal(err, "the database is busy, try again");
     free(err);
     err = NULL;
     assert_int_equal(sqlite3_exec(a->h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(db_muni_save(b, &m, NULL, NULL, &err), DB_OK);
-    muni_free(&m);
+    assert_int_equal(db_record_save(b, &m, NULL, NULL, &err), DB_OK);
+    record_free(&m);
     db_close(a);
     db_close(b);
     free(path);

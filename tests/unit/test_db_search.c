@@ -53,27 +53,27 @@ static int teardown(void **state)
 }
 
 /* The English names found, in list order, joined with '|'. */
-static char *names(struct db *db, const struct muni_query *q, int offset, int limit)
+static char *names(struct db *db, const struct record_query *q, int offset, int limit)
 {
-    struct muni_row *rows;
+    struct record_row *rows;
     struct buf b = {0};
     char *err = NULL;
     int n;
 
-    if (db_muni_page(db, q, offset, limit, &rows, &n, &err) != DB_OK)
+    if (db_record_page(db, &kind_municipality, q, offset, limit, &rows, &n, &err) != DB_OK)
         fail_msg("page: %s", err);
     for (int i = 0; i < n; i++) {
         if (i > 0)
             buf_addc(&b, '|');
-        buf_adds(&b, rows[i].name_en);
+        buf_adds(&b, rows[i].v[ML_NAME_EN]);
     }
-    muni_rows_free(rows, n);
+    record_rows_free(&kind_municipality, rows, n);
     return buf_take(&b);
 }
 
 static char *search_names(struct db *db, const char *search)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
 
     q.search = search;
     return names(db, &q, 0, 1000);
@@ -115,12 +115,13 @@ static void test_english(void **state)
     /* District and division names are searched too, with alternative
      * spellings ("Chittagong" for the Chattogram district). */
     {
-        struct muni_query q = {0};
+        struct record_query q = {0};
         char *err = NULL;
         int n;
 
-        assert_int_equal(db_district_lookup(shared, "Chattogram", &q.district_id, &err), DB_OK);
-        assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+        assert_int_equal(
+            db_district_lookup(shared, "Chattogram", &q.filter[MUNI_FILTER_DISTRICT], &err), DB_OK);
+        assert_int_equal(db_record_count(shared, &kind_municipality, &q, &n, &err), DB_OK);
         assert_true(n > 10);
         assert_int_equal(tu_muni_count(shared, "Chittagong"), n);
     }
@@ -175,21 +176,21 @@ static void test_nfc_stored(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *db = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality m;
+    struct record m;
 
     (void)state;
     /* Saved with the decomposed forms, found with the composed ones. */
-    muni_init(&m);
-    muni_set(&m, MF_KIND, "paurashava");
-    muni_set(&m, MF_NAME_EN, "Testpur");
+    record_init(&m, &kind_municipality);
+    record_set(&m, MF_KIND, "paurashava");
+    record_set(&m, MF_NAME_EN, "Testpur");
     m.f[MF_NAME_BN] = (free(m.f[MF_NAME_BN]), xstrdup(BOALKHALI_A " নতুন"));
-    muni_set(&m, MF_DISTRICT, "Dhaka");
-    assert_int_equal(db_muni_save(db, &m, NULL, NULL, &err), DB_OK);
+    record_set(&m, MF_DISTRICT, "Dhaka");
+    assert_int_equal(db_record_save(db, &m, NULL, NULL, &err), DB_OK);
     expect_names(db, BOALKHALI_B " নতু", "Testpur");
     expect_names(db, BOALKHALI_A " নতু", "Testpur");
     /* What is stored is NFC. */
     assert_memory_equal(m.f[MF_NAME_BN], BOALKHALI_B, strlen(BOALKHALI_B));
-    muni_free(&m);
+    record_free(&m);
     db_close(db);
     free(path);
 }
@@ -211,37 +212,37 @@ static long long division_id(const char *name)
 
 static void test_filters(void **state)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
     char *err = NULL, *s;
     int n;
     long long gazipur = 0;
 
     (void)state;
-    q.division_id = division_id("Dhaka");
-    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    q.filter[MUNI_FILTER_DIVISION] = division_id("Dhaka");
+    assert_int_equal(db_record_count(shared, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 67);
-    q.division_id = division_id("Sylhet");
-    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    q.filter[MUNI_FILTER_DIVISION] = division_id("Sylhet");
+    assert_int_equal(db_record_count(shared, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 21);
     assert_int_equal(db_district_lookup(shared, "Gazipur", &gazipur, &err), DB_OK);
-    q.division_id = division_id("Dhaka");
-    q.district_id = gazipur;
+    q.filter[MUNI_FILTER_DIVISION] = division_id("Dhaka");
+    q.filter[MUNI_FILTER_DISTRICT] = gazipur;
     q.search = "kali";
     s = names(shared, &q, 0, 100);
     assert_string_equal(s, "Kaliakoir|Kaliganj");
     free(s);
-    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    assert_int_equal(db_record_count(shared, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 2);
     /* A district outside the division: nothing. */
-    q.division_id = division_id("Sylhet");
-    assert_int_equal(db_muni_count(shared, &q, &n, &err), DB_OK);
+    q.filter[MUNI_FILTER_DIVISION] = division_id("Sylhet");
+    assert_int_equal(db_record_count(shared, &kind_municipality, &q, &n, &err), DB_OK);
     assert_int_equal(n, 0);
 }
 
 static void test_sort_and_paging(void **state)
 {
-    struct muni_query q = {0};
-    struct muni_row *all, *page;
+    struct record_query q = {0};
+    struct record_row *all, *page;
     char *err = NULL;
     int nall, n, got = 0;
 
@@ -250,75 +251,80 @@ static void test_sort_and_paging(void **state)
         for (int bn = 0; bn < 2; bn++) {
             q.sort = (enum muni_sort)sort;
             q.lang_bn = bn;
-            assert_int_equal(db_muni_page(shared, &q, 0, 1000, &all, &nall, &err), DB_OK);
+            assert_int_equal(
+                db_record_page(shared, &kind_municipality, &q, 0, 1000, &all, &nall, &err), DB_OK);
             assert_int_equal(nall, 342);
             /* Pages of 25 put together give the same list: stable order. */
             got = 0;
             for (int off = 0; off < nall; off += 25) {
-                assert_int_equal(db_muni_page(shared, &q, off, 25, &page, &n, &err), DB_OK);
+                assert_int_equal(
+                    db_record_page(shared, &kind_municipality, &q, off, 25, &page, &n, &err),
+                    DB_OK);
                 assert_true(n <= 25);
                 for (int i = 0; i < n; i++)
                     assert_int_equal(page[i].id, all[off + i].id);
                 got += n;
-                muni_rows_free(page, n);
+                record_rows_free(&kind_municipality, page, n);
             }
             assert_int_equal(got, nall);
             for (int i = 1; i < nall; i++) {
-                const struct muni_row *a = &all[i - 1], *b = &all[i];
+                const struct record_row *a = &all[i - 1], *b = &all[i];
 
                 switch (q.sort) {
                 case MUNI_SORT_NAME:
                     if (bn)
-                        assert_true(strcmp(a->name_bn, b->name_bn) <= 0);
+                        assert_true(strcmp(a->v[ML_NAME_BN], b->v[ML_NAME_BN]) <= 0);
                     else
-                        assert_true(strcasecmp(a->name_en, b->name_en) <= 0);
+                        assert_true(strcasecmp(a->v[ML_NAME_EN], b->v[ML_NAME_EN]) <= 0);
                     break;
                 case MUNI_SORT_DISTRICT:
                     if (bn)
-                        assert_true(strcmp(a->district_bn, b->district_bn) <= 0);
+                        assert_true(strcmp(a->v[ML_DISTRICT_BN], b->v[ML_DISTRICT_BN]) <= 0);
                     else
-                        assert_true(strcasecmp(a->district_en, b->district_en) <= 0);
+                        assert_true(strcasecmp(a->v[ML_DISTRICT_EN], b->v[ML_DISTRICT_EN]) <= 0);
                     break;
                 case MUNI_SORT_DIVISION:
                     if (bn)
-                        assert_true(strcmp(a->division_bn, b->division_bn) <= 0);
+                        assert_true(strcmp(a->v[ML_DIVISION_BN], b->v[ML_DIVISION_BN]) <= 0);
                     else
-                        assert_true(strcasecmp(a->division_en, b->division_en) <= 0);
+                        assert_true(strcasecmp(a->v[ML_DIVISION_EN], b->v[ML_DIVISION_EN]) <= 0);
                     break;
                 case MUNI_SORT_KIND_CLASS:
                     /* City corporations first, then classes A, B, C, unknown. */
-                    assert_true(a->kind >= b->kind);
-                    if (a->kind == b->kind && a->cls[0] != '\0' && b->cls[0] != '\0')
-                        assert_true(a->cls[0] <= b->cls[0]);
-                    if (a->kind == b->kind && a->cls[0] == '\0')
-                        assert_true(b->cls[0] == '\0');
+                    assert_true(strcmp(a->v[ML_KIND], b->v[ML_KIND]) <= 0);
+                    if (strcmp(a->v[ML_KIND], b->v[ML_KIND]) == 0 && a->v[ML_CLASS][0] != '\0' &&
+                        b->v[ML_CLASS][0] != '\0')
+                        assert_true(a->v[ML_CLASS][0] <= b->v[ML_CLASS][0]);
+                    if (strcmp(a->v[ML_KIND], b->v[ML_KIND]) == 0 && a->v[ML_CLASS][0] == '\0')
+                        assert_true(b->v[ML_CLASS][0] == '\0');
                     break;
                 default:
                     break;
                 }
             }
             if (q.sort == MUNI_SORT_KIND_CLASS) {
-                assert_int_equal(all[0].kind, MUNI_CITY_CORPORATION);
-                assert_int_equal(all[11].kind, MUNI_CITY_CORPORATION);
-                assert_int_equal(all[12].kind, MUNI_PAURASHAVA);
-                assert_string_equal(all[12].cls, "A");
+                assert_string_equal(all[0].v[ML_KIND], "city_corporation");
+                assert_string_equal(all[11].v[ML_KIND], "city_corporation");
+                assert_string_equal(all[12].v[ML_KIND], "paurashava");
+                assert_string_equal(all[12].v[ML_CLASS], "A");
             }
             if (q.sort == MUNI_SORT_ESTABLISHED)
-                assert_string_equal(all[0].name_en, "Faridpur"); /* 1869 */
-            muni_rows_free(all, nall);
+                assert_string_equal(all[0].v[ML_NAME_EN], "Faridpur"); /* 1869 */
+            record_rows_free(&kind_municipality, all, nall);
         }
     }
     /* Past the end: an empty page. */
     q.sort = MUNI_SORT_NAME;
-    assert_int_equal(db_muni_page(shared, &q, 342, 10, &page, &n, &err), DB_OK);
+    assert_int_equal(db_record_page(shared, &kind_municipality, &q, 342, 10, &page, &n, &err),
+                     DB_OK);
     assert_int_equal(n, 0);
-    muni_rows_free(page, n);
+    record_rows_free(&kind_municipality, page, n);
 }
 
 static void test_row_contents(void **state)
 {
-    struct muni_query q = {0};
-    struct muni_row *rows;
+    struct record_query q = {0};
+    struct record_row *rows;
     char *err = NULL;
     int n;
 
@@ -326,17 +332,17 @@ static void test_row_contents(void **state)
     /* Faridpur is sorted first by year (1869) among the Faridpur matches. */
     q.search = "Faridpur";
     q.sort = MUNI_SORT_ESTABLISHED;
-    assert_int_equal(db_muni_page(shared, &q, 0, 1, &rows, &n, &err), DB_OK);
+    assert_int_equal(db_record_page(shared, &kind_municipality, &q, 0, 1, &rows, &n, &err), DB_OK);
     assert_int_equal(n, 1);
-    assert_string_equal(rows[0].name_en, "Faridpur");
-    assert_string_equal(rows[0].name_bn, "ফরিদপুর পৌরসভা");
-    assert_string_equal(rows[0].cls, "A");
-    assert_int_equal(rows[0].kind, MUNI_PAURASHAVA);
-    assert_string_equal(rows[0].district_en, "Faridpur");
-    assert_string_equal(rows[0].district_bn, "ফরিদপুর");
-    assert_string_equal(rows[0].division_en, "Dhaka");
-    assert_string_equal(rows[0].division_bn, "ঢাকা");
-    muni_rows_free(rows, n);
+    assert_string_equal(rows[0].v[ML_NAME_EN], "Faridpur");
+    assert_string_equal(rows[0].v[ML_NAME_BN], "ফরিদপুর পৌরসভা");
+    assert_string_equal(rows[0].v[ML_CLASS], "A");
+    assert_string_equal(rows[0].v[ML_KIND], "paurashava");
+    assert_string_equal(rows[0].v[ML_DISTRICT_EN], "Faridpur");
+    assert_string_equal(rows[0].v[ML_DISTRICT_BN], "ফরিদপুর");
+    assert_string_equal(rows[0].v[ML_DIVISION_EN], "Dhaka");
+    assert_string_equal(rows[0].v[ML_DIVISION_BN], "ঢাকা");
+    record_rows_free(&kind_municipality, rows, n);
 }
 
 static void test_fts_query_text(void **state)

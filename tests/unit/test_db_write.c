@@ -61,44 +61,44 @@ static struct audit_row *last_audit(struct db *admin, long long record_id)
     return rows;
 }
 
-static void new_record(struct municipality *m)
+static void new_record(struct record *m)
 {
-    muni_init(m);
-    muni_set(m, MF_KIND, "paurashava");
-    muni_set(m, MF_NAME_EN, "Newtown");
-    muni_set(m, MF_NAME_BN, "নতুনশহর পৌরসভা");
-    muni_set(m, MF_DISTRICT, "Dhaka");
+    record_init(m, &kind_municipality);
+    record_set(m, MF_KIND, "paurashava");
+    record_set(m, MF_NAME_EN, "Newtown");
+    record_set(m, MF_NAME_BN, "নতুনশহর পৌরসভা");
+    record_set(m, MF_DISTRICT, "Dhaka");
 }
 
 static void test_create_and_update_audited(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0), *admin = tu_db_open(path, ROLE_ADMIN, 0);
-    struct municipality m;
+    struct record m;
     struct audit_row *a;
     long long id;
 
     (void)state;
     new_record(&m);
-    muni_set(&m, MF_CLASS, "B");
-    muni_set(&m, MF_ESTABLISHED, "2001");
-    muni_set(&m, MF_WARDS, "9");
-    muni_set(&m, MF_POPULATION, "45000");
-    muni_set(&m, MF_AREA, "12.5");
-    muni_set(&m, MF_MAYOR_EN, "Rahima Khatun");
-    muni_set(&m, MF_MAYOR_BN, "রহিমা খাতুন");
-    muni_set(&m, MF_EMAIL, "mayor@newtown.gov.bd");
-    muni_set(&m, MF_WEBSITE, "newtown.gov.bd");
-    muni_set(&m, MF_PHONE, "+880 2 7791234");
-    assert_int_equal(db_muni_save(ed, &m, NULL, NULL, &err), DB_OK);
+    record_set(&m, MF_CLASS, "B");
+    record_set(&m, MF_ESTABLISHED, "2001");
+    record_set(&m, MF_WARDS, "9");
+    record_set(&m, MF_POPULATION, "45000");
+    record_set(&m, MF_AREA, "12.5");
+    record_set(&m, MF_MAYOR_EN, "Rahima Khatun");
+    record_set(&m, MF_MAYOR_BN, "রহিমা খাতুন");
+    record_set(&m, MF_EMAIL, "mayor@newtown.gov.bd");
+    record_set(&m, MF_WEBSITE, "newtown.gov.bd");
+    record_set(&m, MF_PHONE, "+880 2 7791234");
+    assert_int_equal(db_record_save(ed, &m, NULL, NULL, &err), DB_OK);
     id = m.id;
     assert_true(id > 0);
     assert_int_equal(m.version, 1);
     assert_string_equal(m.updated_by, "test-editor");
     assert_int_equal(strlen(m.updated_at), 20); /* 2026-11-27T09:00:00Z */
     assert_int_equal(m.updated_at[19], 'Z');
-    assert_string_equal(m.division_en, "Dhaka");
-    assert_string_equal(m.district_bn, "ঢাকা");
+    assert_string_equal(m.x[MX_DIVISION_EN], "Dhaka");
+    assert_string_equal(m.x[MX_DISTRICT_BN], "ঢাকা");
     assert_string_equal(m.f[MF_AREA], "12.5");
     assert_string_equal(m.f[MF_WARDS], "9");
     /* Numbers stored as numbers, unknown as NULL. */
@@ -123,9 +123,9 @@ static void test_create_and_update_audited(void **state)
     assert_int_equal(strlen(a->at), 20);
     audit_rows_free(a, 1);
 
-    muni_set(&m, MF_NAME_EN, "Oldtown");
-    muni_set(&m, MF_DISTRICT, "গাজীপুর"); /* a district by its Bengali name */
-    assert_int_equal(db_muni_save(ed, &m, NULL, NULL, &err), DB_OK);
+    record_set(&m, MF_NAME_EN, "Oldtown");
+    record_set(&m, MF_DISTRICT, "গাজীপুর"); /* a district by its Bengali name */
+    assert_int_equal(db_record_save(ed, &m, NULL, NULL, &err), DB_OK);
     assert_int_equal(m.version, 2);
     assert_string_equal(m.f[MF_DISTRICT], "Gazipur");
     a = last_audit(admin, id);
@@ -141,7 +141,7 @@ static void test_create_and_update_audited(void **state)
     assert_int_equal(tu_muni_count(ed, "oldtown"), 1);
     assert_int_equal(tu_muni_count(ed, "oldtown gazipur"), 1);
 
-    muni_free(&m);
+    record_free(&m);
     db_close(ed);
     db_close(admin);
     free(path);
@@ -152,52 +152,53 @@ static void test_conflict(void **state)
     char *path = tu_db_path(), *err = NULL;
     struct db *a = tu_db_open(path, ROLE_EDITOR, 0), *b = tu_db_open(path, ROLE_EDITOR, 0);
     struct db *admin = tu_db_open(path, ROLE_ADMIN, 0);
-    struct municipality ma, mb, theirs, now;
+    struct record ma, mb, theirs, now;
     long long id = id_of(a, "Savar");
 
     (void)state;
-    muni_init(&ma);
-    muni_init(&mb);
-    muni_init(&theirs);
-    muni_init(&now);
-    assert_int_equal(db_muni_get(a, id, &ma, &err), DB_OK);
-    assert_int_equal(db_muni_get(b, id, &mb, &err), DB_OK);
+    record_init(&ma, &kind_municipality);
+    record_init(&mb, &kind_municipality);
+    record_init(&theirs, &kind_municipality);
+    record_init(&now, &kind_municipality);
+    assert_int_equal(db_record_get(a, &kind_municipality, id, &ma, &err), DB_OK);
+    assert_int_equal(db_record_get(b, &kind_municipality, id, &mb, &err), DB_OK);
     assert_int_equal(ma.version, mb.version);
-    muni_set(&ma, MF_WARDS, "18");
-    muni_set(&mb, MF_WARDS, "20");
-    assert_int_equal(db_muni_save(a, &ma, NULL, NULL, &err), DB_OK);
+    record_set(&ma, MF_WARDS, "18");
+    record_set(&mb, MF_WARDS, "20");
+    assert_int_equal(db_record_save(a, &ma, NULL, NULL, &err), DB_OK);
     /* b saved on top of an old version: refused, told what is there now. */
-    assert_int_equal(db_muni_save(b, &mb, &theirs, NULL, &err), DB_CONFLICT);
+    assert_int_equal(db_record_save(b, &mb, &theirs, NULL, &err), DB_CONFLICT);
     assert_non_null(err);
     free(err);
     err = NULL;
     assert_string_equal(theirs.f[MF_WARDS], "18");
     assert_int_equal(theirs.version, ma.version);
     assert_string_equal(mb.f[MF_WARDS], "20"); /* b's typing is kept */
-    assert_int_equal(db_muni_get(admin, id, &now, &err), DB_OK);
+    assert_int_equal(db_record_get(admin, &kind_municipality, id, &now, &err), DB_OK);
     assert_string_equal(now.f[MF_WARDS], "18"); /* nothing overwritten */
     assert_int_equal(audit_count(admin, id), 1);
     /* b chooses to keep its value on top of theirs. */
     mb.version = theirs.version;
-    assert_int_equal(db_muni_save(b, &mb, NULL, NULL, &err), DB_OK);
-    assert_int_equal(db_muni_get(admin, id, &now, &err), DB_OK);
+    assert_int_equal(db_record_save(b, &mb, NULL, NULL, &err), DB_OK);
+    assert_int_equal(db_record_get(admin, &kind_municipality, id, &now, &err), DB_OK);
     assert_string_equal(now.f[MF_WARDS], "20");
     assert_int_equal(audit_count(admin, id), 2);
     /* Delete with a stale version: conflict; then the record is gone and
      * saving it says so. */
-    assert_int_equal(db_muni_delete(admin, id, ma.version, &err), DB_CONFLICT);
+    assert_int_equal(db_record_delete(admin, &kind_municipality, id, ma.version, &err),
+                     DB_CONFLICT);
     free(err);
     err = NULL;
-    assert_int_equal(db_muni_delete(admin, id, now.version, &err), DB_OK);
-    assert_int_equal(db_muni_save(a, &ma, &theirs, NULL, &err), DB_NOTFOUND);
+    assert_int_equal(db_record_delete(admin, &kind_municipality, id, now.version, &err), DB_OK);
+    assert_int_equal(db_record_save(a, &ma, &theirs, NULL, &err), DB_NOTFOUND);
     free(err);
     err = NULL;
-    assert_int_equal(db_muni_get(a, id, &now, &err), DB_NOTFOUND);
+    assert_int_equal(db_record_get(a, &kind_municipality, id, &now, &err), DB_NOTFOUND);
     free(err);
-    muni_free(&ma);
-    muni_free(&mb);
-    muni_free(&theirs);
-    muni_free(&now);
+    record_free(&ma);
+    record_free(&mb);
+    record_free(&theirs);
+    record_free(&now);
     db_close(a);
     db_close(b);
     db_close(admin);
@@ -213,29 +214,32 @@ static void test_permissions(void **state)
     struct db *muni = tu_db_open(path, ROLE_MUNICIPAL, savar),
               *ed = tu_db_open(path, ROLE_EDITOR, 0);
     struct db *ro[] = {viewer, kiosk};
-    struct municipality m, fresh;
+    struct record m, fresh;
     struct audit_query aq = {0};
     struct audit_row *rows;
     struct row_error *rerrs;
     int n;
 
     (void)state;
-    muni_init(&m);
+    record_init(&m, &kind_municipality);
     new_record(&fresh);
     for (size_t i = 0; i < nitems(ro); i++) {
-        assert_int_equal(db_muni_get(ro[i], savar, &m, &err), DB_OK); /* reading is fine */
-        muni_set(&m, MF_WARDS, "3");
-        assert_int_equal(db_muni_save(ro[i], &m, NULL, NULL, &err), DB_DENIED);
+        assert_int_equal(db_record_get(ro[i], &kind_municipality, savar, &m, &err),
+                         DB_OK); /* reading is fine */
+        record_set(&m, MF_WARDS, "3");
+        assert_int_equal(db_record_save(ro[i], &m, NULL, NULL, &err), DB_DENIED);
         assert_non_null(err);
         free(err);
         err = NULL;
-        assert_int_equal(db_muni_save(ro[i], &fresh, NULL, NULL, &err), DB_DENIED);
+        assert_int_equal(db_record_save(ro[i], &fresh, NULL, NULL, &err), DB_DENIED);
         free(err);
         err = NULL;
-        assert_int_equal(db_muni_delete(ro[i], savar, m.version, &err), DB_DENIED);
+        assert_int_equal(db_record_delete(ro[i], &kind_municipality, savar, m.version, &err),
+                         DB_DENIED);
         free(err);
         err = NULL;
-        assert_int_equal(db_muni_import(ro[i], &fresh, 1, 0, &rerrs, &n, &err), DB_DENIED);
+        assert_int_equal(
+            db_record_import(ro[i], &kind_municipality, &fresh, 1, 0, &rerrs, &n, &err), DB_DENIED);
         row_errors_free(rerrs, n);
         free(err);
         err = NULL;
@@ -262,29 +266,30 @@ static void test_permissions(void **state)
                              SQLITE_OK);
     }
     /* Municipal: its own municipality yes, another or a new one no. */
-    assert_int_equal(db_muni_get(muni, savar, &m, &err), DB_OK);
-    muni_set(&m, MF_WARDS, "9");
-    assert_int_equal(db_muni_save(muni, &m, NULL, NULL, &err), DB_OK);
-    assert_int_equal(db_muni_get(muni, faridpur, &m, &err), DB_OK);
-    muni_set(&m, MF_WARDS, "9");
-    assert_int_equal(db_muni_save(muni, &m, NULL, NULL, &err), DB_DENIED);
+    assert_int_equal(db_record_get(muni, &kind_municipality, savar, &m, &err), DB_OK);
+    record_set(&m, MF_WARDS, "9");
+    assert_int_equal(db_record_save(muni, &m, NULL, NULL, &err), DB_OK);
+    assert_int_equal(db_record_get(muni, &kind_municipality, faridpur, &m, &err), DB_OK);
+    record_set(&m, MF_WARDS, "9");
+    assert_int_equal(db_record_save(muni, &m, NULL, NULL, &err), DB_DENIED);
     free(err);
     err = NULL;
-    assert_int_equal(db_muni_save(muni, &fresh, NULL, NULL, &err), DB_DENIED);
+    assert_int_equal(db_record_save(muni, &fresh, NULL, NULL, &err), DB_DENIED);
     free(err);
     err = NULL;
-    assert_int_equal(db_muni_delete(muni, savar, 2, &err), DB_DENIED);
+    assert_int_equal(db_record_delete(muni, &kind_municipality, savar, 2, &err), DB_DENIED);
     free(err);
     err = NULL;
     /* Editor edits anything but may not delete; admin may. */
-    assert_int_equal(db_muni_save(ed, &m, NULL, NULL, &err), DB_OK);
-    assert_int_equal(db_muni_delete(ed, faridpur, m.version, &err), DB_DENIED);
+    assert_int_equal(db_record_save(ed, &m, NULL, NULL, &err), DB_OK);
+    assert_int_equal(db_record_delete(ed, &kind_municipality, faridpur, m.version, &err),
+                     DB_DENIED);
     assert_string_equal(err, "only an administrator may delete a municipality");
     free(err);
     err = NULL;
     assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM municipality"), 342);
     n = tu_muni_count(admin, "faridpur"); /* the paurashava and others in its district */
-    assert_int_equal(db_muni_delete(admin, faridpur, m.version, &err), DB_OK);
+    assert_int_equal(db_record_delete(admin, &kind_municipality, faridpur, m.version, &err), DB_OK);
     assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM municipality"), 341);
     assert_int_equal(tu_muni_count(admin, "faridpur"), n - 1);
     /* Exactly the allowed writes left audit rows. */
@@ -313,8 +318,8 @@ static void test_permissions(void **state)
     assert_int_equal(db_audit_count(admin, &aq, &n, &err), DB_OK);
     assert_int_equal(n, 0);
 
-    muni_free(&m);
-    muni_free(&fresh);
+    record_free(&m);
+    record_free(&fresh);
     db_close(admin);
     db_close(viewer);
     db_close(kiosk);
@@ -327,11 +332,11 @@ static void test_audit_append_only(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *admin = tu_db_open(path, ROLE_ADMIN, 0);
-    struct municipality m;
+    struct record m;
 
     (void)state;
     new_record(&m);
-    assert_int_equal(db_muni_save(admin, &m, NULL, NULL, &err), DB_OK);
+    assert_int_equal(db_record_save(admin, &m, NULL, NULL, &err), DB_OK);
     assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM audit"), 1);
     /* Not even a writable connection can change or remove audit rows. */
     assert_int_not_equal(
@@ -339,7 +344,7 @@ static void test_audit_append_only(void **state)
         SQLITE_OK);
     assert_int_not_equal(sqlite3_exec(admin->h, "DELETE FROM audit", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM audit WHERE user = 'test-admin'"), 1);
-    muni_free(&m);
+    record_free(&m);
     db_close(admin);
     free(path);
 }
@@ -348,40 +353,40 @@ static void test_validation(void **state)
 {
     char *path = tu_db_path(), *err = NULL;
     struct db *ed = tu_db_open(path, ROLE_EDITOR, 0);
-    struct municipality m;
-    enum muni_field bad = MF_COUNT;
+    struct record m;
+    int bad = MF_COUNT;
 
     (void)state;
     new_record(&m);
-    muni_set(&m, MF_EMAIL, "mayor at newtown");
-    assert_int_equal(db_muni_save(ed, &m, NULL, &bad, &err), DB_INVALID);
+    record_set(&m, MF_EMAIL, "mayor at newtown");
+    assert_int_equal(db_record_save(ed, &m, NULL, &bad, &err), DB_INVALID);
     assert_int_equal(bad, MF_EMAIL);
     assert_non_null(strstr(err, "Email"));
     free(err);
     err = NULL;
-    muni_set(&m, MF_EMAIL, "");
-    muni_set(&m, MF_DISTRICT, "Gotham");
-    assert_int_equal(db_muni_save(ed, &m, NULL, &bad, &err), DB_INVALID);
+    record_set(&m, MF_EMAIL, "");
+    record_set(&m, MF_DISTRICT, "Gotham");
+    assert_int_equal(db_record_save(ed, &m, NULL, &bad, &err), DB_INVALID);
     assert_int_equal(bad, MF_DISTRICT);
     assert_non_null(strstr(err, "Gotham"));
     free(err);
     err = NULL;
-    muni_set(&m, MF_DISTRICT, "Dhaka");
-    muni_set(&m, MF_NAME_BN, "   ");
-    assert_int_equal(db_muni_save(ed, &m, NULL, &bad, &err), DB_INVALID);
+    record_set(&m, MF_DISTRICT, "Dhaka");
+    record_set(&m, MF_NAME_BN, "   ");
+    assert_int_equal(db_record_save(ed, &m, NULL, &bad, &err), DB_INVALID);
     assert_int_equal(bad, MF_NAME_BN);
     free(err);
     err = NULL;
     /* Values set directly (not through muni_set) are cleaned on save. */
     free(m.f[MF_NAME_BN]);
     m.f[MF_NAME_BN] = xstrdup("  নতুনশহর পৌরসভা \t");
-    muni_set(&m, MF_DISTRICT, "DHAKA");
-    assert_int_equal(db_muni_save(ed, &m, NULL, &bad, &err), DB_OK);
+    record_set(&m, MF_DISTRICT, "DHAKA");
+    assert_int_equal(db_record_save(ed, &m, NULL, &bad, &err), DB_OK);
     assert_string_equal(m.f[MF_NAME_BN], "নতুনশহর পৌরসভা");
     assert_string_equal(m.f[MF_DISTRICT], "Dhaka");
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM municipality"), 343);
     assert_int_equal(tu_db_int(ed, "SELECT count(*) FROM audit"), 1);
-    muni_free(&m);
+    record_free(&m);
     db_close(ed);
     free(path);
 }
@@ -400,7 +405,7 @@ static void test_delete_in_use(void **state)
     free(sql);
     /* A user account still points at it: refused with a message, nothing
      * deleted, no audit row. */
-    assert_int_equal(db_muni_delete(admin, savar, 1, &err), DB_INVALID);
+    assert_int_equal(db_record_delete(admin, &kind_municipality, savar, 1, &err), DB_INVALID);
     assert_string_equal(err, "the record is still in use by other records");
     free(err);
     assert_int_equal(tu_db_int(admin, "SELECT count(*) FROM municipality"), 342);

@@ -19,6 +19,7 @@
 #include "db/db.h"
 #include "fmt/csv.h"
 #include "i18n.h"
+#include "csvimport.h"
 #include "impexp.h"
 #include "fixtures.h"
 #include "testutil.h"
@@ -55,10 +56,10 @@ static int teardown(void **state)
 
 static int total(struct db *db)
 {
-    struct muni_query q = {0};
+    struct record_query q = {0};
     int n = -1;
 
-    assert_int_equal(db_muni_count(db, &q, &n, NULL), DB_OK);
+    assert_int_equal(db_record_count(db, &kind_municipality, &q, &n, NULL), DB_OK);
     return n;
 }
 
@@ -69,7 +70,7 @@ static char *export_to(struct fx *fx, enum export_format fmt, const char *name)
     FILE *f = fopen(path, "wb");
 
     assert_non_null(f);
-    assert_int_equal(impexp_export_municipalities(fx->db, fmt, f, &err), DB_OK);
+    assert_int_equal(impexp_export(fx->db, &kind_municipality, fmt, f, &err), DB_OK);
     assert_null(err);
     assert_int_equal(fclose(f), 0);
     return path;
@@ -84,7 +85,7 @@ static int import(struct fx *fx, const char *path, int dry, int *count, char **r
     int rc;
 
     assert_non_null(rep);
-    rc = impexp_import_municipalities(fx->db, path, "auto", dry, rep, count, &err);
+    rc = csv_import(fx->db, &kind_municipality, path, "auto", dry, rep, count, &err);
     fclose(rep);
     free(err);
     if (report != NULL)
@@ -105,29 +106,28 @@ static char *write_tmp(struct fx *fx, const char *name, const char *content)
 /* The id of the first body the search finds. */
 static long long find_id(struct db *db, const char *search)
 {
-    struct muni_query q = {0};
-    struct muni_row *rows = NULL;
+    struct record_query q = {0};
+    struct record_row *rows = NULL;
     long long id;
     int n = 0;
 
     q.search = search;
-    assert_int_equal(db_muni_page(db, &q, 0, 1, &rows, &n, NULL), DB_OK);
+    assert_int_equal(db_record_page(db, &kind_municipality, &q, 0, 1, &rows, &n, NULL), DB_OK);
     assert_int_equal(n, 1);
     id = rows[0].id;
-    muni_rows_free(rows, n);
+    record_rows_free(&kind_municipality, rows, n);
     return id;
 }
 
 /* Bogura's id, with its record as stored now in *before and *after made
  * ready for the test to read it again later. */
-static long long bogura_before(struct fx *fx, struct municipality *before,
-                               struct municipality *after)
+static long long bogura_before(struct fx *fx, struct record *before, struct record *after)
 {
     long long id = find_id(fx->db, "Bogura");
 
-    muni_init(before);
-    muni_init(after);
-    assert_int_equal(db_muni_get(fx->db, id, before, NULL), DB_OK);
+    record_init(before, &kind_municipality);
+    record_init(after, &kind_municipality);
+    assert_int_equal(db_record_get(fx->db, &kind_municipality, id, before, NULL), DB_OK);
     return id;
 }
 
@@ -182,7 +182,7 @@ static void test_export_csv_shape(void **state)
     assert_string_equal(f[0], "id");
     assert_string_equal(f[1], "version");
     for (int i = 0; i < MF_COUNT; i++)
-        assert_string_equal(f[2 + i], muni_fields[i].key);
+        assert_string_equal(f[2 + i], kind_municipality.fields[i].key);
     assert_string_equal(f[2 + MF_COUNT], "district_bn");
     assert_string_equal(f[2 + MF_COUNT + 1], "division_en");
     assert_string_equal(f[2 + MF_COUNT + 2], "division_bn");
@@ -226,7 +226,7 @@ static void test_round_trip_changes_nothing(void **state)
 static void test_edited_import_updates(void **state)
 {
     struct fx *fx = *state;
-    struct municipality before, after;
+    struct record before, after;
     long long id = bogura_before(fx, &before, &after);
     char *csv, *path, *report = NULL;
     int count = -1;
@@ -240,7 +240,7 @@ static void test_edited_import_updates(void **state)
     assert_int_equal(import(fx, path, 0, &count, &report), DB_OK);
     assert_string_equal(report, "");
     assert_int_equal(count, 1);
-    assert_int_equal(db_muni_get(fx->db, id, &after, NULL), DB_OK);
+    assert_int_equal(db_record_get(fx->db, &kind_municipality, id, &after, NULL), DB_OK);
     assert_string_equal(after.f[MF_WARDS], "21");
     assert_string_equal(after.f[MF_MAYOR_EN], "A. Rahman");
     assert_string_equal(after.f[MF_MAYOR_BN], "\xe0\xa6\x95\xe0\xa7\x8b");
@@ -265,15 +265,15 @@ static void test_edited_import_updates(void **state)
     report = NULL;
     assert_int_equal(import(fx, path, 0, &count, &report), DB_INVALID);
     expect_at(report, path, "2: ");
-    muni_free(&after);
-    muni_init(&after);
-    assert_int_equal(db_muni_get(fx->db, id, &after, NULL), DB_OK);
+    record_free(&after);
+    record_init(&after, &kind_municipality);
+    assert_int_equal(db_record_get(fx->db, &kind_municipality, id, &after, NULL), DB_OK);
     assert_string_equal(after.f[MF_WARDS], "21");
     free(report);
     free(path);
     free(csv);
-    muni_free(&before);
-    muni_free(&after);
+    record_free(&before);
+    record_free(&after);
 }
 
 static void test_new_rows_added(void **state)
@@ -293,14 +293,14 @@ static void test_new_rows_added(void **state)
     assert_int_equal(total(fx->db), SEED_BODIES + 2);
     {
         long long id = find_id(fx->db, "Testpur");
-        struct municipality m;
+        struct record m;
 
-        muni_init(&m);
-        assert_int_equal(db_muni_get(fx->db, id, &m, NULL), DB_OK);
+        record_init(&m, &kind_municipality);
+        assert_int_equal(db_record_get(fx->db, &kind_municipality, id, &m, NULL), DB_OK);
         /* "b" and "Paurashava" are accepted as the stored "B"/"paurashava". */
         assert_string_equal(m.f[MF_CLASS], "B");
         assert_string_equal(m.f[MF_KIND], "paurashava");
-        muni_free(&m);
+        record_free(&m);
     }
     free(report);
     free(path);
@@ -309,7 +309,7 @@ static void test_new_rows_added(void **state)
 static void test_bad_rows_all_reported(void **state)
 {
     struct fx *fx = *state;
-    struct municipality before, after;
+    struct record before, after;
     long long id = bogura_before(fx, &before, &after);
     char *csv, *path, *report = NULL;
     int count = -1;
@@ -340,15 +340,15 @@ static void test_bad_rows_all_reported(void **state)
     assert_true(count_lines(report) >= 8);
 
     /* Nothing changed, not even the good row. */
-    assert_int_equal(db_muni_get(fx->db, id, &after, NULL), DB_OK);
+    assert_int_equal(db_record_get(fx->db, &kind_municipality, id, &after, NULL), DB_OK);
     assert_string_equal(after.f[MF_NAME_EN], before.f[MF_NAME_EN]);
     assert_int_equal(after.version, before.version);
     assert_int_equal(total(fx->db), SEED_BODIES);
     free(report);
     free(path);
     free(csv);
-    muni_free(&before);
-    muni_free(&after);
+    record_free(&before);
+    record_free(&after);
 }
 
 static void test_db_checks_reported(void **state)
@@ -429,7 +429,7 @@ static void test_malformed_file(void **state)
 static void test_dry_run(void **state)
 {
     struct fx *fx = *state;
-    struct municipality before, after;
+    struct record before, after;
     long long id = bogura_before(fx, &before, &after);
     char *csv, *path, *report = NULL;
     int count = -1;
@@ -451,14 +451,14 @@ static void test_dry_run(void **state)
     assert_int_equal(import(fx, path, 1, &count, &report), DB_OK);
     assert_string_equal(report, "");
     assert_int_equal(count, 1);
-    assert_int_equal(db_muni_get(fx->db, id, &after, NULL), DB_OK);
+    assert_int_equal(db_record_get(fx->db, &kind_municipality, id, &after, NULL), DB_OK);
     assert_string_equal(after.f[MF_POPULATION], before.f[MF_POPULATION]);
     assert_int_equal(after.version, before.version);
     free(report);
     free(path);
     free(csv);
-    muni_free(&before);
-    muni_free(&after);
+    record_free(&before);
+    record_free(&after);
 }
 
 static void test_vcard_export(void **state)
@@ -515,22 +515,22 @@ static void test_find(void **state)
 static void test_find_sanitises(void **state)
 {
     struct fx *fx = *state;
-    struct municipality m;
+    struct record m;
     char *buf = NULL, *err = NULL;
     size_t len = 0;
     FILE *out;
 
-    muni_init(&m);
-    muni_set(&m, MF_KIND, "paurashava");
-    muni_set(&m, MF_NAME_EN, "Zzyzx\tTab\x1b[2J");
-    muni_set(&m, MF_NAME_BN, "\xe0\xa6\x85");
-    muni_set(&m, MF_DISTRICT, "Bogura");
+    record_init(&m, &kind_municipality);
+    record_set(&m, MF_KIND, "paurashava");
+    record_set(&m, MF_NAME_EN, "Zzyzx\tTab\x1b[2J");
+    record_set(&m, MF_NAME_BN, "\xe0\xa6\x85");
+    record_set(&m, MF_DISTRICT, "Bogura");
     /* The rules refuse it now; a record stored before them may hold it. */
-    assert_int_equal(db_muni_save(fx->db, &m, NULL, NULL, &err), DB_INVALID);
+    assert_int_equal(db_record_save(fx->db, &m, NULL, NULL, &err), DB_INVALID);
     free(err);
     err = NULL;
-    muni_set(&m, MF_NAME_EN, "Zzyzx");
-    assert_int_equal(db_muni_save(fx->db, &m, NULL, NULL, &err), DB_OK);
+    record_set(&m, MF_NAME_EN, "Zzyzx");
+    assert_int_equal(db_record_save(fx->db, &m, NULL, NULL, &err), DB_OK);
     assert_true(tu_db_int(fx->db, "UPDATE municipality SET name_en = 'Zzyzx' || char(9) || "
                                   "'Tab' || char(27) || '[2J' WHERE name_en = 'Zzyzx' "
                                   "RETURNING id") > 0);
@@ -547,7 +547,7 @@ static void test_find_sanitises(void **state)
         assert_int_equal(tabs, 6);
     }
     free(buf);
-    muni_free(&m);
+    record_free(&m);
 }
 
 /* Control characters and bidi overrides are refused at import, each as
@@ -584,16 +584,16 @@ static void test_import_refuses_controls(void **state)
 static void test_formula_cells_round_trip(void **state)
 {
     struct fx *fx = *state;
-    struct municipality before, after;
+    struct record before, after;
     long long id = bogura_before(fx, &before, &after);
     char *path, *text, *report = NULL, *err = NULL;
     int count = -1;
 
-    muni_set(&before, MF_NAME_EN, "=HYPERLINK(\"http://evil.example\",\"Bogura\")");
-    muni_set(&before, MF_PHONE, "+880 51 66011");
-    muni_set(&before, MF_MAYOR_EN, "@Mayor");
-    muni_set(&before, MF_NOTES, "-5 wards planned");
-    assert_int_equal(db_muni_save(fx->db, &before, NULL, NULL, &err), DB_OK);
+    record_set(&before, MF_NAME_EN, "=HYPERLINK(\"http://evil.example\",\"Bogura\")");
+    record_set(&before, MF_PHONE, "+880 51 66011");
+    record_set(&before, MF_MAYOR_EN, "@Mayor");
+    record_set(&before, MF_NOTES, "-5 wards planned");
+    assert_int_equal(db_record_save(fx->db, &before, NULL, NULL, &err), DB_OK);
     path = export_to(fx, EXPORT_CSV, "formula.csv");
     text = tu_read_file(path);
     assert_non_null(strstr(text, "\"'=HYPERLINK("));
@@ -604,14 +604,14 @@ static void test_formula_cells_round_trip(void **state)
     assert_int_equal(import(fx, path, 0, &count, &report), DB_OK);
     assert_string_equal(report, "");
     assert_int_equal(count, 0);
-    assert_int_equal(db_muni_get(fx->db, id, &after, NULL), DB_OK);
+    assert_int_equal(db_record_get(fx->db, &kind_municipality, id, &after, NULL), DB_OK);
     for (int i = 0; i < MF_COUNT; i++)
         assert_string_equal(after.f[i], before.f[i]);
     free(report);
     free(text);
     free(path);
-    muni_free(&before);
-    muni_free(&after);
+    record_free(&before);
+    record_free(&after);
 }
 
 struct pty_reader {
@@ -651,7 +651,7 @@ static void test_export_to_terminal_sanitised(void **state)
     reader.fd = master;
     assert_int_equal(pthread_create(&tid, NULL, read_all, &reader), 0);
     out = fdopen(slave, "w");
-    assert_int_equal(impexp_export_municipalities(fx->db, EXPORT_CSV, out, &err), DB_OK);
+    assert_int_equal(impexp_export(fx->db, &kind_municipality, EXPORT_CSV, out, &err), DB_OK);
     assert_int_equal(fclose(out), 0);
     assert_int_equal(pthread_join(tid, NULL), 0);
     close(master);
@@ -683,7 +683,8 @@ static void test_import_encodings(void **state)
     assert_null(strstr(report, "required"));
     free(report);
     assert_int_equal(
-        impexp_import_municipalities(fx->db, path, "windows-1252", 0, stderr, &count, &err), DB_OK);
+        csv_import(fx->db, &kind_municipality, path, "windows-1252", 0, stderr, &count, &err),
+        DB_OK);
     assert_int_equal(count, 1);
     assert_int_equal(tu_muni_count(fx->db, "Caf\xc3\xa9"), 1);
     free(path);

@@ -16,71 +16,71 @@
 
 #include "testutil.h"
 
-#include "muni.h"
+#include "kinds/kinds.h"
 #include "util.h"
 
-static int ok(enum muni_field f, const char *v)
+static int ok(int f, const char *v)
 {
     char msg[256];
 
-    return muni_check_field(f, v, msg, sizeof msg) == NULL;
+    return record_check_field(&kind_municipality, f, v, msg, sizeof msg) == NULL;
 }
 
 static void test_field_table(void **state)
 {
     (void)state;
     for (int i = 0; i < MF_COUNT; i++) {
-        assert_non_null(muni_fields[i].key);
-        assert_non_null(muni_fields[i].label);
-        assert_true(muni_fields[i].max_len > 0);
-        assert_int_equal(muni_field_by_key(muni_fields[i].key), i);
-        if (muni_fields[i].type == FT_CHOICE) {
-            assert_non_null(muni_fields[i].choices);
-            assert_non_null(muni_fields[i].choice_labels);
+        assert_non_null(kind_municipality.fields[i].key);
+        assert_non_null(kind_municipality.fields[i].label);
+        assert_true(kind_municipality.fields[i].max_len > 0);
+        assert_int_equal(kind_field_by_key(&kind_municipality, kind_municipality.fields[i].key), i);
+        if (kind_municipality.fields[i].type == FT_CHOICE) {
+            assert_non_null(kind_municipality.fields[i].choices);
+            assert_non_null(kind_municipality.fields[i].choice_labels);
         }
     }
-    assert_int_equal(muni_field_by_key("name_bn"), MF_NAME_BN);
-    assert_int_equal(muni_field_by_key("district"), MF_DISTRICT);
-    assert_int_equal(muni_field_by_key("nope"), -1);
-    assert_int_equal(muni_field_by_key(NULL), -1);
-    assert_string_equal(muni_fields[MF_KIND].choices[0], "paurashava");
-    assert_string_equal(muni_fields[MF_KIND].choices[1], "city_corporation");
-    assert_null(muni_fields[MF_KIND].choices[2]);
-    assert_string_equal(muni_fields[MF_CLASS].choices[3], "");
-    assert_true(muni_fields[MF_NAME_EN].required);
-    assert_true(muni_fields[MF_NAME_BN].required);
-    assert_true(muni_fields[MF_DISTRICT].required);
-    assert_false(muni_fields[MF_CLASS].required);
+    assert_int_equal(kind_field_by_key(&kind_municipality, "name_bn"), MF_NAME_BN);
+    assert_int_equal(kind_field_by_key(&kind_municipality, "district"), MF_DISTRICT);
+    assert_int_equal(kind_field_by_key(&kind_municipality, "nope"), -1);
+    assert_int_equal(kind_field_by_key(&kind_municipality, NULL), -1);
+    assert_string_equal(kind_municipality.fields[MF_KIND].choices[0], "paurashava");
+    assert_string_equal(kind_municipality.fields[MF_KIND].choices[1], "city_corporation");
+    assert_null(kind_municipality.fields[MF_KIND].choices[2]);
+    assert_string_equal(kind_municipality.fields[MF_CLASS].choices[3], "");
+    assert_true(kind_municipality.fields[MF_NAME_EN].required);
+    assert_true(kind_municipality.fields[MF_NAME_BN].required);
+    assert_true(kind_municipality.fields[MF_DISTRICT].required);
+    assert_false(kind_municipality.fields[MF_CLASS].required);
 }
 
 static void test_init_set_copy(void **state)
 {
-    struct municipality a, b;
+    struct record a, b;
 
     (void)state;
-    muni_init(&a);
+    record_init(&a, &kind_municipality);
     for (int i = 0; i < MF_COUNT; i++)
         assert_string_equal(a.f[i], "");
     /* Trimmed and NFC: U+09C7 U+09BE becomes U+09CB. */
-    muni_set(&a, MF_NAME_BN, "  \xe0\xa6\xac\xe0\xa7\x87\xe0\xa6\xbe  ");
+    record_set(&a, MF_NAME_BN, "  \xe0\xa6\xac\xe0\xa7\x87\xe0\xa6\xbe  ");
     assert_string_equal(a.f[MF_NAME_BN], "\xe0\xa6\xac\xe0\xa7\x8b");
-    muni_set(&a, MF_NAME_EN, NULL);
+    record_set(&a, MF_NAME_EN, NULL);
     assert_string_equal(a.f[MF_NAME_EN], "");
-    muni_set(&a, MF_NAME_EN, "Savar");
+    record_set(&a, MF_NAME_EN, "Savar");
     a.id = 7;
     a.version = 3;
-    a.source = xstrdup("somewhere");
-    muni_init(&b);
-    muni_copy(&b, &a);
+    str_set(&a.x[MX_SOURCE], "somewhere");
+    record_init(&b, &kind_municipality);
+    record_copy(&b, &a);
     assert_int_equal(b.id, 7);
     assert_int_equal(b.version, 3);
     assert_string_equal(b.f[MF_NAME_EN], "Savar");
-    assert_string_equal(b.source, "somewhere");
+    assert_string_equal(b.x[MX_SOURCE], "somewhere");
     assert_ptr_not_equal(b.f[MF_NAME_EN], a.f[MF_NAME_EN]);
-    muni_copy(&b, &b); /* self-copy must be safe */
+    record_copy(&b, &b); /* self-copy must be safe */
     assert_string_equal(b.f[MF_NAME_EN], "Savar");
-    muni_free(&a);
-    muni_free(&b);
+    record_free(&a);
+    record_free(&b);
 }
 
 static void test_required_and_choices(void **state)
@@ -192,14 +192,15 @@ static void test_lengths_and_messages(void **state)
     (void)state;
     memset(long_name, 'a', 501);
     long_name[501] = '\0';
-    assert_non_null(muni_check_field(MF_NAME_EN, long_name, msg, sizeof msg));
+    assert_non_null(record_check_field(&kind_municipality, MF_NAME_EN, long_name, msg, sizeof msg));
     assert_non_null(strstr(msg, "too long"));
     free(long_name);
-    assert_non_null(muni_check_field(MF_NAME_EN, "", msg, sizeof msg));
+    assert_non_null(record_check_field(&kind_municipality, MF_NAME_EN, "", msg, sizeof msg));
     assert_string_equal(msg, "required");
-    assert_non_null(muni_check_field(MF_CLASS, "D", msg, sizeof msg));
+    assert_non_null(record_check_field(&kind_municipality, MF_CLASS, "D", msg, sizeof msg));
     assert_non_null(strstr(msg, "A, B or C"));
-    assert_non_null(muni_check_field(MF_ESTABLISHED, "1700", msg, sizeof msg));
+    assert_non_null(
+        record_check_field(&kind_municipality, MF_ESTABLISHED, "1700", msg, sizeof msg));
     assert_non_null(strstr(msg, "1850"));
 }
 
@@ -210,48 +211,53 @@ static void test_control_characters(void **state)
     char msg[256];
 
     (void)state;
-    assert_non_null(muni_check_field(MF_NAME_EN, "Bad\x1b]0;pwned\x07", msg, sizeof msg));
+    assert_non_null(
+        record_check_field(&kind_municipality, MF_NAME_EN, "Bad\x1b]0;pwned\x07", msg, sizeof msg));
     assert_string_equal(msg, "control character U+001B");
-    assert_non_null(muni_check_field(MF_MAYOR_BN, "\xe2\x80\xae\xe0\xa6\x95", msg, sizeof msg));
+    assert_non_null(record_check_field(&kind_municipality, MF_MAYOR_BN, "\xe2\x80\xae\xe0\xa6\x95",
+                                       msg, sizeof msg));
     assert_string_equal(msg, "control character U+202E");
-    assert_non_null(muni_check_field(MF_ADDRESS,
-                                     "Road 1\xc2\x9b"
-                                     "2J",
-                                     msg, sizeof msg));
+    assert_non_null(record_check_field(&kind_municipality, MF_ADDRESS,
+                                       "Road 1\xc2\x9b"
+                                       "2J",
+                                       msg, sizeof msg));
     assert_string_equal(msg, "control character U+009B");
-    assert_non_null(muni_check_field(MF_NAME_EN, "two\nlines", msg, sizeof msg));
+    assert_non_null(
+        record_check_field(&kind_municipality, MF_NAME_EN, "two\nlines", msg, sizeof msg));
     assert_string_equal(msg, "control character U+000A");
-    assert_non_null(muni_check_field(MF_PHONE, "123456\x1b", msg, sizeof msg));
+    assert_non_null(
+        record_check_field(&kind_municipality, MF_PHONE, "123456\x1b", msg, sizeof msg));
     assert_string_equal(msg, "control character U+001B");
-    assert_null(muni_check_field(MF_ADDRESS, "Road 1\nWard 2\r\nAmtali", msg, sizeof msg));
-    assert_null(muni_check_field(MF_NOTES, "a\nb", msg, sizeof msg));
-    assert_non_null(muni_check_field(MF_NOTES, "a\tb", msg, sizeof msg));
+    assert_null(record_check_field(&kind_municipality, MF_ADDRESS, "Road 1\nWard 2\r\nAmtali", msg,
+                                   sizeof msg));
+    assert_null(record_check_field(&kind_municipality, MF_NOTES, "a\nb", msg, sizeof msg));
+    assert_non_null(record_check_field(&kind_municipality, MF_NOTES, "a\tb", msg, sizeof msg));
 }
 
 static void test_validate(void **state)
 {
-    struct municipality m;
-    enum muni_field bad = MF_COUNT;
+    struct record m;
+    int bad = MF_COUNT;
     char msg[256];
 
     (void)state;
-    muni_init(&m);
-    assert_int_not_equal(muni_validate(&m, &bad, msg, sizeof msg), 0);
+    record_init(&m, &kind_municipality);
+    assert_int_not_equal(bad = record_validate(&m, msg, sizeof msg), -1);
     assert_int_equal(bad, MF_KIND);
-    muni_set(&m, MF_KIND, "paurashava");
-    muni_set(&m, MF_NAME_EN, "Savar");
-    muni_set(&m, MF_NAME_BN, "সাভার পৌরসভা");
-    muni_set(&m, MF_DISTRICT, "Dhaka");
-    assert_int_equal(muni_validate(&m, &bad, msg, sizeof msg), 0);
-    muni_set(&m, MF_EMAIL, "not-an-email");
-    assert_int_not_equal(muni_validate(&m, &bad, msg, sizeof msg), 0);
+    record_set(&m, MF_KIND, "paurashava");
+    record_set(&m, MF_NAME_EN, "Savar");
+    record_set(&m, MF_NAME_BN, "সাভার পৌরসভা");
+    record_set(&m, MF_DISTRICT, "Dhaka");
+    assert_int_equal(record_validate(&m, msg, sizeof msg), -1);
+    record_set(&m, MF_EMAIL, "not-an-email");
+    assert_int_not_equal(bad = record_validate(&m, msg, sizeof msg), -1);
     assert_int_equal(bad, MF_EMAIL);
-    muni_set(&m, MF_EMAIL, "");
-    muni_set(&m, MF_WARDS, "0");
-    muni_set(&m, MF_PHONE, "x");
-    assert_int_not_equal(muni_validate(&m, &bad, msg, sizeof msg), 0);
+    record_set(&m, MF_EMAIL, "");
+    record_set(&m, MF_WARDS, "0");
+    record_set(&m, MF_PHONE, "x");
+    assert_int_not_equal(bad = record_validate(&m, msg, sizeof msg), -1);
     assert_int_equal(bad, MF_WARDS); /* the first bad one */
-    muni_free(&m);
+    record_free(&m);
 }
 
 int main(void)

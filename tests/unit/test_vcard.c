@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fmt/vcard.h"
-#include "muni.h"
+#include "kinds/kinds.h"
 #include "testutil.h"
 #include "text.h"
 #include "util.h"
@@ -115,33 +115,33 @@ static void test_fold(void **state)
     }
 }
 
-static void fill(struct municipality *m)
+static void fill(struct record *m)
 {
-    muni_init(m);
+    record_init(m, &kind_municipality);
     m->id = 42;
     m->version = 3;
-    muni_set(m, MF_KIND, "paurashava");
-    muni_set(m, MF_NAME_EN, "Rampur, North; \"Old\" Town\\Bazar");
-    muni_set(m, MF_NAME_BN,
-             "\xe0\xa6\xb0\xe0\xa6\xbe\xe0\xa6\xae\xe0\xa6\xaa\xe0\xa7\x81"
-             "\xe0\xa6\xb0 \xe0\xa6\xaa\xe0\xa7\x8c\xe0\xa6\xb0\xe0\xa6\xb8"
-             "\xe0\xa6\xad\xe0\xa6\xbe");
-    muni_set(m, MF_CLASS, "B");
-    muni_set(m, MF_DISTRICT, "Bogura");
-    muni_set(m, MF_ESTABLISHED, "1901");
-    muni_set(m, MF_WARDS, "9");
-    muni_set(m, MF_POPULATION, "123456");
-    muni_set(m, MF_PHONE, "051-66123");
-    muni_set(m, MF_EMAIL, "mayor@rampur.example.org");
-    muni_set(m, MF_WEBSITE, "rampur.example.org");
-    muni_set(m, MF_ADDRESS, "Pourashava Bhaban, Station Road; Rampur");
-    muni_set(m, MF_NOTES,
-             "Line one, with comma.\nLine two; semicolon.\n"
-             "A long line of Bengali: " KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA
-                 KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA);
-    m->district_bn = xstrdup("\xe0\xa6\xac\xe0\xa6\x97\xe0\xa7\x81\xe0\xa6\xa1\xe0\xa6\xbc"
-                             "\xe0\xa6\xbe");
-    m->division_en = xstrdup("Rajshahi");
+    record_set(m, MF_KIND, "paurashava");
+    record_set(m, MF_NAME_EN, "Rampur, North; \"Old\" Town\\Bazar");
+    record_set(m, MF_NAME_BN,
+               "\xe0\xa6\xb0\xe0\xa6\xbe\xe0\xa6\xae\xe0\xa6\xaa\xe0\xa7\x81"
+               "\xe0\xa6\xb0 \xe0\xa6\xaa\xe0\xa7\x8c\xe0\xa6\xb0\xe0\xa6\xb8"
+               "\xe0\xa6\xad\xe0\xa6\xbe");
+    record_set(m, MF_CLASS, "B");
+    record_set(m, MF_DISTRICT, "Bogura");
+    record_set(m, MF_ESTABLISHED, "1901");
+    record_set(m, MF_WARDS, "9");
+    record_set(m, MF_POPULATION, "123456");
+    record_set(m, MF_PHONE, "051-66123");
+    record_set(m, MF_EMAIL, "mayor@rampur.example.org");
+    record_set(m, MF_WEBSITE, "rampur.example.org");
+    record_set(m, MF_ADDRESS, "Pourashava Bhaban, Station Road; Rampur");
+    record_set(m, MF_NOTES,
+               "Line one, with comma.\nLine two; semicolon.\n"
+               "A long line of Bengali: " KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA
+                   KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA);
+    m->x[MX_DISTRICT_BN] = xstrdup("\xe0\xa6\xac\xe0\xa6\x97\xe0\xa7\x81\xe0\xa6\xa1\xe0\xa6\xbc"
+                                   "\xe0\xa6\xbe");
+    m->x[MX_DIVISION_EN] = xstrdup("Rajshahi");
     m->updated_at = xstrdup("2026-11-27T09:37:05Z");
 }
 
@@ -181,7 +181,7 @@ static char **content_lines(const char *card, int *n)
 
 static void test_card(void **state)
 {
-    struct municipality m;
+    struct record m;
     char *card, *v, *u;
     char **lines;
     int n;
@@ -254,17 +254,17 @@ static void test_card(void **state)
         free(lines[i]);
     free(lines);
     free(card);
-    muni_free(&m);
+    record_free(&m);
 }
 
 static void test_card_hostile_text(void **state)
 {
-    struct municipality m;
+    struct record m;
     char *card;
 
     (void)state;
     fill(&m);
-    muni_set(&m, MF_NAME_EN, "Evil\x1b]0;title\x07\r\nEND:VCARD\r\nBEGIN:VCARD");
+    record_set(&m, MF_NAME_EN, "Evil\x1b]0;title\x07\r\nEND:VCARD\r\nBEGIN:VCARD");
     card = vcard_muni(&m);
     check_physical_lines(card);
     /* The injected END:VCARD is inside an escaped value, not a line. */
@@ -272,7 +272,7 @@ static void test_card_hostile_text(void **state)
     assert_null(strchr(card, '\x1b'));
     assert_null(strchr(card, '\x07'));
     free(card);
-    muni_free(&m);
+    record_free(&m);
 }
 
 static void test_split_line(void **state)

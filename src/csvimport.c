@@ -1,0 +1,567 @@
+/*
+ * csvimport.c: the all-or-nothing CSV import of any kind of record.
+ *
+ * Reads the whole file (in the character set asked for, as UTF-8), maps
+ * the header to the kind's fields, checks every value of every row against
+ * the kind's rules and reports every problem as "FILE:LINE: field:
+ * problem", then hands the rows to db_record_import(), which writes all of
+ * them in one transaction or none.  Nothing here may write to the database
+ * except through that call, and no problem may be swallowed: anything
+ * wrong means DB_INVALID and nothing changed.
+ */
+#include "csvimport.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db/db.h"
+#include "fmt/csv.h"
+#include "i18n.h"
+#include "text.h"
+#include "util.h"
+
+/* Problems printed by an import; the rest are counted. */
+#define MAX_REPORTED 50
+
+enum col_kind { COL_FIELD, COL_ID, COL_VERSION, COL_IGNORED };
+
+struct column {
+    enum col_kind kind;
+    int field; /* COL_FIELD: the kind's field */
+};
+
+struct problem {
+    long line;
+    long seq; /* keeps the order of problems on the same line */
+    char *text;
+};
+
+struct import {
+    const struct kind *kind;
+    const char *name; /* the file's name in messages */
+    struct problem *p;
+    size_t np, capp;
+    struct column *cols;
+    size_t ncols;
+    int *present; /* per field: a column names it */
+    int have_id, have_version;
+};
+
+static void problem(struct import *im, long line, const char *field, const char *fmt, ...)
+    MAB_PRINTF(4, 5);
+
+static void problem(struct import *im, long line, const char *field, const char *fmt, ...)
+{
+    va_list ap;
+    char *what, *text;
+
+    va_start(ap, fmt);
+    what = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (im->np == im->capp) {
+        im->capp = im->capp ? im->capp * 2 : 16;
+        im->p = xreallocarray(im->p, im->capp, sizeof *im->p);
+    }
+    im->p[im->np].line = line;
+    im->p[im->np].seq = (long)im->np;
+    if (field != NULL)
+        text = xasprintf("%s:%ld: %s: %s", im->name, line, field, what);
+    else
+        text = xasprintf("%s:%ld: %s", im->name, line, what);
+    /* Column names and values come from the file: one line each, and
+     * nothing that could drive the terminal. */
+    im->p[im->np].text = text_sanitize(text);
+    im->np++;
+    free(text);
+    free(what);
+}
+
+static int problem_cmp(const void *a, const void *b)
+{
+    const struct problem *x = a, *y = b;
+
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Unknown and unnamed columns are reported once each, however many. */
+struct unknown_cols {
+    struct buf names; /* the first few, comma-separated */
+    size_t n, unnamed, first_unnamed;
+};
+
+static void note_unknown(struct unknown_cols *u, const char *key, size_t col)
+{
+    if (*key == '\0') {
+        if (u->unnamed++ == 0)
+            u->first_unnamed = col;
+        return;
+    }
+    if (u->n++ < 5) {
+        if (u->names.len > 0)
+            buf_adds(&u->names, ", ");
+        buf_adds(&u->names, key);
+    }
+}
+
+static void report_unknown(struct import *im, struct unknown_cols *u, long line)
+{
+    if (u->n == 1)
+        problem(im, line, u->names.data, "%s", _("unknown column"));
+    else if (u->n > 1 && u->n <= 5)
+        problem(im, line, NULL, _("unknown columns: %s"), u->names.data);
+    else if (u->n > 5)
+        problem(im, line, NULL, _("unknown columns: %s and %zu more"), u->names.data, u->n - 5);
+    if (u->unnamed == 1)
+        problem(im, line, NULL, _("column %zu has no name"), u->first_unnamed);
+    else if (u->unnamed > 1)
+        problem(im, line, NULL, _("%zu columns have no name (the first is column %zu)"), u->unnamed,
+                u->first_unnamed);
+    buf_free(&u->names);
+}
+
+/* A column an export writes beside the fields, which an import ignores. */
+static int readonly_column(const struct kind *k, const char *key)
+{
+    return kind_extra_by_key(k, key) >= 0 || strcmp(key, "updated_at") == 0 ||
+           strcmp(key, "updated_by") == 0;
+}
+
+/* Read the header row: every column must be known. */
+static void read_header(struct import *im, char **fields, size_t n, long line)
+{
+    struct unknown_cols u = {0};
+
+    im->cols = xcalloc(n, sizeof *im->cols);
+    im->ncols = n;
+    for (size_t i = 0; i < n; i++) {
+        char *key = text_clean(fields[i]);
+        int f;
+
+        for (char *p = key; *p != '\0'; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        im->cols[i].kind = COL_IGNORED;
+        im->cols[i].field = -1;
+        if (strcmp(key, "id") == 0) {
+            if (im->have_id)
+                problem(im, line, key, "%s", _("column appears twice"));
+            im->cols[i].kind = COL_ID;
+            im->have_id = 1;
+        } else if (strcmp(key, "version") == 0) {
+            if (im->have_version)
+                problem(im, line, key, "%s", _("column appears twice"));
+            im->cols[i].kind = COL_VERSION;
+            im->have_version = 1;
+        } else if ((f = kind_field_by_key(im->kind, key)) >= 0 &&
+                   !(im->kind->fields[f].flags & FF_NOEXPORT)) {
+            if (im->present[f])
+                problem(im, line, key, "%s", _("column appears twice"));
+            im->cols[i].kind = COL_FIELD;
+            im->cols[i].field = f;
+            im->present[f] = 1;
+        } else if (!readonly_column(im->kind, key)) {
+            note_unknown(&u, key, i + 1);
+        }
+        free(key);
+    }
+    report_unknown(im, &u, line);
+}
+
+/* A whole number made of ASCII digits only (no sign, no spaces). */
+static int parse_id(const char *s, long long *out)
+{
+    char *end;
+    long long v;
+
+    if (*s < '0' || *s > '9')
+        return -1;
+    for (const char *p = s; *p != '\0'; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* At most MAX_REPORTED lines, in file order, then how many more there are. */
+static void report_problems(struct import *im, FILE *report)
+{
+    size_t shown = im->np < MAX_REPORTED ? im->np : MAX_REPORTED;
+
+    qsort(im->p, im->np, sizeof *im->p, problem_cmp);
+    for (size_t i = 0; i < shown; i++)
+        fprintf(report, "%s\n", im->p[i].text);
+    if (im->np > shown)
+        fprintf(report,
+                ngettext("%s: ... and %zu more problem\n", "%s: ... and %zu more problems\n",
+                         (unsigned long)(im->np - shown)),
+                im->name, im->np - shown);
+}
+
+struct id_line {
+    long long id;
+    long line;
+};
+
+static int id_line_cmp(const void *a, const void *b)
+{
+    const struct id_line *x = a, *y = b;
+
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * Turn one data row into *m.  Returns 1 when the row is to be written, 0
+ * when it changes nothing or cannot be read (problems recorded), 2 when
+ * some values are bad (recorded, their fields set in *bad) but the row can
+ * still be shown to the database for its own checks, -1 with *err on a
+ * database failure.
+ */
+static int read_row(struct import *im, struct db *db, char **fields, size_t n, long line,
+                    struct record *m, long long *idp, uint64_t *bad, int *rcp, char **err)
+{
+    struct record cur;
+    long long id = 0, version = 0;
+    size_t before = im->np;
+    int rc, is_update;
+    char msg[256];
+
+    *idp = 0;
+    if (n != im->ncols) {
+        problem(im, line, NULL, _("the row has %zu fields but the header has %zu"), n, im->ncols);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *raw = fields[i];
+
+        if (im->cols[i].kind == COL_ID && !str_blank(raw)) {
+            char *v = text_clean(raw);
+
+            if (parse_id(v, &id) != 0 || id <= 0)
+                problem(im, line, "id", "%s", _("must be a whole number above 0 (or empty)"));
+            free(v);
+        } else if (im->cols[i].kind == COL_VERSION && !str_blank(raw)) {
+            char *v = text_clean(raw);
+
+            if (parse_id(v, &version) != 0)
+                problem(im, line, "version", "%s", _("must be a whole number (or empty)"));
+            free(v);
+        }
+    }
+    if (im->np > before)
+        return 0;
+    memset(&cur, 0, sizeof cur);
+    is_update = id > 0;
+    if (is_update) {
+        char *gerr = NULL;
+
+        rc = db_record_get(db, im->kind, id, &cur, &gerr);
+        if (rc == DB_NOTFOUND) {
+            problem(im, line, "id", _("no %s with id %lld"), _(im->kind->msgs.noun), id);
+            free(gerr);
+            record_free(&cur);
+            return 0;
+        }
+        if (rc != DB_OK) {
+            *rcp = rc;
+            *err = gerr;
+            record_free(&cur);
+            return -1;
+        }
+        free(gerr);
+        *idp = id;
+        record_copy(m, &cur);
+    }
+    m->id = id;
+    m->version = is_update ? version : 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct field_def *d;
+        int f = im->cols[i].field;
+        char *v;
+
+        if (im->cols[i].kind != COL_FIELD)
+            continue;
+        d = &im->kind->fields[f];
+        v = text_clean(csv_unguard(fields[i]));
+        if (d->type == FT_CHOICE)
+            str_set(&v, field_choice_value(d, v));
+        free(m->f[f]);
+        m->f[f] = v;
+        /* A value the record already holds is not checked again: an
+         * export must always import back unchanged. */
+        if (is_update && strcmp(v, cur.f[f]) == 0)
+            continue;
+        if (record_check_field(im->kind, f, v, msg, sizeof msg) != NULL) {
+            problem(im, line, d->key, "%s", msg);
+            *bad |= (uint64_t)1 << f;
+        }
+    }
+    if (!is_update) {
+        /* A new record needs every required field, columns or not. */
+        for (int f = 0; f < im->kind->nfields; f++) {
+            if (im->present[f])
+                continue;
+            if (record_check_field(im->kind, f, m->f[f], msg, sizeof msg) != NULL) {
+                problem(im, line, im->kind->fields[f].key, "%s", msg);
+                *bad |= (uint64_t)1 << f;
+            }
+        }
+    }
+    if (im->np > before)
+        rc = 2;
+    else
+        rc = !(is_update && record_same_fields(m, &cur));
+    record_free(&cur);
+    return rc;
+}
+
+static void reader_problem(struct import *im, struct csv_reader *r);
+
+/* The rows read, to be handed to the database. */
+struct rows {
+    struct record *v;
+    long *lines;
+    uint64_t *bads; /* per row: fields already reported */
+    size_t n, cap;
+    struct id_line *ids; /* every id named, for repeats */
+    size_t nids, capids;
+};
+
+static void rows_add_id(struct rows *rs, long long id, long line)
+{
+    if (rs->nids == rs->capids) {
+        rs->capids = rs->capids ? rs->capids * 2 : 64;
+        rs->ids = xreallocarray(rs->ids, rs->capids, sizeof *rs->ids);
+    }
+    rs->ids[rs->nids].id = id;
+    rs->ids[rs->nids++].line = line;
+}
+
+static void rows_add(struct rows *rs, const struct record *m, uint64_t bad, long line)
+{
+    if (rs->n == rs->cap) {
+        rs->cap = rs->cap ? rs->cap * 2 : 64;
+        rs->v = xreallocarray(rs->v, rs->cap, sizeof *rs->v);
+        rs->lines = xreallocarray(rs->lines, rs->cap, sizeof *rs->lines);
+        rs->bads = xreallocarray(rs->bads, rs->cap, sizeof *rs->bads);
+    }
+    rs->v[rs->n] = *m;
+    rs->bads[rs->n] = bad;
+    rs->lines[rs->n++] = line;
+}
+
+static void rows_free(struct rows *rs)
+{
+    for (size_t i = 0; i < rs->n; i++)
+        record_free(&rs->v[i]);
+    free(rs->v);
+    free(rs->lines);
+    free(rs->bads);
+    free(rs->ids);
+}
+
+/*
+ * Every record of the file into rs: the header first, then each row.
+ * Returns the reader's last answer (0 at the end, -1 on a malformed file,
+ * both with their problems recorded), or -2 with *status and *err on a
+ * database failure.
+ */
+static int read_rows(struct import *im, struct db *db, struct csv_reader *r, struct rows *rs,
+                     int *status, char **err)
+{
+    char **fields;
+    size_t nf;
+    long line;
+    int got, header_seen = 0;
+
+    while ((got = csv_reader_next(r, &fields, &nf, &line, NULL)) == 1) {
+        struct record m;
+        long long id;
+        uint64_t bad = 0;
+        int w;
+
+        if (!header_seen) {
+            read_header(im, fields, nf, line);
+            header_seen = 1;
+            if (im->np > 0)
+                return 0; /* rows cannot be read against a bad header */
+            continue;
+        }
+        record_init(&m, im->kind);
+        w = read_row(im, db, fields, nf, line, &m, &id, &bad, status, err);
+        if (w < 0) {
+            record_free(&m);
+            return -2;
+        }
+        if (id > 0)
+            rows_add_id(rs, id, line);
+        if (w == 0)
+            record_free(&m);
+        else
+            rows_add(rs, &m, bad, line);
+    }
+    if (got < 0)
+        reader_problem(im, r);
+    if (!header_seen && got == 0)
+        problem(im, 1, NULL, "%s", _("the file is empty (a header row is needed)"));
+    return got;
+}
+
+/* The reader's message, which already reads "FILE:LINE: problem", last. */
+static void reader_problem(struct import *im, struct csv_reader *r)
+{
+    char **fields, *cerr = NULL;
+    size_t nf;
+    long line;
+
+    csv_reader_next(r, &fields, &nf, &line, &cerr);
+    if (im->np == im->capp) {
+        im->capp = im->capp ? im->capp * 2 : 16;
+        im->p = xreallocarray(im->p, im->capp, sizeof *im->p);
+    }
+    im->p[im->np].line = LONG_MAX;
+    im->p[im->np].seq = (long)im->np;
+    im->p[im->np++].text = text_sanitize(cerr != NULL ? cerr : im->name);
+    free(cerr);
+}
+
+/* The same record twice in one file is a mistake, whichever wins. */
+static void repeated_ids(struct import *im, struct rows *rs)
+{
+    if (rs->nids < 2)
+        return;
+    qsort(rs->ids, rs->nids, sizeof *rs->ids, id_line_cmp);
+    for (size_t i = 1; i < rs->nids; i++) {
+        size_t first = i - 1;
+
+        if (rs->ids[i].id != rs->ids[i - 1].id)
+            continue;
+        while (first > 0 && rs->ids[first - 1].id == rs->ids[i].id)
+            first--;
+        problem(im, rs->ids[i].line, "id", _("%lld appears again (first on line %ld)"),
+                rs->ids[i].id, rs->ids[first].line);
+    }
+}
+
+/*
+ * The database checks what only it can (references, versions).  With
+ * problems already found it only checks, every row that can be read, so
+ * that all of them are reported at once; otherwise it gets the rows that
+ * change something.  DB_OK, or a failure that ends the import (*err).
+ */
+static int db_pass(struct import *im, struct db *db, struct rows *rs, int dry_run, char **err)
+{
+    const struct kind *k = im->kind;
+    struct row_error *errs = NULL;
+    int nerrs = 0, status = DB_OK, rc;
+    char *derr = NULL;
+
+    rc = db_record_import(db, k, rs->v, (int)rs->n, im->np > 0 || dry_run, &errs, &nerrs, &derr);
+    for (int i = 0; i < nerrs; i++) {
+        int row = errs[i].row, f = errs[i].field;
+        int known = row >= 0 && (size_t)row < rs->n;
+        const char *key = f >= 0 && f < k->nfields ? k->fields[f].key : NULL;
+
+        /* Already said, in the import's own words. */
+        if (known && key != NULL && (rs->bads[row] & (uint64_t)1 << f))
+            continue;
+        problem(im, known ? rs->lines[row] : 0, key, "%s", errs[i].msg != NULL ? errs[i].msg : "?");
+    }
+    if (rc != DB_OK && rc != DB_INVALID && rc != DB_CONFLICT) {
+        status = rc;
+        if (err != NULL) {
+            *err = derr;
+            derr = NULL;
+        }
+    } else if (rc != DB_OK && nerrs == 0) {
+        problem(im, rs->lines[0], NULL, "%s", derr != NULL ? derr : "?");
+    }
+    free(derr);
+    row_errors_free(errs, nerrs);
+    return status;
+}
+
+/* Open path as CSV: 0, or the status with the problem said (a file that
+ * is not text in its character set: one line on report). */
+static int open_csv(struct csv_reader **r, const char *path, const char *encoding, FILE *report,
+                    char **err)
+{
+    char *oerr = NULL, *said;
+
+    switch (csv_reader_open(r, path, encoding, &oerr)) {
+    case 0:
+        return DB_OK;
+    case CSV_EBADTEXT:
+        /* One line that says what the file is and how to read it. */
+        said = text_sanitize(oerr);
+        fprintf(report, "%s\n", said);
+        free(said);
+        free(oerr);
+        return DB_INVALID;
+    default:
+        if (err != NULL)
+            *err = oerr;
+        else
+            free(oerr);
+        return DB_NOTFOUND;
+    }
+}
+
+int csv_import(struct db *db, const struct kind *kind, const char *path, const char *encoding,
+               int dry_run, FILE *report, int *count, char **err)
+{
+    struct import im = {0};
+    struct rows rs = {0};
+    struct csv_reader *r;
+    int status = DB_OK, got;
+
+    *count = 0;
+    if (!auth_allowed(db_session(db), kind->auth[VERB_IMPORT], 0)) {
+        if (err != NULL)
+            *err = xstrdup(_(kind->msgs.may_not[VERB_IMPORT]));
+        return DB_DENIED;
+    }
+    if ((status = open_csv(&r, path, encoding, report, err)) != DB_OK)
+        return status;
+    im.kind = kind;
+    im.name = csv_reader_name(r);
+    im.present = xcalloc((size_t)kind->nfields, sizeof *im.present);
+    got = read_rows(&im, db, r, &rs, &status, err);
+    if (got != -2) {
+        repeated_ids(&im, &rs);
+        if (rs.n > 0 && got >= 0)
+            status = db_pass(&im, db, &rs, dry_run, err);
+    }
+    if (im.np > 0 && got != -2) {
+        report_problems(&im, report);
+        if (status == DB_OK) {
+            status = DB_INVALID;
+            if (err != NULL)
+                *err = xasprintf(ngettext("%s: %zu problem found", "%s: %zu problems found",
+                                          (unsigned long)im.np),
+                                 im.name, im.np);
+        }
+    } else if (status == DB_OK) {
+        *count = (int)rs.n;
+    }
+    rows_free(&rs);
+    for (size_t i = 0; i < im.np; i++)
+        free(im.p[i].text);
+    free(im.p);
+    free(im.cols);
+    free(im.present);
+    csv_reader_free(r);
+    return status;
+}

@@ -1,0 +1,25 @@
+/*
+ * csvimport.h: the all-or-nothing CSV import of any kind of record, as
+ * `mabdesk import KIND FILE.csv` runs it.  Returns enum db_status; every
+ * problem is written to report as one line "FILE:LINE: field: problem",
+ * at most 50 of them and then how many more.
+ */
+#ifndef MABDESK_CSVIMPORT_H
+#define MABDESK_CSVIMPORT_H
+
+#include <stdio.h>
+
+#include "record.h"
+
+struct db;
+
+/* Reads path ("-" = stdin) in the character set encoding ("auto", "utf-8"
+ * or an iconv name: fmt/charset.h).  A column names a field by its key;
+ * "id" and "version" say which record a row updates (and from which
+ * version); the read-only columns an export writes are ignored.  *count
+ * gets the number of rows added or changed (or that would be, with
+ * dry_run); rows identical to the stored record are not rewritten. */
+int csv_import(struct db *, const struct kind *, const char *path, const char *encoding,
+               int dry_run, FILE *report, int *count, char **err);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * kindsql.h: the SQL of a kind of record, built once from its descriptor
+ * and kept for the life of the process (db_stmt() keys its cache on these
+ * pointers).  Only column names, expressions and joins written in the
+ * descriptors go into this text; every value is a bound parameter.
+ * Internal to src/db/.
+ */
+#ifndef MABDESK_DB_KINDSQL_H
+#define MABDESK_DB_KINDSQL_H
+
+#include <sqlite3.h>
+
+#include "record.h"
+
+struct db;
+
+#define NOW_SQL "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+/* New records an import adds with one many-row INSERT, at most. */
+#define IMPORT_BATCH 64
+
+struct kind_sql {
+    const struct kind *kind;
+    int nparams; /* of one row of insert: fields, stored extras, user */
+    char *from;  /* "<table> t" and every join */
+    char *json;  /* the audit log's JSON of t (an expression) */
+    char *get;   /* ?1 id */
+    char *all;   /* every record, in the first sort's order */
+    char *get_json;
+    char *insert; /* ?1.. fields, stored extras, user */
+    char *update; /* ?1.. fields, ?P user, ?P+1 id, ?P+2 version */
+    char *delete_;
+    char *version;
+    char *owner; /* the owning municipality of record ?1 */
+    char *max_id;
+    char *added_json;  /* ?1 above */
+    char *added_audit; /* ?1 above, ?2 user, ?3 kind */
+    char *added_ids;
+    char *fts_unindex, *fts_index; /* of temp.search_pending; NULL without an index */
+    char *batch[IMPORT_BATCH + 1];
+    /* Lists: [filters in use: bit 0 search, bit 1 + i filter i][sort][bn]. */
+    char *page[1 << (1 + KIND_MAX_FILTERS)][KIND_MAX_SORTS][2];
+    char *count[1 << (1 + KIND_MAX_FILTERS)];
+};
+
+/* The kind's SQL (built on first use). */
+struct kind_sql *kind_sql(const struct kind *);
+/* The many-row INSERT of k rows (k <= IMPORT_BATCH). */
+const char *kind_sql_batch(struct kind_sql *, int k);
+/* The list statements for the filters in use (bit 0 search, bit 1 + i
+ * filter i), a sort and a language. */
+const char *kind_sql_page(struct kind_sql *, unsigned used, int sort, int bn);
+const char *kind_sql_count(struct kind_sql *, unsigned used);
+
+/* --- shared by record.c and import.c ------------------------------------ */
+
+/* dst (uninitialised) becomes src with every field NFC and trimmed and
+ * choices by their stored value, as every input path stores. */
+void db_record_clean(struct record *dst, const struct record *src);
+/* Validate c and find the ids its references name (refs[field]); on
+ * DB_INVALID *bad names the field (or RECORD_BAD). */
+int db_record_resolve(struct db *, const struct record *c, long long *refs, int *bad, char **err);
+/* Bind c's values from parameter base + 1 (see kind_sql's insert). */
+void db_record_bind(struct db *, sqlite3_stmt *, int base, const struct record *c,
+                    const long long *refs, int inserting);
+/* Insert (c->id == 0) or update (WHERE id AND version) one cleaned,
+ * validated record and append its audit row, inside a transaction.
+ * DB_NOTFOUND / DB_CONFLICT come back without a message. */
+int db_record_write(struct db *, const struct record *c, const long long *refs, const char *action,
+                    long long *id, char **err);
+
+#endif

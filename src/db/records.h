@@ -1,0 +1,97 @@
+/*
+ * records.h: any kind of record in the database: get, save with the
+ * version check and its audit row, delete, paged lists with search,
+ * all-or-nothing import, and the records a reference may name.  Driven
+ * by the kind's descriptor (record.h, src/kinds/); every write asks
+ * auth_allowed() with the permission the kind names for the verb, on the
+ * record's owning municipality.
+ *
+ * Functions return an enum db_status; on anything but DB_OK they set *err
+ * (if not NULL) to a malloc'd one-line message for a person.
+ */
+#ifndef MABDESK_DB_RECORDS_H
+#define MABDESK_DB_RECORDS_H
+
+#include "record.h"
+
+struct db;
+
+/* *out must be initialised (record_init() with the kind) or zeroed: its
+ * old contents are freed and replaced.  Fast (one indexed row). */
+int db_record_get(struct db *, const struct kind *, long long id, struct record *out, char **err);
+
+/* Every record of the kind, in its first sort order, one query: fn is
+ * called with each (valid only during the call); a status other than
+ * DB_OK from fn ends it.  Needs the kind's read permission. */
+int db_record_each(struct db *, const struct kind *, int (*fn)(const struct record *, void *),
+                   void *arg, char **err);
+
+/*
+ * Insert (r->id == 0) or update (WHERE id AND version) one record.  On
+ * DB_OK *r is replaced by the record as stored (id, version, normalised
+ * values, references by their stored name, read-only values filled).  On
+ * DB_CONFLICT *theirs (if not NULL; initialised or zeroed) gets the record
+ * as it is now and nothing is written; if the record was deleted meanwhile,
+ * DB_NOTFOUND.  On DB_INVALID *bad (if not NULL) names the field (or
+ * RECORD_BAD).
+ */
+int db_record_save(struct db *, struct record *r, struct record *theirs, int *bad, char **err);
+int db_record_delete(struct db *, const struct kind *, long long id, long long version, char **err);
+
+/* Lists: paged from the database, never loaded whole. */
+struct record_query {
+    const char *search;                 /* search-as-you-type text; NULL or "" for none */
+    long long filter[KIND_MAX_FILTERS]; /* the kind's filters; 0: not used */
+    int sort;                           /* one of the kind's sorts */
+    int lang_bn;                        /* sort names by the Bengali name */
+};
+struct record_row {
+    long long id;
+    char **v; /* the kind's list values, "" for NULL */
+};
+/*
+ * Fast enough for every keystroke (statements prepared once per handle).
+ * Search text is NFC'd and split into words; each word matches as a
+ * prefix of a word of the kind's search index, all words must match.
+ */
+int db_record_count(struct db *, const struct kind *, const struct record_query *, int *n,
+                    char **err);
+int db_record_page(struct db *, const struct kind *, const struct record_query *, int offset,
+                   int limit, struct record_row **rows, int *n, char **err);
+void record_rows_free(const struct kind *, struct record_row *, int n);
+
+/*
+ * Import: all rows in one transaction, all or nothing.  A row with id != 0
+ * updates that record (and, if its version != 0, only if unchanged since);
+ * a row with id 0 is added.  Every rejected row is reported in *errs (row
+ * index into rows, field or -1, message); any error or dry_run rolls back.
+ * A row_error's msg is the problem alone ("required") when field >= 0, a
+ * whole sentence when field is -1.  One audit row ("import") per record.
+ */
+struct row_error {
+    int row;
+    int field;
+    char *msg;
+};
+int db_record_import(struct db *, const struct kind *, struct record *rows, int n, int dry_run,
+                     struct row_error **errs, int *nerrs, char **err);
+void row_errors_free(struct row_error *, int n);
+
+/* The record a reference field's text names: DB_OK and *id, DB_NOTFOUND
+ * ("no district called ...") or DB_INVALID (more than one). */
+int db_ref_find(struct db *, const struct field_def *, const char *text, long long *id, char **err);
+/* How a reference field's value reads (its ref has a label query):
+ * DB_OK with *en and *bn (malloc'd), DB_NOTFOUND when it names nothing. */
+int db_ref_label(struct db *, const struct field_def *, const char *value, char **en, char **bn,
+                 char **err);
+/* What a reference field may name, for a pick list. */
+struct ref_choice {
+    long long id;
+    char *name_en;
+    char *name_bn;
+};
+int db_ref_choices(struct db *, const struct field_def *, struct ref_choice **items, int *n,
+                   char **err);
+void ref_choices_free(struct ref_choice *, int n);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * kinds.h: every kind of record mabdesk keeps, and the index of each
+ * field and extra value in its descriptor (record.h).  One file per kind
+ * in src/kinds/ holds the descriptor; this header is what the rest of the
+ * program needs to name a field.
+ */
+#ifndef MABDESK_KINDS_H
+#define MABDESK_KINDS_H
+
+#include "record.h"
+
+extern const struct kind kind_municipality;
+extern const struct kind kind_contact;
+
+/* The kinds the command line and the audit log know, by name or plural
+ * ("contact", "contacts"); NULL if none. */
+const struct kind *kind_by_name(const char *name);
+/* Every kind, NULL-terminated. */
+extern const struct kind *const kinds_all[];
+
+/* --- municipality --------------------------------------------------------- */
+
+enum muni_field {
+    MF_KIND,        /* "paurashava" | "city_corporation" */
+    MF_NAME_EN,     /* required */
+    MF_NAME_BN,     /* required */
+    MF_CLASS,       /* "A" | "B" | "C" | "" */
+    MF_DISTRICT,    /* a district's English (or Bengali) name; required */
+    MF_ESTABLISHED, /* year, 1850 .. this year, or "" */
+    MF_WARDS,       /* whole number >= 1, or "" */
+    MF_POPULATION,  /* whole number >= 0, or "" */
+    MF_AREA,        /* square kilometres, decimal > 0, or "" */
+    MF_MAYOR_EN,
+    MF_MAYOR_BN,
+    MF_PHONE,
+    MF_EMAIL,
+    MF_WEBSITE,
+    MF_ADDRESS,
+    MF_NOTES,
+    MF_COUNT
+};
+/* Read-only values of a municipality. */
+enum muni_extra { MX_DISTRICT_BN, MX_DIVISION_EN, MX_DIVISION_BN, MX_SOURCE, MX_COUNT };
+/* What a row of the directory's list holds. */
+enum muni_list {
+    ML_KIND,
+    ML_CLASS,
+    ML_NAME_EN,
+    ML_NAME_BN,
+    ML_DISTRICT_EN,
+    ML_DISTRICT_BN,
+    ML_DIVISION_EN,
+    ML_DIVISION_BN,
+    ML_COUNT
+};
+enum muni_sort {
+    MUNI_SORT_NAME,
+    MUNI_SORT_DISTRICT,
+    MUNI_SORT_DIVISION,
+    MUNI_SORT_KIND_CLASS,
+    MUNI_SORT_ESTABLISHED,
+    MUNI_SORT_COUNT
+};
+enum muni_filter { MUNI_FILTER_DIVISION, MUNI_FILTER_DISTRICT, MUNI_FILTER_COUNT };
+
+/* The row of muni_fts for the municipality alias m (district d, division
+ * v): the search index's columns, shared by the schema's triggers and
+ * the bulk indexing of db/. */
+#define FTS_COLUMNS                                                                                \
+    "rowid, name_en, name_bn, district_en, district_bn, division_en, division_bn, mayor_en, "      \
+    "mayor_bn"
+#define FTS_VALUES(m)                                                                              \
+    m ".id, " m ".name_en, " m ".name_bn, trim(d.name_en || ' ' || coalesce(d.alt_name_en, '')), " \
+      "d.name_bn, trim(v.name_en || ' ' || coalesce(v.alt_name_en, '')), v.name_bn, "              \
+      "coalesce(" m ".mayor_en, ''), coalesce(" m ".mayor_bn, '')"
+
+/* --- contact: the people of a municipality --------------------------------- */
+
+enum contact_field {
+    CF_NAME_EN,
+    CF_NAME_BN,
+    CF_POSITION,
+    CF_POSITION_OTHER,
+    CF_MUNICIPALITY,
+    CF_PHONE,
+    CF_EMAIL,
+    CF_FROM,
+    CF_TO,
+    CF_NOTES,
+    CF_COUNT
+};
+enum contact_extra { CX_MUNICIPALITY_EN, CX_MUNICIPALITY_BN, CX_COUNT };
+enum contact_list {
+    CL_NAME_EN,
+    CL_NAME_BN,
+    CL_POSITION,
+    CL_POSITION_OTHER,
+    CL_MUNICIPALITY_EN,
+    CL_MUNICIPALITY_BN,
+    CL_PHONE,
+    CL_COUNT
+};
+enum contact_sort { CONTACT_SORT_NAME, CONTACT_SORT_MUNICIPALITY, CONTACT_SORT_COUNT };
+enum contact_filter { CONTACT_FILTER_MUNICIPALITY, CONTACT_FILTER_COUNT };
+
+#define CONTACT_FTS_COLUMNS "rowid, name_en, name_bn, position, municipality_en, municipality_bn"
+#define CONTACT_FTS_VALUES(c)                                                                      \
+    c ".id, coalesce(" c ".name_en, ''), coalesce(" c ".name_bn, ''), " c ".position || ' ' || "   \
+      "coalesce(" c ".position_other, ''), m.name_en, m.name_bn"
+
+#endif
