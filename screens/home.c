@@ -11,6 +11,7 @@
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
+#include "kinds/kinds.h"
 #include "screens.h"
 #include "ui/list.h"
 #include "ui/screen.h"
@@ -27,6 +28,11 @@ struct home_item {
 static struct screen *open_directory(void)
 {
     return screen_directory_new();
+}
+
+static struct screen *open_people(void)
+{
+    return screen_records_new(&kind_contact, 0);
 }
 
 static struct screen *open_about(void)
@@ -49,6 +55,8 @@ static const struct home_item items[] = {
     {N_("Directory"), N_("Every city corporation and paurashava"), AUTH_READ_DIRECTORY,
      open_directory},
     {N_("About"), N_("Vision, mission and scope of work"), AUTH_READ_DIRECTORY, open_about},
+    {N_("People"), N_("Mayors, councillors, officers and contacts of every body"),
+     AUTH_READ_DIRECTORY, open_people},
     {N_("Help"), N_("The keys of every screen"), AUTH_READ_DIRECTORY, NULL},
     {N_("Users"), N_("SSH accounts: roles, keys and passwords"), AUTH_MANAGE_USERS, open_users},
     {N_("Audit log"), N_("Who changed what, and when"), AUTH_READ_AUDIT, open_audit},

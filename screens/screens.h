@@ -13,8 +13,10 @@ struct record;
 
 struct screen *screen_home_new(void);
 struct screen *screen_directory_new(void);
-/* The detail view of one municipality. */
-struct screen *screen_municipality_new(long long id);
+/* The detail view of one record of kind k. */
+struct screen *screen_record_new(const struct kind *k, long long id);
+/* The list of kind k; owner != 0: only the records of that municipality. */
+struct screen *screen_records_new(const struct kind *k, long long owner);
 /* Edit record id of kind k, or add one (id 0) starting from the non-empty
  * fields of preset (may be NULL). */
 struct screen *screen_edit_new(const struct kind *k, long long id, const struct record *preset);

@@ -42,6 +42,7 @@ enum action_id {
     ACT_NEW,
     ACT_DELETE,
     ACT_HISTORY,
+    ACT_PEOPLE,
     /* forms */
     ACT_SAVE,
     ACT_NEXT_FIELD,

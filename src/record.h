@@ -108,11 +108,35 @@ struct record;
 
 /* What the screens say of a kind, each N_(). */
 struct kind_ui {
-    const char *edit_title; /* "Edit municipality" */
-    const char *new_title;  /* "New municipality" */
-    const char *new_head;   /* "A new municipality. Fields marked * are required." */
-    const char *not_loaded; /* "This municipality could not be loaded." */
-    const char *view_title; /* "Municipality" */
+    const char *edit_title;   /* "Edit municipality" */
+    const char *new_title;    /* "New municipality" */
+    const char *new_head;     /* "A new municipality. Fields marked * are required." */
+    const char *not_loaded;   /* "This municipality could not be loaded." */
+    const char *view_title;   /* "Municipality" */
+    const char *list_title;   /* "Directory" */
+    const char *empty;        /* "No municipality matches." */
+    const char *hint;         /* "Press / to search by name, district, division or mayor." */
+    const char *delete_title; /* "Delete municipality" */
+};
+
+/* A line of the detail view: a field (its value, and after it in
+ * brackets the extra x_bn when set) or, with field -1, extras x_en (x_bn). */
+struct detail_row {
+    const char *label; /* N_(); NULL: the field's label */
+    int field;         /* -1: an extra */
+    int x_en, x_bn;    /* extras (-1: none); x_en replaces the field's value */
+    int footer;        /* shown after the last change, not among the fields */
+};
+
+/* A column of the list screen: a list value (with its Bengali twin),
+ * values shown by a label of their own, another value after a comma. */
+struct list_col {
+    const char *label;               /* N_() */
+    int v_en, v_bn;                  /* list values; v_bn -1: none */
+    const char *const *values;       /* NULL-terminated; NULL: shown as they are */
+    const char *const *value_labels; /* N_() for values */
+    int v_more;                      /* shown after ", " when not empty (-1: none) */
+    int width;                       /* > 0: per cent of the width; < 0: columns; 0: the rest */
 };
 
 /* The list's sort orders and filters (see db_record_page()). */
@@ -145,6 +169,12 @@ struct kind {
     struct kind_ui ui;
     /* The fields that name a record for a person, in each script. */
     int name_en, name_bn;
+    /* The detail view's lines (NULL: every field as it is). */
+    const struct detail_row *detail;
+    int ndetail;
+    /* The list's columns (see ui/list and screens/records.c). */
+    const struct list_col *cols;
+    int ncols;
     /* The search index (FTS5), kept in sync by triggers; NULL: none. */
     const char *fts_table;
     const char *fts_columns; /* "rowid, name_en, ..." */
@@ -154,11 +184,15 @@ struct kind {
      * and filters. */
     const char *const *list_values;
     int nlist_values;
+    int list_owner; /* the list value holding the owner's id; -1: the row's id */
     unsigned list_joins;
     const struct sort_def *sorts;
     int nsorts;
     const struct filter_def *filters;
     int nfilters;
+    /* The filter on the owning municipality (-1: none): a list of the
+     * people of one body. */
+    int owner_filter;
     /* The owning municipality of a record, for the municipal role: the
      * index of an FF_OWNER field, or -1 when the record is a municipality
      * itself (its id). */

@@ -35,12 +35,15 @@ static const char *const position_labels[] = {
 /* A municipality by its id, or by a name only one body has. */
 static const struct ref_def municipality_ref = {
     N_("municipality"),
-    "SELECT name_en, name_bn FROM municipality WHERE id = ?1",
+    "SELECT m.name_en || ' (' || d.name_en || ')', m.name_bn || ' (' || d.name_bn || ')'"
+    " FROM municipality m JOIN district d ON d.id = m.district_id WHERE m.id = ?1",
     "SELECT id FROM municipality WHERE id = ?1 OR name_en = ?1 COLLATE NOCASE OR name_bn = ?1"
     " ORDER BY id = ?1 DESC, id LIMIT 1",
     "SELECT count(*) FROM municipality WHERE (name_en = ?1 COLLATE NOCASE OR name_bn = ?1)"
     " AND NOT EXISTS (SELECT 1 FROM municipality WHERE id = ?1)",
-    "SELECT id, name_en, name_bn FROM municipality ORDER BY name_en COLLATE NOCASE, id",
+    "SELECT m.id, m.name_en || ' (' || d.name_en || ')', m.name_bn || ' (' || d.name_bn || ')'"
+    " FROM municipality m JOIN district d ON d.id = m.district_id"
+    " ORDER BY m.name_en COLLATE NOCASE, m.id",
 };
 
 static const struct field_def fields[CF_COUNT] = {
@@ -69,8 +72,36 @@ static const char *const joins[] = {
     NULL,
 };
 
+/* The position reads as what "other" says. */
 static const char *const list_values[CL_COUNT] = {
-    "t.name_en", "t.name_bn", "t.position", "t.position_other", "m.name_en", "m.name_bn", "t.phone",
+    "t.name_en",
+    "t.name_bn",
+    "CASE t.position WHEN 'other' THEN coalesce(t.position_other, '') ELSE t.position END",
+    "t.position_other",
+    "m.name_en",
+    "m.name_bn",
+    "t.phone",
+    "t.municipality_id",
+};
+
+static const struct list_col cols[] = {
+    {N_("Name"), CL_NAME_EN, CL_NAME_BN, NULL, NULL, -1, 0},
+    {N_("Position"), CL_POSITION, -1, positions, position_labels, -1, 24},
+    {N_("Municipality"), CL_MUNICIPALITY_EN, CL_MUNICIPALITY_BN, NULL, NULL, -1, 24},
+    {N_("Phone"), CL_PHONE, -1, NULL, NULL, -1, 18},
+};
+
+static const struct detail_row detail[] = {
+    {NULL, CF_NAME_EN, -1, -1, 0},
+    {NULL, CF_NAME_BN, -1, -1, 0},
+    {NULL, CF_POSITION, -1, -1, 0},
+    {NULL, CF_POSITION_OTHER, -1, -1, 0},
+    {NULL, CF_MUNICIPALITY, CX_MUNICIPALITY_EN, CX_MUNICIPALITY_BN, 0},
+    {NULL, CF_PHONE, -1, -1, 0},
+    {NULL, CF_EMAIL, -1, -1, 0},
+    {NULL, CF_FROM, -1, -1, 0},
+    {NULL, CF_TO, -1, -1, 0},
+    {NULL, CF_NOTES, -1, -1, 0},
 };
 
 static const struct sort_def sorts[CONTACT_SORT_COUNT] = {
@@ -146,20 +177,30 @@ const struct kind kind_contact = {
             .new_head = N_("A new person. Fields marked * are required."),
             .not_loaded = N_("This person could not be loaded."),
             .view_title = N_("Person"),
+            .list_title = N_("People"),
+            .empty = N_("Nobody matches."),
+            .hint = N_("Press / to search by name, position or municipality."),
+            .delete_title = N_("Delete person"),
         },
     .name_en = CF_NAME_EN,
     .name_bn = CF_NAME_BN,
+    .detail = detail,
+    .ndetail = (int)(sizeof detail / sizeof detail[0]),
+    .cols = cols,
+    .ncols = (int)(sizeof cols / sizeof cols[0]),
     .fts_table = "contact_fts",
     .fts_columns = CONTACT_FTS_COLUMNS,
     .fts_values = CONTACT_FTS_VALUES("t"),
     .fts_joins = J_MUNICIPALITY,
     .list_values = list_values,
     .nlist_values = CL_COUNT,
+    .list_owner = CL_MUNICIPALITY_ID,
     .list_joins = J_MUNICIPALITY,
     .sorts = sorts,
     .nsorts = CONTACT_SORT_COUNT,
     .filters = filters,
     .nfilters = CONTACT_FILTER_COUNT,
+    .owner_filter = CONTACT_FILTER_MUNICIPALITY,
     .owner_field = CF_MUNICIPALITY,
     .vcard = vcard_contact,
     .check = check,

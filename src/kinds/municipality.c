@@ -90,6 +90,39 @@ static const struct filter_def filters[MUNI_FILTER_COUNT] = {
     [MUNI_FILTER_DISTRICT] = {"t.district_id = ?", 0},
 };
 
+static const char *const kinds[] = {"paurashava", "city_corporation", NULL};
+static const char *const kinds_short[] = {N_("Paurashava"), N_("City corp."), NULL};
+
+static const struct list_col cols[] = {
+    {N_("Name"), ML_NAME_EN, ML_NAME_BN, NULL, NULL, -1, 0},
+    {N_("Kind, class"), ML_KIND, -1, kinds, kinds_short, ML_CLASS, -15},
+    {N_("District"), ML_DISTRICT_EN, ML_DISTRICT_BN, NULL, NULL, -1, 18},
+    {N_("Division"), ML_DIVISION_EN, ML_DIVISION_BN, NULL, NULL, -1, 15},
+};
+
+/* Each field as it is, the district with its Bengali name, the division
+ * after it; where the record came from at the end. */
+static const struct detail_row detail[] = {
+    {NULL, MF_KIND, -1, -1, 0},
+    {NULL, MF_NAME_EN, -1, -1, 0},
+    {NULL, MF_NAME_BN, -1, -1, 0},
+    {NULL, MF_CLASS, -1, -1, 0},
+    {NULL, MF_DISTRICT, -1, MX_DISTRICT_BN, 0},
+    {N_("Division"), -1, MX_DIVISION_EN, MX_DIVISION_BN, 0},
+    {NULL, MF_ESTABLISHED, -1, -1, 0},
+    {NULL, MF_WARDS, -1, -1, 0},
+    {NULL, MF_POPULATION, -1, -1, 0},
+    {NULL, MF_AREA, -1, -1, 0},
+    {NULL, MF_MAYOR_EN, -1, -1, 0},
+    {NULL, MF_MAYOR_BN, -1, -1, 0},
+    {NULL, MF_PHONE, -1, -1, 0},
+    {NULL, MF_EMAIL, -1, -1, 0},
+    {NULL, MF_WEBSITE, -1, -1, 0},
+    {NULL, MF_ADDRESS, -1, -1, 0},
+    {NULL, MF_NOTES, -1, -1, 0},
+    {N_("Source"), -1, MX_SOURCE, -1, 1},
+};
+
 const struct kind kind_municipality = {
     .name = "municipality",
     .label = N_("Municipality"),
@@ -132,20 +165,30 @@ const struct kind kind_municipality = {
             .new_head = N_("A new municipality. Fields marked * are required."),
             .not_loaded = N_("This municipality could not be loaded."),
             .view_title = N_("Municipality"),
+            .list_title = N_("Directory"),
+            .empty = N_("No municipality matches."),
+            .hint = N_("Press / to search by name, district, division or mayor."),
+            .delete_title = N_("Delete municipality"),
         },
     .name_en = MF_NAME_EN,
     .name_bn = MF_NAME_BN,
+    .detail = detail,
+    .ndetail = (int)(sizeof detail / sizeof detail[0]),
+    .cols = cols,
+    .ncols = (int)(sizeof cols / sizeof cols[0]),
     .fts_table = "muni_fts",
     .fts_columns = FTS_COLUMNS,
     .fts_values = FTS_VALUES("t"),
     .fts_joins = J_DIVISION,
     .list_values = list_values,
     .nlist_values = ML_COUNT,
+    .list_owner = -1,
     .list_joins = J_DIVISION,
     .sorts = sorts,
     .nsorts = MUNI_SORT_COUNT,
     .filters = filters,
     .nfilters = MUNI_FILTER_COUNT,
+    .owner_filter = -1,
     .owner_field = -1,
     .vcard = vcard_muni,
     .check = NULL,

@@ -1,0 +1,484 @@
+/*
+ * records.c: the list screen of any kind (see records.h).
+ *
+ * Must never load a whole table: every count and page goes to
+ * db_record_count() / db_record_page() with the current query, on every
+ * key that changes it.  Offers edit / add / delete only through the
+ * action table, resolved through the kind, so sessions that may not do
+ * them never see them.
+ */
+#include "records.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "db/db.h"
+#include "i18n.h"
+#include "screens.h"
+#include "text.h"
+#include "ui/dialog.h"
+#include "ui/list.h"
+#include "ui/screen.h"
+#include "util.h"
+
+struct records {
+    const struct kind *kind;
+    const struct records_extra *extra;
+    void *state;
+    struct screen *screen;
+    struct ui_list list;
+    struct buf search;
+    int searching; /* keys go to the search text */
+    struct record_query q;
+    long long owner;
+    char *owner_name;
+    int total;            /* rows with no search and no filter but the owner */
+    long long pending_id; /* the record a confirm dialog is about */
+    char *pending_name;
+};
+
+static const enum action_id list_actions[] = {ACT_OPEN, ACT_SEARCH, ACT_CLEAR,  ACT_SORT, ACT_EDIT,
+                                              ACT_NEW,  ACT_DELETE, ACT_UP,     ACT_DOWN, ACT_PGUP,
+                                              ACT_PGDN, ACT_TOP,    ACT_BOTTOM, ACT_NONE};
+/* While typing a search only the keys that are not letters act. */
+static const enum action_id search_actions[] = {ACT_OPEN, ACT_UP,   ACT_DOWN,
+                                                ACT_PGUP, ACT_PGDN, ACT_NONE};
+
+struct record_query *records_query(struct records *r)
+{
+    return &r->q;
+}
+
+void *records_state(struct records *r)
+{
+    return r->state;
+}
+
+const char *records_sort_label(struct records *r)
+{
+    return _(r->kind->sorts[r->q.sort].label);
+}
+
+void records_reset(struct records *r)
+{
+    ui_list_reset(&r->list);
+}
+
+static struct record_query query(struct records *r)
+{
+    struct record_query q = r->q;
+
+    q.search = r->search.data;
+    q.lang_bn = i18n_is_bn();
+    return q;
+}
+
+static int rec_count(void *ctx, int *n, char **err)
+{
+    struct records *r = ctx;
+    struct record_query q = query(r);
+
+    return db_record_count(app_db(), r->kind, &q, n, err) == DB_OK ? 0 : -1;
+}
+
+static int rec_fetch(void *ctx, int off, int lim, void **page, char **err)
+{
+    struct records *r = ctx;
+    struct record_query q = query(r);
+    struct record_row *rows = NULL;
+    int n = 0;
+
+    if (db_record_page(app_db(), r->kind, &q, off, lim, &rows, &n, err) != DB_OK)
+        return -1;
+    *page = rows;
+    return n;
+}
+
+/* The widths of the kind's columns in w columns (the one with width 0
+ * takes what is left). */
+static void widths(const struct kind *k, int w, int *out)
+{
+    int used = 0, rest = -1;
+
+    for (int i = 0; i < k->ncols; i++) {
+        int c = k->cols[i].width;
+
+        out[i] = c > 0 ? w * c / 100 : c < 0 ? -c : 0;
+        if (c == 0)
+            rest = i;
+        used += out[i] + 1;
+    }
+    if (rest >= 0)
+        out[rest] = w - used > 1 ? w - used : 1;
+}
+
+/* A cell as a person reads it.  Malloc'd. */
+static char *cell(const struct list_col *c, const struct record_row *row)
+{
+    const char *v = c->v_bn >= 0 ? i18n_pick(row->v[c->v_en], row->v[c->v_bn]) : row->v[c->v_en];
+
+    for (int i = 0; c->values != NULL && c->values[i] != NULL; i++)
+        if (strcmp(c->values[i], v) == 0)
+            v = _(c->value_labels[i]);
+    if (c->v_more >= 0 && *row->v[c->v_more] != '\0')
+        return xasprintf("%s, %s", v, _(row->v[c->v_more]));
+    return xstrdup(v);
+}
+
+static void rec_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
+{
+    struct records *r = ctx;
+    const struct record_row *row = (const struct record_row *)page + i;
+    int wd[16];
+
+    widths(r->kind, w - 2, wd);
+    x += 1;
+    for (int c = 0; c < r->kind->ncols; c++) {
+        char *v = cell(&r->kind->cols[c], row);
+
+        ui_put(stdscr, y, x, wd[c], v, attr);
+        x += wd[c] + 1;
+        free(v);
+    }
+}
+
+static void rec_free_page(void *ctx, void *page, int n)
+{
+    struct records *r = ctx;
+
+    record_rows_free(r->kind, page, n);
+}
+
+static const struct ui_list_ops rec_ops = {rec_count, rec_fetch, rec_draw_row, rec_free_page};
+
+static const struct record_row *current(struct records *r)
+{
+    int i;
+    struct record_row *page = ui_list_current(&r->list, &i);
+
+    return page != NULL ? page + i : NULL;
+}
+
+static void count_total(struct records *r)
+{
+    struct record_query q = {0};
+    char *err = NULL;
+
+    if (r->kind->owner_filter >= 0)
+        q.filter[r->kind->owner_filter] = r->owner;
+    if (db_record_count(app_db(), r->kind, &q, &r->total, &err) != DB_OK) {
+        r->total = 0;
+        app_error("%s", err != NULL ? err : "?");
+    }
+    free(err);
+}
+
+/* Line 1: the search, and the count tests and people wait for. */
+static void draw_search(struct records *r, const struct ui_rect *a)
+{
+    char *shown = ui_number(ui_list_count(&r->list)), *total = ui_number(r->total);
+    char *count = xasprintf(_("%s of %s"), shown, total);
+    int x;
+
+    ui_put_right(stdscr, a->y, a->x, a->w - 1, count, ui_attr(UI_STATUS));
+    if (r->searching || r->search.len > 0) {
+        x = a->x + 1;
+        x += ui_put(stdscr, a->y, x, 12, _("Search:"), ui_attr(UI_LABEL)) + 1;
+        x += ui_put(stdscr, a->y, x, a->w - x - text_width(count) - 3, r->search.data,
+                    ui_attr(r->searching ? UI_FIELD_CUR : UI_NORMAL));
+        if (r->searching)
+            ui_cursor(a->y, x);
+    } else {
+        ui_put(stdscr, a->y, a->x + 1, a->w - text_width(count) - 4, _(r->kind->ui.hint),
+               ui_attr(UI_DIM));
+    }
+    free(count);
+    free(shown);
+    free(total);
+}
+
+static void draw_header(struct records *r, int y, int x, int w)
+{
+    int wd[16];
+
+    widths(r->kind, w - 2, wd);
+    ui_fill(stdscr, y, x, w, ui_attr(UI_HEADER));
+    x += 1;
+    for (int c = 0; c < r->kind->ncols; c++) {
+        ui_put(stdscr, y, x, wd[c], _(r->kind->cols[c].label), ui_attr(UI_HEADER));
+        x += wd[c] + 1;
+    }
+}
+
+static void rec_draw(struct screen *s, const struct ui_rect *a)
+{
+    struct records *r = s->st;
+    struct ui_rect lr = {a->y + 3, a->x, a->h - 3, a->w};
+    char *line;
+
+    draw_search(r, a);
+    /* Line 2: filters and order. */
+    if (r->extra != NULL && r->extra->draw_filters != NULL) {
+        r->extra->draw_filters(r, a->y + 1, a->x + 1, a->w - 2);
+    } else {
+        if (r->owner != 0)
+            line = xasprintf(_("%s   Sorted by %s"), r->owner_name, records_sort_label(r));
+        else
+            line = xasprintf(_("Sorted by %s"), records_sort_label(r));
+        ui_put(stdscr, a->y + 1, a->x + 1, a->w - 2, line, ui_attr(UI_NORMAL));
+        free(line);
+    }
+    draw_header(r, a->y + 2, a->x, a->w);
+    ui_list_draw(&r->list, &lr);
+}
+
+static void set_searching(struct records *r, int on)
+{
+    r->searching = on;
+    r->screen->actions = on                                              ? search_actions
+                         : r->extra != NULL && r->extra->actions != NULL ? r->extra->actions
+                                                                         : list_actions;
+}
+
+static void clear_search(struct records *r)
+{
+    r->search.len = 0;
+    r->search.data[0] = '\0';
+}
+
+/* --- delete ------------------------------------------------------------------- */
+
+static void delete_answer(void *ctx, int yes)
+{
+    struct records *r = ctx;
+    struct record m;
+    char *err = NULL;
+    int rc;
+
+    if (!yes)
+        return;
+    record_init(&m, r->kind);
+    rc = db_record_get(app_db(), r->kind, r->pending_id, &m, &err);
+    if (rc == DB_OK)
+        rc = db_record_delete(app_db(), r->kind, m.id, m.version, &err);
+    if (rc == DB_OK)
+        app_status(_("Deleted %s."), r->pending_name);
+    else
+        app_error("%s", err != NULL ? err : "?");
+    free(err);
+    record_free(&m);
+    ui_list_reload(&r->list);
+    count_total(r);
+}
+
+static void ask_delete(struct records *r, const struct record_row *row)
+{
+    const struct kind *k = r->kind;
+    char *text;
+
+    r->pending_id = row->id;
+    str_set(&r->pending_name, i18n_pick(row->v[k->cols[0].v_en], row->v[k->cols[0].v_bn]));
+    text = xasprintf(_("Delete %s from the directory? Its history stays in the audit log."),
+                     r->pending_name);
+    app_push(ui_confirm_new(_(k->ui.delete_title), text, delete_answer, r));
+    free(text);
+}
+
+/* --- keys --------------------------------------------------------------------- */
+
+/* A key that edits the search text: 1 if it did. */
+static int edit_search(struct records *r, const struct ui_key *k)
+{
+    char u[8];
+
+    if (ui_key_printable(k)) {
+        ui_key_utf8(k, u);
+        if (r->search.len < 200)
+            buf_adds(&r->search, u);
+    } else if (k->code == (UI_FN | KEY_BACKSPACE) || k->code == 127 || k->code == 8) {
+        if (r->search.len == 0) {
+            set_searching(r, 0);
+            return 1;
+        }
+        /* One code point back: the last key typed. */
+        do
+            r->search.len--;
+        while (r->search.len > 0 && ((unsigned char)r->search.data[r->search.len] & 0xc0) == 0x80);
+        r->search.data[r->search.len] = '\0';
+    } else if (k->code == 21) { /* Ctrl-U */
+        clear_search(r);
+    } else {
+        return 0;
+    }
+    ui_list_reset(&r->list);
+    return 1;
+}
+
+static int search_key(struct records *r, enum action_id a, const struct ui_key *k)
+{
+    if (edit_search(r, k))
+        return 1;
+    if (a == ACT_BACK) {
+        /* Esc: forget the search, stay on the list. */
+        clear_search(r);
+        set_searching(r, 0);
+        ui_list_reset(&r->list);
+        return 1;
+    }
+    if (a == ACT_OPEN || k->code == '\t')
+        set_searching(r, 0);
+    return 0;
+}
+
+/* Add a record; one of an owner's list belongs to that owner. */
+static void add_new(struct records *r)
+{
+    struct record preset;
+    char id[32];
+
+    record_init(&preset, r->kind);
+    if (r->owner != 0 && r->kind->owner_field >= 0) {
+        snprintf(id, sizeof id, "%lld", r->owner);
+        record_set(&preset, r->kind->owner_field, id);
+    }
+    app_push(screen_edit_new(r->kind, 0, &preset));
+    record_free(&preset);
+}
+
+static int list_action(struct records *r, enum action_id a, const struct record_row *row)
+{
+    switch (a) {
+    case ACT_OPEN:
+        if (row != NULL)
+            app_push(screen_record_new(r->kind, row->id));
+        return 1;
+    case ACT_SEARCH:
+        set_searching(r, 1);
+        return 1;
+    case ACT_CLEAR:
+        clear_search(r);
+        for (int i = 0; i < r->kind->nfilters; i++)
+            if (i != r->kind->owner_filter)
+                r->q.filter[i] = 0;
+        ui_list_reset(&r->list);
+        return 1;
+    case ACT_SORT:
+        r->q.sort = (r->q.sort + 1) % r->kind->nsorts;
+        ui_list_reset(&r->list);
+        app_status(_("Sorted by %s."), records_sort_label(r));
+        return 1;
+    case ACT_EDIT:
+        if (row != NULL)
+            app_push(screen_edit_new(r->kind, row->id, NULL));
+        return 1;
+    case ACT_NEW:
+        add_new(r);
+        return 1;
+    case ACT_DELETE:
+        if (row != NULL)
+            ask_delete(r, row);
+        return 1;
+    default:
+        return r->extra != NULL && r->extra->key != NULL && r->extra->key(r, a);
+    }
+}
+
+static int rec_key(struct screen *s, enum action_id a, const struct ui_key *k)
+{
+    struct records *r = s->st;
+    int lr;
+
+    if (r->searching && search_key(r, a, k))
+        return 1;
+    lr = ui_list_key(&r->list, a, k);
+    if (lr == UI_LIST_MOVED)
+        return 1;
+    if (lr == UI_LIST_OPEN)
+        a = ACT_OPEN;
+    return list_action(r, a, current(r));
+}
+
+/* The owning municipality per-record actions are asked about: the
+ * selected record's, or for a list of one body, that body. */
+static long long rec_record(struct screen *s)
+{
+    struct records *r = s->st;
+    const struct record_row *row = current(r);
+
+    if (r->owner != 0)
+        return r->owner;
+    if (row == NULL)
+        return 0;
+    return r->kind->list_owner < 0 ? row->id : strtoll(row->v[r->kind->list_owner], NULL, 10);
+}
+
+static void rec_reload(struct screen *s)
+{
+    struct records *r = s->st;
+
+    count_total(r);
+    ui_list_reload(&r->list);
+}
+
+static void rec_leave(struct screen *s)
+{
+    struct records *r = s->st;
+
+    ui_list_free(&r->list);
+    buf_free(&r->search);
+    if (r->extra != NULL && r->extra->free_state != NULL)
+        r->extra->free_state(r->state);
+    free(r->pending_name);
+    free(r->owner_name);
+    free(r);
+    free(s);
+}
+
+/* The owner's name for line 2 (asked once, not while drawing). */
+static void owner_name(struct records *r)
+{
+    const struct field_def *d = &r->kind->fields[r->kind->owner_field];
+    char id[32], *en = NULL, *bn = NULL;
+
+    snprintf(id, sizeof id, "%lld", r->owner);
+    if (db_ref_label(app_db(), d, id, &en, &bn, NULL) == DB_OK)
+        r->owner_name = xstrdup(i18n_pick(en, bn));
+    else
+        r->owner_name = xstrdup(id);
+    free(en);
+    free(bn);
+}
+
+struct screen *screen_records_new(const struct kind *k, long long owner)
+{
+    return records_screen_new(k, NULL, NULL, owner);
+}
+
+struct screen *records_screen_new(const struct kind *k, const struct records_extra *extra,
+                                  void *state, long long owner)
+{
+    struct records *r = xcalloc(1, sizeof *r);
+    struct screen *s = screen_new(k->plural, k->ui.list_title, r);
+
+    r->kind = k;
+    r->extra = extra;
+    r->state = state;
+    r->screen = s;
+    r->owner = k->owner_filter >= 0 ? owner : 0;
+    if (r->owner != 0) {
+        r->q.filter[k->owner_filter] = owner;
+        owner_name(r);
+    }
+    buf_adds(&r->search, "");
+    ui_list_init(&r->list, &rec_ops, r, k->ui.empty);
+    count_total(r);
+    s->kind = k;
+    s->draw = rec_draw;
+    s->key = rec_key;
+    s->reload = rec_reload;
+    s->leave = rec_leave;
+    s->record = rec_record;
+    set_searching(r, 0);
+    return s;
+}
