@@ -174,25 +174,6 @@ static void read_header(struct import *im, char **fields, size_t n, long line)
     report_unknown(im, &u, line);
 }
 
-/* A whole number made of ASCII digits only (no sign, no spaces). */
-static int parse_id(const char *s, long long *out)
-{
-    char *end;
-    long long v;
-
-    if (*s < '0' || *s > '9')
-        return -1;
-    for (const char *p = s; *p != '\0'; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* At most MAX_REPORTED lines, in file order, then how many more there are. */
 static void report_problems(struct import *im, FILE *report)
 {
@@ -249,13 +230,13 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
         if (im->cols[i].kind == COL_ID && !str_blank(raw)) {
             char *v = text_clean(raw);
 
-            if (parse_id(v, &id) != 0 || id <= 0)
+            if (str_whole(v, &id) != 0 || id <= 0)
                 problem(im, line, "id", "%s", _("must be a whole number above 0 (or empty)"));
             free(v);
         } else if (im->cols[i].kind == COL_VERSION && !str_blank(raw)) {
             char *v = text_clean(raw);
 
-            if (parse_id(v, &version) != 0)
+            if (str_whole(v, &version) != 0)
                 problem(im, line, "version", "%s", _("must be a whole number (or empty)"));
             free(v);
         }

@@ -30,25 +30,6 @@ static int current_year(void)
     return tm.tm_year + 1900;
 }
 
-/* Whole decimal number made of ASCII digits only; 0 and *out on success. */
-static int parse_whole(const char *s, long long *out)
-{
-    char *end;
-    long long v;
-
-    if (*s == '\0')
-        return -1;
-    for (const char *p = s; *p != '\0'; p++)
-        if (!isdigit((unsigned char)*p))
-            return -1;
-    errno = 0;
-    v = strtoll(s, &end, 10);
-    if (errno != 0 || *end != '\0')
-        return -1;
-    *out = v;
-    return 0;
-}
-
 /* Decimal like "12", "12.5" or ".5": digits with at most one point. */
 static int parse_decimal(const char *s, double *out)
 {
@@ -260,11 +241,11 @@ static const char *check_type(const struct field_def *d, const char *value, char
         return say_choices(d, msg, msgsz);
     case FT_YEAR:
         year = current_year();
-        if (parse_whole(value, &n) != 0 || n < d->min || n > year)
+        if (str_whole(value, &n) != 0 || n < d->min || n > year)
             return say(msg, msgsz, _("must be a year from %lld to %d"), d->min, year);
         return NULL;
     case FT_INT:
-        if (parse_whole(value, &n) == 0 && n >= d->min && (d->max == 0 || n <= d->max))
+        if (str_whole(value, &n) == 0 && n >= d->min && (d->max == 0 || n <= d->max))
             return NULL;
         if (d->max != 0)
             return say(msg, msgsz, _("must be a whole number from %lld to %lld"), d->min, d->max);

@@ -35,6 +35,9 @@ char *xvasprintf(const char *fmt, va_list);
 void str_set(char **dst, const char *src);
 /* 1 if s is NULL or holds only white space. */
 int str_blank(const char *s);
+/* A whole number of ASCII digits only (no sign, no spaces): 0 and *out,
+ * or -1. */
+int str_whole(const char *s, long long *out);
 /* Copy of s without leading and trailing ASCII white space. */
 char *str_trim(const char *s);
 
