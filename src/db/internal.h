@@ -75,6 +75,8 @@ int db_exec_id(struct db *, const char *sql, long long id, char **err);
  * SQLite's codes into words.
  */
 int db_fail(struct db *, int rc, char **err);
+/* The same for a connection before its struct db exists (h may be NULL). */
+int db_fail_h(sqlite3 *h, int rc, char **err);
 /* Set *err (if not NULL) to a formatted copy; returns status. */
 int db_err(char **err, int status, const char *fmt, ...) MAB_PRINTF(3, 4);
 
@@ -108,6 +110,15 @@ char *db_col_str(sqlite3_stmt *, int col);
 /* The FTS5 query for search text (see db_muni_count), or NULL for no
  * filter.  Malloc'd. */
 char *db_fts_query(const char *search);
+
+/* The schema's migrations (schema.c): entry i takes PRAGMA user_version
+ * from i to i + 1, its sql then its hook (or NULL) in one transaction. */
+struct db_migration {
+    const char *sql;
+    int (*hook)(sqlite3 *, char **err);
+};
+extern const struct db_migration db_migrations[];
+extern const int db_nmigrations;
 
 /* Seed data: run inside migration 1's transaction on a new database.
  * Fatal on a seed row that cannot be resolved (a bug in data/). */
