@@ -21,7 +21,8 @@ enum db_status {
     DB_DENIED,   /* the session may not do this */
     DB_INVALID,  /* bad value: see the field / message */
     DB_BUSY,
-    DB_ERROR
+    DB_ERROR, /* the database itself: cannot be read or written, damaged, not ours */
+    DB_NEWER  /* made by a newer release: refused, left as it is */
 };
 
 struct db;
@@ -31,9 +32,13 @@ struct db;
 char *db_default_path(void);
 
 /*
- * Open (creating the file and its directory, migrating and seeding as needed)
- * the database at path for session s.  Read-only sessions get a connection
- * that refuses writes at the SQLite level too.
+ * Open the database at path for session s.  Where no file exists, it is
+ * created (mode 0600, its new directories 0700), migrated and seeded; an
+ * existing file is only brought up to date: an empty or damaged one, one
+ * that is not a mabdesk database (DB_ERROR) or is from a newer release
+ * (DB_NEWER) is refused and left as it is.  Read-only sessions get a
+ * connection that refuses writes at the SQLite level too.  Every message
+ * names the file.
  */
 int db_open(struct db **out, const char *path, const struct session *s, char **err);
 void db_close(struct db *);

@@ -20,6 +20,10 @@ struct db_cached_stmt {
     sqlite3_stmt *stmt;
 };
 
+/* How long a connection waits for another program's lock before
+ * DB_BUSY. */
+enum { DB_BUSY_TIMEOUT_MS = 5000 };
+
 struct db {
     sqlite3 *h;
     struct session s;

@@ -1,9 +1,18 @@
 /*
- * open.c: opening the database: its default path, creating its file and
- * directory, bringing its schema up to date (schema.c) and the read-only
- * guard of read-only sessions; closing it.
+ * open.c: opening the database: its default path, creating a new one,
+ * refusing a file that is not one (or is from a newer release), bringing
+ * the schema up to date (schema.c), and the guard of read-only sessions;
+ * closing it.
  *
- * Must never include curses.
+ * A database is created and seeded only where no file exists: it is built
+ * under a temporary name beside its path, mode 0600 whatever the umask (it
+ * holds password hashes; SQLite gives its -wal and -shm files the same
+ * mode), in a directory made 0700, and linked into place complete.  So no
+ * one opens it half-made, and an existing file -- empty, cut short, of
+ * another program or of a newer release -- is left exactly as it is.
+ *
+ * Every message for a failure here names the file.  Must never include
+ * curses.
  */
 #include "db/db.h"
 
@@ -19,12 +28,7 @@
 #include "i18n.h"
 #include "util.h"
 
-static int exec_h(sqlite3 *h, const char *sql, char **err)
-{
-    int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
-
-    return rc == SQLITE_OK ? DB_OK : db_fail_h(h, rc, err);
-}
+enum refusal { REFUSE_EMPTY, REFUSE_NO_TABLES, REFUSE_FOREIGN, REFUSE_DAMAGED };
 
 char *db_default_path(void)
 {
@@ -77,85 +81,259 @@ static int make_parent(const char *path, char **err)
     return DB_OK;
 }
 
-static int user_version(sqlite3 *h)
+/* *err (if set) prefixed with "path: "; returns status. */
+static int named(const char *path, int status, char **err)
 {
-    sqlite3_stmt *st;
-    int v = -1;
+    char *m;
 
-    if (sqlite3_prepare_v2(h, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
+    if (err != NULL && *err != NULL) {
+        m = xasprintf("%s: %s", path, *err);
+        free(*err);
+        *err = m;
+    }
+    return status;
 }
 
-static int setup_connection(sqlite3 *h, int rw, char **err)
+/* An existing file at path that is no database of ours: left as it is,
+ * and the message says what to do. */
+static int refuse(const char *path, enum refusal why, char **err)
 {
+    const char *todo = _("It was left as it is: restore it from a backup copy, or move it aside "
+                         "to start a new database.");
+    char *what;
     int rc;
 
-    sqlite3_extended_result_codes(h, 1);
-    sqlite3_busy_timeout(h, 5000);
-    if (rw && (rc = exec_h(h, "PRAGMA journal_mode=WAL", err)) != DB_OK)
+    switch (why) {
+    case REFUSE_EMPTY:
+        what = xasprintf(_("%s is empty (0 bytes)."), path);
+        break;
+    case REFUSE_NO_TABLES:
+        what = xasprintf(_("%s is an empty SQLite database, without mabdesk's tables."), path);
+        break;
+    case REFUSE_FOREIGN:
+        what =
+            xasprintf(_("%s is not a mabdesk database: it holds another program's tables."), path);
+        todo = _("It was left as it is: check the path given with --db or in MABDESK_DB.");
+        break;
+    default:
+        what = xasprintf(_("%s is damaged or is not a mabdesk database."), path);
+        break;
+    }
+    rc = db_err(err, DB_ERROR, "%s %s", what, todo);
+    free(what);
+    return rc;
+}
+
+/* SQLite's result rc on the database at path, as a message naming it. */
+static int open_fail(const char *path, sqlite3 *h, int rc, char **err)
+{
+    int e = h != NULL ? sqlite3_system_errno(h) : 0;
+
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+        return refuse(path, REFUSE_DAMAGED, err);
+    case SQLITE_CANTOPEN:
+        if (e != 0)
+            return db_err(err, DB_ERROR, _("cannot open the database file %s: %s"), path,
+                          strerror(e));
+        return db_err(err, DB_ERROR, _("cannot open the database file %s"), path);
+    default:
+        return named(path, db_fail_h(h, rc, err), err);
+    }
+}
+
+static int exec_p(sqlite3 *h, const char *path, const char *sql, char **err)
+{
+    int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+
+    return rc == SQLITE_OK ? DB_OK : open_fail(path, h, rc, err);
+}
+
+/* The integer sql yields in *v; a SQLite result code. */
+static int read_int(sqlite3 *h, const char *sql, int *v)
+{
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(h, sql, -1, &st, NULL);
+
+    *v = -1;
+    if (rc != SQLITE_OK)
         return rc;
-    if ((rc = exec_h(h, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", err)) != DB_OK)
-        return rc;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? SQLITE_OK : sqlite3_errcode(h);
+}
+
+/*
+ * The schema version of an existing database in *version.  Refused: a
+ * file that is not a SQLite database or is damaged, one without a schema
+ * version (never seeded over: an empty database or another program's),
+ * and one from a newer release.  Only reads.
+ */
+static int check_schema(sqlite3 *h, const char *path, int *version, char **err)
+{
+    int rc, v, tables;
+
+    if ((rc = read_int(h, "PRAGMA user_version", &v)) != SQLITE_OK)
+        return open_fail(path, h, rc, err);
+    if (v > db_nmigrations)
+        return db_err(err, DB_NEWER,
+                      _("%s was made by a newer release of mabdesk (schema %d; this release knows "
+                        "up to %d) and was left as it is: open it with that release or a later "
+                        "one."),
+                      path, v, db_nmigrations);
+    if (v == 0) {
+        if ((rc = read_int(h, "SELECT count(*) FROM sqlite_master", &tables)) != SQLITE_OK)
+            return open_fail(path, h, rc, err);
+        return refuse(path, tables == 0 ? REFUSE_NO_TABLES : REFUSE_FOREIGN, err);
+    }
+    *version = v;
     return DB_OK;
 }
 
-static int open_h(sqlite3 **out, const char *path, int create, char **err)
+/* Open name (path, or a URI for it with SQLITE_OPEN_URI in flags), which
+ * must exist. */
+static int open_h(sqlite3 **out, const char *path, const char *name, int flags, char **err)
 {
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    int rc = sqlite3_open_v2(path, out, flags, NULL);
+    int rc = sqlite3_open_v2(name, out, flags | SQLITE_OPEN_NOMUTEX, NULL);
 
     if (rc != SQLITE_OK) {
-        rc = rc == SQLITE_CANTOPEN
-                 ? db_err(err, DB_ERROR, _("cannot open the database file %s"), path)
-                 : db_fail_h(*out, rc, err);
+        rc = open_fail(path, *out, rc, err);
         sqlite3_close_v2(*out);
         *out = NULL;
         return rc;
     }
+    sqlite3_extended_result_codes(*out, 1);
+    sqlite3_busy_timeout(*out, DB_BUSY_TIMEOUT_MS);
     return DB_OK;
 }
 
-/* Bring the schema up to date, one migration per transaction. */
-static int migrate(sqlite3 *h, char **err)
+static int setup_connection(sqlite3 *h, const char *path, int rw, char **err)
 {
-    int n = db_nmigrations, v = user_version(h), rc;
+    int rc;
 
-    if (v < 0)
-        return db_fail_h(h, sqlite3_errcode(h), err);
-    if (v > n)
-        return db_err(err, DB_ERROR,
-                      _("the database was made by a newer mabdesk (schema %d, this one knows %d)"),
-                      v, n);
-    for (int i = v; i < n; i++) {
+    if (rw && (rc = exec_p(h, path, "PRAGMA journal_mode=WAL", err)) != DB_OK)
+        return rc;
+    return exec_p(h, path, "PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL", err);
+}
+
+/* Bring the schema from version v up to date, one migration per
+ * transaction. */
+static int migrate(sqlite3 *h, const char *path, int v, char **err)
+{
+    int rc;
+
+    for (int i = v; i < db_nmigrations; i++) {
         char *set;
+        int now;
 
-        if ((rc = exec_h(h, "BEGIN IMMEDIATE", err)) != DB_OK)
+        if ((rc = exec_p(h, path, "BEGIN IMMEDIATE", err)) != DB_OK)
             return rc;
         /* Another process may have migrated while this one waited. */
-        if (user_version(h) > i) {
-            exec_h(h, "COMMIT", NULL);
+        if (read_int(h, "PRAGMA user_version", &now) == SQLITE_OK && now > i) {
+            sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
             continue;
         }
-        rc = exec_h(h, db_migrations[i].sql, err);
+        rc = exec_p(h, path, db_migrations[i].sql, err);
         if (rc == DB_OK && db_migrations[i].hook != NULL)
-            rc = db_migrations[i].hook(h, err);
+            rc = named(path, db_migrations[i].hook(h, err), err);
         if (rc == DB_OK) {
             set = xasprintf("PRAGMA user_version = %d", i + 1);
-            rc = exec_h(h, set, err);
+            rc = exec_p(h, path, set, err);
             free(set);
         }
         if (rc == DB_OK)
-            rc = exec_h(h, "COMMIT", err);
+            rc = exec_p(h, path, "COMMIT", err);
         if (rc != DB_OK) {
             sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
             return rc;
         }
     }
     return DB_OK;
+}
+
+/* Move the complete new database tmp to path, unless a file appeared at
+ * path meanwhile (another process made it): then that one is kept. */
+static int put_in_place(const char *tmp, const char *path, char **err)
+{
+    /* link() never replaces a file. */
+    if (link(tmp, path) == 0 || errno == EEXIST)
+        return DB_OK;
+    if (access(path, F_OK) == 0)
+        return DB_OK;
+    /* A file system without hard links: rename() would replace a file
+     * made in the moment since access() saw none. */
+    if (rename(tmp, path) == 0)
+        return DB_OK;
+    return db_err(err, DB_ERROR, _("cannot create the database %s: %s"), path, strerror(errno));
+}
+
+/* A new database at path, where there is no file: created, migrated and
+ * seeded under a temporary name (see the top of this file). */
+static int create_db(const char *path, char **err)
+{
+    sqlite3 *h = NULL;
+    char *tmp;
+    int fd, rc;
+
+    if ((rc = make_parent(path, err)) != DB_OK)
+        return rc;
+    tmp = xasprintf("%s.new-XXXXXX", path);
+    fd = mkstemp(tmp); /* mode 0600 */
+    if (fd < 0) {
+        rc = db_err(err, DB_ERROR, _("cannot create the database %s: %s"), path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    close(fd);
+    rc = open_h(&h, path, tmp, SQLITE_OPEN_READWRITE, err);
+    if (rc == DB_OK)
+        rc = setup_connection(h, path, 1, err);
+    if (rc == DB_OK)
+        rc = migrate(h, path, 0, err);
+    /* Closing the last connection writes the WAL into the file and
+     * removes tmp-wal and tmp-shm. */
+    if (h != NULL && sqlite3_close(h) != SQLITE_OK && rc == DB_OK)
+        rc = db_err(err, DB_ERROR, _("cannot create the database %s: %s"), path, sqlite3_errmsg(h));
+    if (rc == DB_OK)
+        rc = put_in_place(tmp, path, err);
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+/*
+ * An existing database: checked before anything writes to it (even
+ * setting WAL mode does), brought up to date.  A read-only session then
+ * reads through a connection of its own.
+ */
+static int open_writable(sqlite3 **out, const char *path, int ro, char **err)
+{
+    sqlite3 *h = NULL;
+    int rc, v = 0;
+
+    rc = open_h(&h, path, path, SQLITE_OPEN_READWRITE, err);
+    if (rc == DB_OK)
+        rc = check_schema(h, path, &v, err);
+    if (rc == DB_OK)
+        rc = setup_connection(h, path, 1, err);
+    if (rc == DB_OK)
+        rc = migrate(h, path, v, err);
+    if (rc == DB_OK && ro) {
+        sqlite3_close_v2(h);
+        h = NULL;
+        rc = open_h(&h, path, path, SQLITE_OPEN_READWRITE, err);
+        if (rc == DB_OK)
+            rc = setup_connection(h, path, 0, err);
+    }
+    if (rc != DB_OK) {
+        sqlite3_close_v2(h);
+        h = NULL;
+    }
+    *out = h;
+    return rc;
 }
 
 /*
@@ -187,36 +365,42 @@ static int ro_authorizer(void *ud, int action, const char *a, const char *b, con
     }
 }
 
+/* Read-only sessions: a connection that refuses every write itself.
+ * Others: the scratch table of bulk writes. */
+static int guard(sqlite3 *h, const char *path, int ro, char **err)
+{
+    int rc;
+
+    if (!ro)
+        /* Records a bulk write changed, indexed at its end (db_search_sync). */
+        return exec_p(h, path, "CREATE TEMP TABLE search_pending (id INTEGER PRIMARY KEY)", err);
+    if ((rc = exec_p(h, path, "PRAGMA query_only=1", err)) != DB_OK)
+        return rc;
+    if (sqlite3_set_authorizer(h, ro_authorizer, NULL) != SQLITE_OK)
+        return open_fail(path, h, sqlite3_errcode(h), err);
+    return DB_OK;
+}
+
 int db_open(struct db **out, const char *path, const struct session *s, char **err)
 {
+    struct stat st;
     struct db *db;
     sqlite3 *h = NULL;
     int rc, ro = auth_read_only(s);
 
     *out = NULL;
-    if ((rc = make_parent(path, err)) != DB_OK)
-        return rc;
-    /* Create, migrate and seed on a read-write connection; a read-only
-     * session then gets its own connection that cannot write. */
-    if ((rc = open_h(&h, path, 1, err)) != DB_OK)
-        return rc;
-    rc = setup_connection(h, 1, err);
-    if (rc == DB_OK)
-        rc = migrate(h, err);
-    if (rc == DB_OK && ro) {
-        sqlite3_close_v2(h);
-        h = NULL;
-        rc = open_h(&h, path, 0, err);
-        if (rc == DB_OK)
-            rc = setup_connection(h, 0, err);
-        if (rc == DB_OK)
-            rc = exec_h(h, "PRAGMA query_only=1", err);
-        if (rc == DB_OK && sqlite3_set_authorizer(h, ro_authorizer, NULL) != SQLITE_OK)
-            rc = db_fail_h(h, sqlite3_errcode(h), err);
-    } else if (rc == DB_OK) {
-        /* Records a bulk write changed, indexed at its end (db_search_sync). */
-        rc = exec_h(h, "CREATE TEMP TABLE search_pending (id INTEGER PRIMARY KEY)", err);
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            return db_err(err, DB_ERROR, _("cannot open the database file %s: %s"), path,
+                          strerror(errno));
+        if ((rc = create_db(path, err)) != DB_OK)
+            return rc;
+    } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        return refuse(path, REFUSE_EMPTY, err);
     }
+    rc = open_writable(&h, path, ro, err);
+    if (rc == DB_OK)
+        rc = guard(h, path, ro, err);
     if (rc != DB_OK) {
         sqlite3_close_v2(h);
         return rc;
@@ -254,5 +438,8 @@ const struct session *db_session(const struct db *db)
 
 int db_schema_version(struct db *db)
 {
-    return user_version(db->h);
+    int v;
+
+    read_int(db->h, "PRAGMA user_version", &v);
+    return v;
 }

@@ -224,7 +224,7 @@ static void test_newer_schema_refused(void **state)
     assert_int_equal(sqlite3_exec(db->h, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
     db_close(db);
     db = NULL;
-    assert_int_equal(db_open(&db, path, &s, &err), DB_ERROR);
+    assert_int_equal(db_open(&db, path, &s, &err), DB_NEWER);
     assert_null(db);
     assert_non_null(err);
     assert_non_null(strstr(err, "newer"));
