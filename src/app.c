@@ -610,6 +610,8 @@ int app_run(struct db *db, const struct app_options *opt, char **err)
     snprintf(app.start_lang, sizeof app.start_lang, "%s", i18n_lang());
     clock_gettime(CLOCK_MONOTONIC, &app.started);
     app.last_key = app.started;
+    if (db_read_only_reason(db) != NULL && !auth_read_only(app.sess))
+        app_error(_("Changes cannot be saved: %s"), db_read_only_reason(db));
     app_push(screen_home_new());
     loop();
     while (app.n > 0)

@@ -57,8 +57,13 @@ int db_fail_h(sqlite3 *h, int rc, char **err)
             return db_err(err, DB_INVALID, _("a value is not allowed: %s"), detail);
         }
     case SQLITE_AUTH:
-    case SQLITE_READONLY:
         return db_err(err, DB_DENIED, "%s", _("this session may not change the database"));
+    case SQLITE_READONLY:
+        /* The file (db_fail() tells a session's query_only apart). */
+        return db_err(err, DB_ERROR, "%s",
+                      ext == SQLITE_READONLY_DIRECTORY
+                          ? _("the directory of the database file is not writable")
+                          : _("the database file is not writable"));
     case SQLITE_FULL:
         return db_err(err, DB_ERROR, "%s", _("the disk is full"));
     case SQLITE_CANTOPEN:
@@ -78,8 +83,18 @@ int db_fail_h(sqlite3 *h, int rc, char **err)
 
 int db_fail(struct db *db, int rc, char **err)
 {
+    /* SQLite says "read-only" both for a session's query_only and for a
+     * file this process cannot write: the first is the role's (77), the
+     * second the file's (74), with what is wrong with it. */
+    if (db != NULL && (rc & 0xff) == SQLITE_READONLY) {
+        if (db->read_only)
+            return db_err(err, DB_DENIED, "%s", _("this session may not change the database"));
+        if (db->ro_reason != NULL)
+            return db_err(err, DB_ERROR, "%s", db->ro_reason);
+    }
     return db_fail_h(db != NULL ? db->h : NULL, rc, err);
 }
+
 sqlite3_stmt *db_stmt(struct db *db, const char *sql, char **err)
 {
     sqlite3_stmt *st;
@@ -166,8 +181,12 @@ int db_exec_id(struct db *db, const char *sql, long long id, char **err)
 
 int db_begin(struct db *db, char **err)
 {
-    int rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    int rc;
 
+    /* A file this process cannot write: say so before any work. */
+    if (db->ro_reason != NULL && !db->read_only)
+        return db_err(err, DB_ERROR, "%s", db->ro_reason);
+    rc = sqlite3_exec(db->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     return rc == SQLITE_OK ? DB_OK : db_fail(db, rc, err);
 }
 

@@ -39,9 +39,17 @@ char *db_default_path(void);
  * (DB_NEWER) is refused and left as it is.  Read-only sessions get a
  * connection that refuses writes at the SQLite level too.  Every message
  * names the file.
+ *
+ * A database this process cannot write (the file, its directory, its -wal
+ * or -shm file) is opened for reading, if its schema is current: writes
+ * then fail with DB_ERROR and db_read_only_reason(), while sessions that
+ * may not write still get DB_DENIED.
  */
 int db_open(struct db **out, const char *path, const struct session *s, char **err);
 void db_close(struct db *);
+/* Why this process cannot write the open database ("the directory /x is
+ * not writable ..."), or NULL when it can. */
+const char *db_read_only_reason(const struct db *);
 const struct session *db_session(const struct db *);
 /* Schema version of the open database (PRAGMA user_version). */
 int db_schema_version(struct db *);

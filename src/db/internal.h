@@ -27,7 +27,8 @@ enum { DB_BUSY_TIMEOUT_MS = 5000 };
 struct db {
     sqlite3 *h;
     struct session s;
-    int read_only;
+    int read_only;   /* the session may not write (viewer, kiosk) */
+    char *ro_reason; /* this process cannot write the file: why (db_read_only_reason) */
     struct db_cached_stmt *cache;
     int ncache;
     int cache_cap;

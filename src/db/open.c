@@ -1,8 +1,8 @@
 /*
  * open.c: opening the database: its default path, creating a new one,
  * refusing a file that is not one (or is from a newer release), bringing
- * the schema up to date (schema.c), and the guard of read-only sessions;
- * closing it.
+ * the schema up to date (schema.c), reading a database this process cannot
+ * write, and the guard of read-only sessions; closing it.
  *
  * A database is created and seeded only where no file exists: it is built
  * under a temporary name beside its path, mode 0600 whatever the umask (it
@@ -304,10 +304,129 @@ static int create_db(const char *path, char **err)
     return rc;
 }
 
+/* A path that exists: it with symbolic links resolved, as SQLite puts
+ * -wal and -shm beside that (malloc'd). */
+static char *real_path(const char *path)
+{
+    char *real = realpath(path, NULL);
+
+    return real != NULL ? real : xstrdup(path);
+}
+
+/* Why dir cannot be written by this process, for a message. */
+static char *dir_not_writable(const char *dir)
+{
+    if (access(dir, W_OK) == 0)
+        return NULL;
+    if (errno == EROFS)
+        return xasprintf(_("%s is on a read-only file system"), dir);
+    return xasprintf(_("the directory %s is not writable (the database keeps its -wal and -shm "
+                       "files there)"),
+                     dir);
+}
+
 /*
- * An existing database: checked before anything writes to it (even
- * setting WAL mode does), brought up to date.  A read-only session then
- * reads through a connection of its own.
+ * Why this process cannot change the database at real (a real path), as a
+ * message (malloc'd), or NULL if it can.  In WAL mode SQLite writes the
+ * file and real-wal and real-shm beside it, creating those in the
+ * directory when they are missing.
+ */
+static char *not_writable(const char *real)
+{
+    static const char *const sides[] = {"-wal", "-shm"};
+    char *why = NULL, *dir, *slash;
+    int missing = 0;
+
+    if (access(real, W_OK) != 0)
+        return errno == EROFS ? xasprintf(_("%s is on a read-only file system"), real)
+                              : xasprintf(_("the database file %s is not writable"), real);
+    for (size_t i = 0; i < nitems(sides) && why == NULL; i++) {
+        char *side = xasprintf("%s%s", real, sides[i]);
+
+        if (access(side, F_OK) != 0)
+            missing = 1;
+        else if (access(side, W_OK) != 0)
+            why = xasprintf(_("%s is not writable"), side);
+        free(side);
+    }
+    if (why != NULL || !missing)
+        return why;
+    dir = xstrdup(real);
+    slash = strrchr(dir, '/');
+    if (slash == NULL)
+        str_set(&dir, ".");
+    else if (slash == dir)
+        slash[1] = '\0'; /* "/" */
+    else
+        *slash = '\0';
+    why = dir_not_writable(dir);
+    free(dir);
+    return why;
+}
+
+/* "file:PATH?immutable=1", for sqlite3_open_v2() with SQLITE_OPEN_URI. */
+static char *immutable_uri(const char *path)
+{
+    struct buf b = {0};
+
+    /* "file:///abs" (an empty authority) or "file:relative". */
+    buf_adds(&b, path[0] == '/' ? "file://" : "file:");
+    for (const char *p = path; *p != '\0'; p++) {
+        if (*p == '%' || *p == '?' || *p == '#')
+            buf_printf(&b, "%%%02X", (unsigned char)*p);
+        else
+            buf_addc(&b, *p);
+    }
+    buf_adds(&b, "?immutable=1");
+    return buf_take(&b);
+}
+
+/*
+ * An existing database this process cannot write (why says why): read in
+ * SQLite's read-only mode, which cannot bring an older schema up to date.
+ * With nothing waiting in real-wal, the file is opened "immutable", which
+ * creates neither real-wal nor real-shm: in a directory this process
+ * cannot write, SQLite could not create them and would refuse to read;
+ * where it can, it would leave them behind with the file's read-only mode,
+ * keeping the database read-only for its owner too after it is made
+ * writable again.  (Immutable also means unlocked: a writer that starts
+ * meanwhile writes to real-wal first, which this connection then does not
+ * see.)
+ */
+static int open_read_only(sqlite3 **out, const char *path, const char *real, const char *why,
+                          char **err)
+{
+    char *wal = xasprintf("%s-wal", real), *uri = NULL;
+    struct stat st;
+    int rc, v = 0, flags = SQLITE_OPEN_READONLY;
+
+    if (stat(wal, &st) != 0 || st.st_size == 0) {
+        uri = immutable_uri(path);
+        flags |= SQLITE_OPEN_URI;
+    }
+    rc = open_h(out, path, uri != NULL ? uri : path, flags, err);
+    if (rc == DB_OK)
+        rc = check_schema(*out, path, &v, err);
+    if (rc == DB_OK && v < db_nmigrations)
+        rc = db_err(err, DB_ERROR,
+                    _("%s must be brought up to this release's schema (%d to %d), which writes "
+                      "to it, but %s"),
+                    path, v, db_nmigrations, why);
+    if (rc == DB_OK)
+        rc = setup_connection(*out, path, 0, err);
+    if (rc != DB_OK) {
+        sqlite3_close_v2(*out);
+        *out = NULL;
+    }
+    free(wal);
+    free(uri);
+    return rc;
+}
+
+/*
+ * An existing database this process can write: checked before anything
+ * writes to it (even setting WAL mode does), brought up to date.  A
+ * read-only session then reads through a connection of its own.
  */
 static int open_writable(sqlite3 **out, const char *path, int ro, char **err)
 {
@@ -366,14 +485,17 @@ static int ro_authorizer(void *ud, int action, const char *a, const char *b, con
 }
 
 /* Read-only sessions: a connection that refuses every write itself.
- * Others: the scratch table of bulk writes. */
-static int guard(sqlite3 *h, const char *path, int ro, char **err)
+ * Others that may write: the scratch table of bulk writes. */
+static int guard(sqlite3 *h, const char *path, int ro, int writable, char **err)
 {
     int rc;
 
     if (!ro)
-        /* Records a bulk write changed, indexed at its end (db_search_sync). */
-        return exec_p(h, path, "CREATE TEMP TABLE search_pending (id INTEGER PRIMARY KEY)", err);
+        return writable ? exec_p(h, path,
+                                 /* Records a bulk write changed, indexed at its end
+                                  * (db_search_sync). */
+                                 "CREATE TEMP TABLE search_pending (id INTEGER PRIMARY KEY)", err)
+                        : DB_OK;
     if ((rc = exec_p(h, path, "PRAGMA query_only=1", err)) != DB_OK)
         return rc;
     if (sqlite3_set_authorizer(h, ro_authorizer, NULL) != SQLITE_OK)
@@ -386,6 +508,7 @@ int db_open(struct db **out, const char *path, const struct session *s, char **e
     struct stat st;
     struct db *db;
     sqlite3 *h = NULL;
+    char *real, *why;
     int rc, ro = auth_read_only(s);
 
     *out = NULL;
@@ -398,19 +521,32 @@ int db_open(struct db **out, const char *path, const struct session *s, char **e
     } else if (S_ISREG(st.st_mode) && st.st_size == 0) {
         return refuse(path, REFUSE_EMPTY, err);
     }
-    rc = open_writable(&h, path, ro, err);
+    real = real_path(path);
+    why = not_writable(real);
+    if (why != NULL)
+        rc = open_read_only(&h, path, real, why, err);
+    else
+        rc = open_writable(&h, path, ro, err);
+    free(real);
     if (rc == DB_OK)
-        rc = guard(h, path, ro, err);
+        rc = guard(h, path, ro, why == NULL, err);
     if (rc != DB_OK) {
         sqlite3_close_v2(h);
+        free(why);
         return rc;
     }
     db = xcalloc(1, sizeof *db);
     db->h = h;
     db->s = *s;
     db->read_only = ro;
+    db->ro_reason = why;
     *out = db;
     return DB_OK;
+}
+
+const char *db_read_only_reason(const struct db *db)
+{
+    return db->ro_reason;
 }
 
 void db_close(struct db *db)
@@ -428,6 +564,7 @@ void db_close(struct db *db)
     }
     if (sqlite3_close(db->h) != SQLITE_OK)
         fatal("db_close: %s", sqlite3_errmsg(db->h));
+    free(db->ro_reason);
     free(db);
 }
 

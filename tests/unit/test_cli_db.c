@@ -1,9 +1,13 @@
 /*
  * test_cli_db.c: the real binary on database files that are not fine, as
  * a person at the command line meets them: exit codes (74 for the file,
- * 75 for a newer release), one line on stderr that names the file and
- * says what to do, the file left as it was, and a new database private to
- * its owner.
+ * 75 for a newer release, 77 only for a session's role), one line on
+ * stderr that names the file and says what to do, the file left as it
+ * was, a new database private to its owner, a read-only database still
+ * read, and "serve" logging what is wrong.
+ *
+ * Tests of files the user cannot write run the binary as a user whom
+ * permission bits bind (unpriv.h: "nobody" when the tests run as root).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +25,7 @@
 
 #include "fixtures.h"
 #include "testutil.h"
+#include "unpriv.h"
 
 #include "util.h"
 
@@ -31,6 +36,13 @@ static int mode_of(const char *path)
     if (stat(path, &st) != 0)
         fail_msg("stat %s failed", path);
     return (int)(st.st_mode & 07777);
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
 }
 
 static int lines(const char *s)
@@ -152,6 +164,190 @@ static void test_newer_release_refused(void **state)
     free(path);
 }
 
+/* --- a database the user cannot write ----------------------------------- */
+
+/* Run the binary as the unprivileged user on db; exit status; output in
+ * *out and *err.  Skips the test (saying why) if it cannot switch. */
+static int run_unpriv(const char *db, char **out, char **err, const char *const args[])
+{
+    const char *argv[32];
+    int n = 0, rc;
+
+    argv[n++] = tu_unpriv_bin();
+    argv[n++] = "--db";
+    argv[n++] = db;
+    for (int i = 0; args[i] != NULL; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    rc = tu_unpriv_run((char *const *)argv, NULL, out, err);
+    if (rc < 0 || (tu_unpriv_switches() && rc == 127)) {
+        fprintf(stderr,
+                "skipped: running as root, and cannot run as \"nobody\" (no %s?) to "
+                "test permissions that root would ignore\n",
+                "/usr/bin/setpriv");
+        skip();
+    }
+    return rc;
+}
+
+/* A seeded database, its directory owned by the unprivileged user. */
+static char *unpriv_db(const char *name, char **dir)
+{
+    char *path;
+
+    *dir = xasprintf("%s/%s", tu_unpriv_dir(), name);
+    assert_int_equal(mkdir(*dir, 0755), 0);
+    tu_unpriv_give(*dir);
+    path = xasprintf("%s/mabdesk.db", *dir);
+    tu_create_db(path);
+    tu_unpriv_give(path);
+    return path;
+}
+
+/* A CSV that renames the body that "find Amtali" finds first. */
+static char *rename_csv(const char *db, const char *dir)
+{
+    char *line = tu_mabdesk(db, "find", "Amtali", NULL);
+    char *csv = xasprintf("%s/rename.csv", dir), *text;
+
+    text = xasprintf("id,name_en\n%lld,Amtali Renamed\n", atoll(line));
+    assert_int_equal(tu_write_file(csv, text), 0);
+    tu_unpriv_give(csv);
+    free(text);
+    free(line);
+    return csv;
+}
+
+/* Reading works; a write fails with 74 and want, not as a permission of
+ * the session; a viewer's write is still the role's (77). */
+static void check_read_only(const char *db, const char *csv, const char *want)
+{
+    const char *find[] = {"find", "Amtali", NULL};
+    const char *viewer_find[] = {"--role", "viewer", "find", "Amtali", NULL};
+    const char *export[] = {"export", "municipalities", NULL};
+    const char *import[] = {"import", "municipalities", csv, NULL};
+    const char *viewer_import[] = {"--role", "viewer", "import", "municipalities", csv, NULL};
+    char *out, *err;
+
+    assert_int_equal(run_unpriv(db, &out, &err, find), 0);
+    assert_non_null(strstr(out, "\tAmtali\t"));
+    free(out);
+    free(err);
+    assert_int_equal(run_unpriv(db, &out, &err, viewer_find), 0);
+    assert_non_null(strstr(out, "\tAmtali\t"));
+    free(out);
+    free(err);
+    assert_int_equal(run_unpriv(db, &out, &err, export), 0);
+    assert_int_equal(lines(out), 343); /* header and 342 bodies */
+    free(out);
+    free(err);
+    assert_int_equal(run_unpriv(db, &out, &err, import), 74);
+    assert_non_null(strstr(err, want));
+    assert_null(strstr(err, "may not"));
+    free(out);
+    free(err);
+    assert_int_equal(run_unpriv(db, &out, &err, viewer_import), 77);
+    free(out);
+    free(err);
+}
+
+/* Writable again: the import works. */
+static void check_writable(const char *db, const char *csv)
+{
+    const char *import[] = {"import", "municipalities", csv, NULL};
+    char *out, *err;
+
+    assert_int_equal(run_unpriv(db, &out, &err, import), 0);
+    free(out);
+    free(err);
+    out = tu_mabdesk(db, "find", "Amtali Renamed", NULL);
+    assert_non_null(strstr(out, "Amtali Renamed"));
+    free(out);
+}
+
+static void test_read_only_file(void **state)
+{
+    char *dir, *db = unpriv_db("rofile", &dir), *csv = rename_csv(db, dir), *want, *side;
+
+    (void)state;
+    assert_int_equal(chmod(db, 0444), 0);
+    want = xasprintf("the database file %s is not writable", db);
+    check_read_only(db, csv, want);
+    /* Reading left no -wal or -shm behind (SQLite would have made them
+     * with the file's read-only mode, keeping it read-only when made
+     * writable again). */
+    side = xasprintf("%s-shm", db);
+    assert_false(exists(side));
+    free(side);
+    assert_int_equal(chmod(db, 0644), 0);
+    check_writable(db, csv);
+    free(want);
+    free(csv);
+    free(db);
+    free(dir);
+}
+
+static void test_read_only_directory(void **state)
+{
+    char *dir, *db = unpriv_db("rodir", &dir), *csv = rename_csv(db, tu_unpriv_dir()), *want;
+
+    (void)state;
+    assert_int_equal(chmod(dir, 0555), 0);
+    want = xasprintf("the directory %s is not writable", dir);
+    check_read_only(db, csv, want);
+    assert_int_equal(chmod(dir, 0755), 0);
+    check_writable(db, csv);
+    free(want);
+    free(csv);
+    free(db);
+    free(dir);
+}
+
+/* "serve" logs (to stderr with --log-stderr, as "mabdesk[PID]: ...") what
+ * is wrong with its database.  192.0.2.1 (TEST-NET-1) is no address of
+ * this machine: the server stops right after opening the database, when
+ * it cannot listen there. */
+static void test_serve_logs_database_trouble(void **state)
+{
+    char *dir, *db = unpriv_db("serve", &dir), *empty = xasprintf("%s/empty.db", dir);
+    char *state_dir = xasprintf("%s/state", dir), *out, *err, *want;
+    const char *serve[] = {"serve",        "--listen", "192.0.2.1:2222", "--state-dir", state_dir,
+                           "--log-stderr", NULL};
+
+    (void)state;
+    assert_int_equal(tu_write_file(empty, ""), 0);
+    tu_unpriv_give(empty);
+    assert_int_equal(run_unpriv(empty, &out, &err, serve), 74);
+    want = xasprintf("]: %s is empty", empty);
+    if (strstr(err, want) == NULL)
+        fail_msg("the log should say \"%s\":\n%s", want, err);
+    free(want);
+    free(out);
+    free(err);
+    assert_int_equal(chmod(dir, 0555), 0);
+    assert_int_equal(run_unpriv(db, &out, &err, serve), 74);
+    want = xasprintf("]: changes cannot be saved: the directory %s is not writable", dir);
+    if (strstr(err, want) == NULL)
+        fail_msg("the log should say \"%s\":\n%s", want, err);
+    assert_non_null(strstr(err, "192.0.2.1"));
+    assert_int_equal(chmod(dir, 0755), 0);
+    free(want);
+    free(out);
+    free(err);
+    free(state_dir);
+    free(empty);
+    free(db);
+    free(dir);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_unpriv_cleanup();
+    tu_cleanup();
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -159,7 +355,10 @@ int main(void)
         cmocka_unit_test(test_empty_file_refused),
         cmocka_unit_test(test_not_a_database_refused),
         cmocka_unit_test(test_newer_release_refused),
+        cmocka_unit_test(test_read_only_file),
+        cmocka_unit_test(test_read_only_directory),
+        cmocka_unit_test(test_serve_logs_database_trouble),
     };
 
-    return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
+    return cmocka_run_group_tests(tests, NULL, teardown);
 }

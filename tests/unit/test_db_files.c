@@ -3,7 +3,14 @@
  * one is private (0600, its -wal and -shm too, new directories 0700); an
  * existing one that is empty, an empty SQLite database, another program's,
  * cut short or from a newer release is refused and left byte for byte as
- * it was.
+ * it was; one this process cannot write (the file, or its directory) is
+ * read, and writes to it fail with what is wrong rather than as a
+ * permission of the session.
+ *
+ * The unwritable cases run in a child process as a user whom permission
+ * bits bind (unpriv.h): as root, "nobody".  Such a child checks with
+ * CHILD_CHECK (cmocka's asserts cannot leave a child) and exits non-zero
+ * on the first failure, saying which.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fixtures.h"
 #include "testutil.h"
+#include "unpriv.h"
 
 #include "db/db.h"
 #include "db/internal.h"
@@ -225,13 +234,186 @@ static void test_newer_left_untouched(void **state)
     free(path);
 }
 
+/* --- files this process cannot write ------------------------------------ */
+
+#define CHILD_CHECK(cond)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: in the child: %s\n", __FILE__, __LINE__, #cond);               \
+            _exit(1);                                                                              \
+        }                                                                                          \
+    } while (0)
+
+enum { CHILD_CANNOT_SWITCH = 77 };
+
+/* Run fn(arg) in a child as the unprivileged user; fails the test if the
+ * child does, skips it (saying why) if the child cannot switch users. */
+static void as_unprivileged(void (*fn)(const char *), const char *arg)
+{
+    pid_t pid;
+    int status;
+
+    fflush(NULL);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (tu_unpriv_become() != 0)
+            _exit(CHILD_CANNOT_SWITCH);
+        fn(arg);
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_CANNOT_SWITCH) {
+        fprintf(stderr, "skipped: running as root, and cannot become \"nobody\" to test "
+                        "permissions that root would ignore\n");
+        skip();
+    }
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* A seeded database in a directory of its own that the unprivileged user
+ * owns; path in *path (malloc'd), the directory returned (malloc'd). */
+static char *unpriv_db(const char *name, char **path)
+{
+    char *dir = xasprintf("%s/%s", tu_unpriv_dir(), name);
+    struct db *db;
+
+    assert_int_equal(mkdir(dir, 0755), 0);
+    tu_unpriv_give(dir);
+    *path = xasprintf("%s/mabdesk.db", dir);
+    db = tu_db_open(*path, ROLE_ADMIN, 0);
+    db_close(db);
+    tu_unpriv_give(*path);
+    return dir;
+}
+
+/* Open path as role; reading works.  The handle. */
+static struct db *child_open(const char *path, enum role r)
+{
+    struct session s = tu_session(r, 0);
+    struct db *db = NULL;
+    struct muni_query q = {0};
+    char *err = NULL;
+    int n = 0;
+
+    if (db_open(&db, path, &s, &err) != DB_OK) {
+        fprintf(stderr, "db_open %s: %s\n", path, err);
+        _exit(1);
+    }
+    q.search = "Amtali";
+    CHILD_CHECK(db_muni_count(db, &q, &n, &err) == DB_OK && n == 1);
+    return db;
+}
+
+/* Change Amtali's wards: the status and *err of the save. */
+static int child_save(struct db *db, char **err)
+{
+    struct municipality m;
+    struct muni_query q = {0};
+    struct muni_row *rows = NULL;
+    int n = 0, rc;
+
+    q.search = "Amtali";
+    CHILD_CHECK(db_muni_page(db, &q, 0, 1, &rows, &n, err) == DB_OK && n == 1);
+    muni_init(&m);
+    CHILD_CHECK(db_muni_get(db, rows[0].id, &m, err) == DB_OK);
+    muni_rows_free(rows, n);
+    muni_set(&m, MF_WARDS, "11");
+    rc = db_muni_save(db, &m, NULL, NULL, err);
+    muni_free(&m);
+    return rc;
+}
+
+/* Reading works for every session; a session that may write is told, on
+ * opening and on saving, what is wrong (want), as DB_ERROR; one that may
+ * not is refused as before; and no -wal or -shm is left behind. */
+static void child_read_only(const char *want)
+{
+    const char *path = getenv("TEST_DB");
+    char *err = NULL, *wal = xasprintf("%s-wal", path), *shm = xasprintf("%s-shm", path);
+    struct db *db = child_open(path, ROLE_ADMIN);
+
+    CHILD_CHECK(db_read_only_reason(db) != NULL);
+    CHILD_CHECK(strstr(db_read_only_reason(db), want) != NULL);
+    CHILD_CHECK(child_save(db, &err) == DB_ERROR);
+    CHILD_CHECK(strcmp(err, db_read_only_reason(db)) == 0);
+    free(err);
+    err = NULL;
+    db_close(db);
+    db = child_open(path, ROLE_VIEWER);
+    CHILD_CHECK(child_save(db, &err) == DB_DENIED);
+    free(err);
+    db_close(db);
+    CHILD_CHECK(access(wal, F_OK) != 0 && access(shm, F_OK) != 0);
+    free(wal);
+    free(shm);
+}
+
+/* Writable: saving works. */
+static void child_writable(const char *unused)
+{
+    struct db *db = child_open(getenv("TEST_DB"), ROLE_ADMIN);
+    char *err = NULL;
+
+    (void)unused;
+    CHILD_CHECK(db_read_only_reason(db) == NULL);
+    CHILD_CHECK(child_save(db, &err) == DB_OK);
+    db_close(db);
+}
+
+static void test_read_only_file(void **state)
+{
+    char *path, *dir = unpriv_db("rofile", &path), *want;
+
+    (void)state;
+    setenv("TEST_DB", path, 1);
+    assert_int_equal(chmod(path, 0444), 0);
+    want = xasprintf("the database file %s is not writable", path);
+    as_unprivileged(child_read_only, want);
+    free(want);
+    /* Made writable again, it is writable: reading it left no read-only
+     * -shm behind that would keep it read-only. */
+    assert_int_equal(chmod(path, 0644), 0);
+    as_unprivileged(child_writable, NULL);
+    unsetenv("TEST_DB");
+    free(path);
+    free(dir);
+}
+
+static void test_read_only_directory(void **state)
+{
+    char *path, *dir = unpriv_db("rodir", &path), *want;
+
+    (void)state;
+    setenv("TEST_DB", path, 1);
+    assert_int_equal(chmod(dir, 0555), 0);
+    want = xasprintf("the directory %s is not writable", dir);
+    as_unprivileged(child_read_only, want);
+    free(want);
+    assert_int_equal(chmod(dir, 0755), 0);
+    as_unprivileged(child_writable, NULL);
+    unsetenv("TEST_DB");
+    free(path);
+    free(dir);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tu_unpriv_cleanup();
+    tu_cleanup();
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_file_private),     cmocka_unit_test(test_empty_file_refused),
         cmocka_unit_test(test_not_ours_refused),     cmocka_unit_test(test_damaged_refused),
-        cmocka_unit_test(test_newer_left_untouched),
+        cmocka_unit_test(test_newer_left_untouched), cmocka_unit_test(test_read_only_file),
+        cmocka_unit_test(test_read_only_directory),
     };
 
-    return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
+    return cmocka_run_group_tests(tests, NULL, teardown);
 }
