@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db/internal.h"
 #include "i18n.h"
@@ -206,6 +207,42 @@ void db_rollback(struct db *db)
 {
     if (!sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* --- waiting for another program ------------------------------------------ */
+
+static long long now_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* SQLite's busy handler; count: calls before this one in this wait. */
+static int busy_wait(void *ud, int count)
+{
+    struct db *db = ud;
+    long long start = now_ms(), left;
+
+    if (count == 0)
+        db->busy_since_ms = start;
+    if (!db->busy_fn(db->busy_ctx, (long)(start - db->busy_since_ms)))
+        return 0;
+    left = DB_BUSY_STEP_MS - (now_ms() - start);
+    if (left > 0)
+        sqlite3_sleep((int)left);
+    return 1;
+}
+
+void db_set_busy_wait(struct db *db, int (*fn)(void *ctx, long waited_ms), void *ctx)
+{
+    db->busy_fn = fn;
+    db->busy_ctx = ctx;
+    if (fn != NULL)
+        sqlite3_busy_handler(db->h, busy_wait, db);
+    else
+        sqlite3_busy_timeout(db->h, DB_BUSY_TIMEOUT_MS);
 }
 
 char *db_col_str(sqlite3_stmt *st, int col)

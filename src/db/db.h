@@ -50,6 +50,18 @@ void db_close(struct db *);
 /* Why this process cannot write the open database ("the directory /x is
  * not writable ..."), or NULL when it can. */
 const char *db_read_only_reason(const struct db *);
+/*
+ * While another program holds the database, wait through fn instead of
+ * sleeping blindly: fn is called about every DB_BUSY_STEP_MS with the time
+ * waited so far (0 on the first call of each wait); it may block up to
+ * DB_BUSY_STEP_MS itself (waiting for a key, say), and db/ sleeps what is
+ * left of the step.  fn returns non-zero to go on waiting, 0 to give up:
+ * the operation then fails with DB_BUSY.  fn must not call db/: SQLite
+ * does not allow the waiting connection to be used.  fn NULL: wait up to
+ * 5 s, then DB_BUSY (the default).
+ */
+enum { DB_BUSY_STEP_MS = 50 };
+void db_set_busy_wait(struct db *, int (*fn)(void *ctx, long waited_ms), void *ctx);
 const struct session *db_session(const struct db *);
 /* Schema version of the open database (PRAGMA user_version). */
 int db_schema_version(struct db *);

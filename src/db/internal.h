@@ -21,7 +21,7 @@ struct db_cached_stmt {
 };
 
 /* How long a connection waits for another program's lock before
- * DB_BUSY. */
+ * DB_BUSY, unless db_set_busy_wait() says otherwise. */
 enum { DB_BUSY_TIMEOUT_MS = 5000 };
 
 struct db {
@@ -29,6 +29,9 @@ struct db {
     struct session s;
     int read_only;   /* the session may not write (viewer, kiosk) */
     char *ro_reason; /* this process cannot write the file: why (db_read_only_reason) */
+    int (*busy_fn)(void *ctx, long waited_ms);
+    void *busy_ctx;
+    long long busy_since_ms; /* when the current wait began (CLOCK_MONOTONIC) */
     struct db_cached_stmt *cache;
     int ncache;
     int cache_cap;
