@@ -7,6 +7,9 @@
  * status line, LINES-1 the key bar.  Below 80x24 only a "make the window
  * larger" message is drawn.
  *
+ * While another program holds the database, db/ calls busy_wait() here,
+ * which says so on the status line and lets Esc give up.
+ *
  * Must never: do work in a signal handler (ncurses turns SIGWINCH into
  * KEY_RESIZE, handled in the loop), call clear() for an ordinary redraw
  * (remote users pay for every byte: erase() and let ncurses send the
@@ -517,6 +520,64 @@ static void resize_all(void)
     }
 }
 
+/* --- waiting for the database ----------------------------------------------- */
+
+/* A shorter wait goes unannounced; a longer one gives up by itself. */
+enum { BUSY_NOTICE_MS = 300, BUSY_GIVE_UP_MS = 120000 };
+
+static struct {
+    int shown;
+    int resized; /* a KEY_RESIZE came during the wait */
+} busy;
+
+/*
+ * db/'s busy callback (db_set_busy_wait): after a moment, the notice on
+ * the status line -- drawn alone: db/ is in the middle of a call, and a
+ * screen's draw could use the same connection -- then a step's wait for a
+ * key.  Esc gives up: the operation fails with DB_BUSY, and the screen
+ * that asked says so (a form keeps what was typed into it).  Other keys
+ * are ignored while the notice is up, so the message of the failure is
+ * not wiped at once by keys typed blindly; a resize is passed on
+ * (replay_resize()).
+ */
+static int busy_wait(void *ctx, long waited_ms)
+{
+    wint_t wc;
+    int r;
+
+    (void)ctx;
+    if (waited_ms == 0)
+        busy.shown = 0;
+    if (waited_ms >= BUSY_GIVE_UP_MS)
+        return 0;
+    if (waited_ms < BUSY_NOTICE_MS)
+        return 1;
+    if (!busy.shown && LINES >= MIN_LINES && COLS >= MIN_COLS) {
+        move(LINES - 2, 0);
+        clrtoeol();
+        ui_put(stdscr, LINES - 2, 1, COLS - 2,
+               _("Waiting for the database: another program is using it. Esc gives up."),
+               ui_attr(UI_STATUS));
+        curs_set(0);
+        refresh();
+    }
+    busy.shown = 1;
+    timeout(DB_BUSY_STEP_MS);
+    r = wget_wch(stdscr, &wc);
+    if (r == KEY_CODE_YES && wc == KEY_RESIZE)
+        busy.resized = 1;
+    return !(r == OK && wc == 27);
+}
+
+/* A resize during a wait reaches the screens as if it came now. */
+static void replay_resize(void)
+{
+    if (busy.resized) {
+        busy.resized = 0;
+        ungetch(KEY_RESIZE);
+    }
+}
+
 static void loop(void)
 {
     int spins = 0;
@@ -527,6 +588,7 @@ static void loop(void)
         wint_t wc;
         int r, ms;
 
+        replay_resize();
         draw();
         ms = next_deadline();
         timeout(ms);
@@ -630,8 +692,13 @@ int app_run(struct db *db, const struct app_options *opt, char **err)
     snprintf(app.start_lang, sizeof app.start_lang, "%s", i18n_lang());
     clock_gettime(CLOCK_MONOTONIC, &app.started);
     app.last_key = app.started;
+    memset(&busy, 0, sizeof busy);
+    db_set_busy_wait(db, busy_wait, NULL);
+    if (db_read_only_reason(db) != NULL && !auth_read_only(app.sess))
+        app_error(_("Changes cannot be saved: %s"), db_read_only_reason(db));
     app_push(app.opt.root());
     loop();
+    db_set_busy_wait(db, NULL, NULL);
     while (app.n > 0)
         bury(app.stack[--app.n]);
     free_dead();

@@ -99,6 +99,7 @@ static int exit_code(int status)
     case DB_DENIED:
         return EX_NOPERM_;
     case DB_BUSY:
+    case DB_NEWER: /* try again with a newer release */
         return EX_TEMPFAIL_;
     default:
         return EX_IOERR_;
@@ -121,7 +122,8 @@ static struct db *open_db(const struct globals *g, int *code)
     path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
     rc = db_open(&db, path, &s, &err);
     if (rc != DB_OK) {
-        fprintf(stderr, "mabdesk: %s: %s\n", path, err != NULL ? err : "?");
+        /* db_open()'s messages name the file. */
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
         *code = exit_code(rc);
         free(err);
         free(path);

@@ -22,7 +22,8 @@ enum db_status {
     DB_DENIED,   /* the session may not do this */
     DB_INVALID,  /* bad value: see the field / message */
     DB_BUSY,
-    DB_ERROR
+    DB_ERROR, /* the database itself: cannot be read or written, damaged, not ours */
+    DB_NEWER  /* made by a newer release: refused, left as it is */
 };
 
 struct db;
@@ -32,12 +33,36 @@ struct db;
 char *db_default_path(void);
 
 /*
- * Open (creating the file and its directory, migrating and seeding as needed)
- * the database at path for session s.  Read-only sessions get a connection
- * that refuses writes at the SQLite level too.
+ * Open the database at path for session s.  Where no file exists, it is
+ * created (mode 0600, its new directories 0700), migrated and seeded; an
+ * existing file is only brought up to date: an empty or damaged one, one
+ * that is not a mabdesk database (DB_ERROR) or is from a newer release
+ * (DB_NEWER) is refused and left as it is.  Read-only sessions get a
+ * connection that refuses writes at the SQLite level too.  Every message
+ * names the file.
+ *
+ * A database this process cannot write (the file, its directory, its -wal
+ * or -shm file) is opened for reading, if its schema is current: writes
+ * then fail with DB_ERROR and db_read_only_reason(), while sessions that
+ * may not write still get DB_DENIED.
  */
 int db_open(struct db **out, const char *path, const struct session *s, char **err);
 void db_close(struct db *);
+/* Why this process cannot write the open database ("the directory /x is
+ * not writable ..."), or NULL when it can. */
+const char *db_read_only_reason(const struct db *);
+/*
+ * While another program holds the database, wait through fn instead of
+ * sleeping blindly: fn is called about every DB_BUSY_STEP_MS with the time
+ * waited so far (0 on the first call of each wait); it may block up to
+ * DB_BUSY_STEP_MS itself (waiting for a key, say), and db/ sleeps what is
+ * left of the step.  fn returns non-zero to go on waiting, 0 to give up:
+ * the operation then fails with DB_BUSY.  fn must not call db/: SQLite
+ * does not allow the waiting connection to be used.  fn NULL: wait up to
+ * 5 s, then DB_BUSY (the default).
+ */
+enum { DB_BUSY_STEP_MS = 50 };
+void db_set_busy_wait(struct db *, int (*fn)(void *ctx, long waited_ms), void *ctx);
 const struct session *db_session(const struct db *);
 /* Schema version of the open database (PRAGMA user_version). */
 int db_schema_version(struct db *);

@@ -21,10 +21,18 @@ struct db_cached_stmt {
     sqlite3_stmt *stmt;
 };
 
+/* How long a connection waits for another program's lock before
+ * DB_BUSY, unless db_set_busy_wait() says otherwise. */
+enum { DB_BUSY_TIMEOUT_MS = 5000 };
+
 struct db {
     sqlite3 *h;
     struct session s;
-    int read_only;
+    int read_only;   /* the session may not write (viewer, kiosk) */
+    char *ro_reason; /* this process cannot write the file: why (db_read_only_reason) */
+    int (*busy_fn)(void *ctx, long waited_ms);
+    void *busy_ctx;
+    long long busy_since_ms; /* when the current wait began (CLOCK_MONOTONIC) */
     struct db_cached_stmt *cache;
     int ncache;
     int cache_cap;
@@ -62,6 +70,8 @@ int db_exec_id(struct db *, const char *sql, long long id, char **err);
  * SQLite's codes into words.
  */
 int db_fail(struct db *, int rc, char **err);
+/* The same for a connection before its struct db exists (h may be NULL). */
+int db_fail_h(sqlite3 *h, int rc, char **err);
 /* Set *err (if not NULL) to a formatted copy; returns status. */
 int db_err(char **err, int status, const char *fmt, ...) MAB_PRINTF(3, 4);
 
@@ -84,6 +94,15 @@ char *db_col_str(sqlite3_stmt *, int col);
 /* The FTS5 query for search text (see db_muni_count), or NULL for no
  * filter.  Malloc'd. */
 char *db_fts_query(const char *search);
+
+/* The schema's migrations (schema.c): entry i takes PRAGMA user_version
+ * from i to i + 1, its sql then its hook (or NULL) in one transaction. */
+struct db_migration {
+    const char *sql;
+    int (*hook)(sqlite3 *, char **err);
+};
+extern const struct db_migration db_migrations[];
+extern const int db_nmigrations;
 
 /* Seed data: run inside migration 1's transaction on a new database.
  * Fatal on a seed row that cannot be resolved (a bug in data/). */

@@ -421,8 +421,12 @@ int serve_main(const char *db_path, int argc, char **argv, char **err)
         snprintf(admin.user, sizeof admin.user, "%s", "mabdesk-serve");
         admin.role = ROLE_ADMIN;
         rc = db_open(&db, db_path, &admin, err);
-        if (rc != DB_OK)
+        if (rc != DB_OK) {
+            syslog(LOG_ERR, "%s", *err);
             goto out;
+        }
+        if (db_read_only_reason(db) != NULL)
+            syslog(LOG_WARNING, "changes cannot be saved: %s", db_read_only_reason(db));
         db_close(db);
     }
     user_listen = nlisten > 0;

@@ -774,7 +774,7 @@ static int open_db(struct sess *s)
     snprintf(reader.user, sizeof reader.user, "%s", "mabdesk-serve");
     reader.role = ROLE_VIEWER;
     if (db_open(&s->db, s->cfg->db_path, &reader, &err) != DB_OK) {
-        syslog(LOG_ERR, "%s: %s", s->cfg->db_path, err != NULL ? err : "?");
+        syslog(LOG_ERR, "%s", err != NULL ? err : "?"); /* names the file */
         free(err);
         return -1;
     }

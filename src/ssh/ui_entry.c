@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "app.h"
@@ -112,9 +113,14 @@ int serve_ui_main(const char *db_path, const char *lang, int argc, char **argv, 
     }
     if (read_handover(&h, err) != 0)
         return DB_DENIED;
+    openlog("mabdesk", LOG_PID, LOG_AUTH);
     rc = db_open(&db, db_path, &h.s, err);
-    if (rc != DB_OK)
+    if (rc != DB_OK) {
+        syslog(LOG_ERR, "%s", *err);
         return rc;
+    }
+    if (db_read_only_reason(db) != NULL && !auth_read_only(&h.s))
+        syslog(LOG_WARNING, "changes by %s cannot be saved: %s", h.s.user, db_read_only_reason(db));
     o.lang = lang;
     o.kiosk = h.s.role == ROLE_KIOSK;
     o.idle_timeout = h.idle;

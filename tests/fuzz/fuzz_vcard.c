@@ -68,7 +68,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         record_set(&m, (enum muni_field)field++, copy + pos);
         pos += strlen(copy + pos) + 1;
     }
-    m.x[MX_DISTRICT_BN] = xstrdup(pos <= size ? copy + pos : "");
+    str_set(&m.x[MX_DISTRICT_BN], pos <= size ? copy + pos : "");
     card = vcard_muni(&m);
     check_card(card);
 

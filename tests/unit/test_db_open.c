@@ -2,7 +2,9 @@
  * test_db_open.c: opening the database (src/db/db.c, src/db/seed.c): the
  * default path, creation of the file and its directory, migrations, the
  * seed data, re-opening without re-seeding, read-only sessions on a new
- * file, busy and newer-schema errors, divisions, districts and pages.
+ * file, busy and newer-schema errors, waiting for a busy database through
+ * a callback, divisions, districts and pages.  Files that are not fine:
+ * test_db_files.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fixtures.h"
@@ -224,7 +227,7 @@ static void test_newer_schema_refused(void **state)
     assert_int_equal(sqlite3_exec(db->h, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
     db_close(db);
     db = NULL;
-    assert_int_equal(db_open(&db, path, &s, &err), DB_ERROR);
+    assert_int_equal(db_open(&db, path, &s, &err), DB_NEWER);
     assert_null(db);
     assert_non_null(err);
     assert_non_null(strstr(err, "newer"));
@@ -269,6 +272,73 @@ static void test_busy(void **state)
     err = NULL;
     assert_int_equal(sqlite3_exec(a->h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
     assert_int_equal(db_record_save(b, &m, NULL, NULL, &err), DB_OK);
+    record_free(&m);
+    db_close(a);
+    db_close(b);
+    free(path);
+}
+
+struct waiting {
+    int calls;
+    long last_ms;
+    int backwards;
+    int give_up_after;
+};
+
+static int wait_cb(void *ctx, long waited_ms)
+{
+    struct waiting *w = ctx;
+
+    if (w->calls > 0 && waited_ms < w->last_ms)
+        w->backwards = 1;
+    w->last_ms = waited_ms;
+    return ++w->calls < w->give_up_after;
+}
+
+static void test_busy_wait_callback(void **state)
+{
+    char *path = tu_db_path(), *err = NULL;
+    struct db *a = tu_db_open(path, ROLE_ADMIN, 0), *b = tu_db_open(path, ROLE_ADMIN, 0);
+    long long id = tu_db_int(a, "SELECT id FROM municipality WHERE name_en='Savar'");
+    struct waiting w = {0};
+    struct record m;
+    struct timespec t0, t1;
+    double took;
+
+    (void)state;
+    record_init(&m, &kind_municipality);
+    assert_int_equal(db_record_get(b, &kind_municipality, id, &m, &err), DB_OK);
+    record_set(&m, MF_WARDS, "9");
+    db_set_busy_wait(b, wait_cb, &w);
+    assert_int_equal(tu_db_int(b, "PRAGMA busy_timeout"), 0); /* the callback decides */
+    assert_int_equal(sqlite3_exec(a->h, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+    /* Asked every step, with the time waited; giving up fails at once. */
+    w.give_up_after = 6;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(db_record_save(b, &m, NULL, NULL, &err), DB_BUSY);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_int_equal(w.calls, 6);
+    assert_false(w.backwards);
+    assert_true(w.last_ms >= 5 * DB_BUSY_STEP_MS - 10);
+    assert_true(took < 4.0); /* not the 5 s of the default */
+    assert_string_equal(err, "the database is busy, try again");
+    free(err);
+    err = NULL;
+    /* A new wait starts counting from 0 again. */
+    w = (struct waiting){.give_up_after = 2};
+    assert_int_equal(db_record_save(b, &m, NULL, NULL, &err), DB_BUSY);
+    assert_int_equal(w.calls, 2);
+    assert_true(w.last_ms < 5 * DB_BUSY_STEP_MS);
+    free(err);
+    err = NULL;
+    assert_int_equal(sqlite3_exec(a->h, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    w = (struct waiting){.give_up_after = 1000};
+    assert_int_equal(db_record_save(b, &m, NULL, NULL, &err), DB_OK);
+    assert_int_equal(w.calls, 0); /* not busy: never asked */
+    /* NULL: the default again. */
+    db_set_busy_wait(b, NULL, NULL);
+    assert_int_equal(tu_db_int(b, "PRAGMA busy_timeout"), 5000);
     record_free(&m);
     db_close(a);
     db_close(b);
@@ -396,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_newer_schema_refused),
         cmocka_unit_test(test_not_a_database),
         cmocka_unit_test(test_busy),
+        cmocka_unit_test(test_busy_wait_callback),
         cmocka_unit_test(test_seed_district_resolution),
         cmocka_unit_test(test_geo_and_pages),
     };

@@ -139,10 +139,10 @@ static void fill(struct record *m)
                "Line one, with comma.\nLine two; semicolon.\n"
                "A long line of Bengali: " KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA
                    KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA KA);
-    m->x[MX_DISTRICT_BN] = xstrdup("\xe0\xa6\xac\xe0\xa6\x97\xe0\xa7\x81\xe0\xa6\xa1\xe0\xa6\xbc"
+    str_set(&m->x[MX_DISTRICT_BN], "\xe0\xa6\xac\xe0\xa6\x97\xe0\xa7\x81\xe0\xa6\xa1\xe0\xa6\xbc"
                                    "\xe0\xa6\xbe");
-    m->x[MX_DIVISION_EN] = xstrdup("Rajshahi");
-    m->updated_at = xstrdup("2026-11-27T09:37:05Z");
+    str_set(&m->x[MX_DIVISION_EN], "Rajshahi");
+    str_set(&m->updated_at, "2026-11-27T09:37:05Z");
 }
 
 /* The unescaped value of the first content line whose name is name and whose
