@@ -425,8 +425,17 @@ long text_forbidden(const char *s, int multiline, int32_t *cp)
 
     while (i < len) {
         int32_t c;
-        size_t n = decode(s + i, len - i, &c);
+        size_t n;
 
+        /* Printable ASCII, the bulk of most text, needs no decoding. */
+        if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+            i++;
+            continue;
+        }
+        if ((n = decode_strict((const unsigned char *)s + i, &c)) == 0) {
+            c = -1; /* invalid UTF-8 */
+            n = 1;
+        }
         if (multiline && c == '\r' && s[i + 1] == '\n')
             n = 2;
         else if (safe_cp(c, multiline) != c) {
