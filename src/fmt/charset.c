@@ -136,8 +136,8 @@ static char *check_utf8(const char *name, const char *data, size_t len, size_t *
 
     if (nul != NULL) {
         if ((u16 = guess_utf16(data, len)) != NULL)
-            *err = xasprintf(_("%s: the file looks like UTF-16 without a byte-order mark: read "
-                               "it with --encoding %s"),
+            *err = xasprintf(_("%s:1: the file looks like UTF-16 without a byte-order mark: "
+                               "read it with --encoding %s"),
                              name, u16);
         else
             *err = xasprintf(_("%s:%ld: contains a NUL byte (not a text file?)"), name,

@@ -17,7 +17,8 @@
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
-#include "impexp.h"
+#include "csvimport.h"
+#include "kinds/kinds.h"
 #include "util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -75,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (f == NULL || fwrite(data, 1, size, f) != size || fclose(f) != 0)
         abort();
     rep = open_memstream(&report, &len);
-    rc = impexp_import_municipalities(db, csv_path, "auto", 1, rep, &count, &err);
+    rc = csv_import(db, &kind_municipality, csv_path, "auto", 1, rep, &count, &err);
     fclose(rep);
     if (rc == DB_OK && (len != 0 || count < 0))
         abort();
@@ -90,6 +91,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (nl == NULL || strncmp(p, csv_path, plen) != 0 || *q != ':')
             abort();
         q++;
+        /* The last line may count what was not shown. */
+        if (strncmp(q, " ... and ", 9) == 0 && nl[1] == '\0')
+            break;
         if (*q < '0' || *q > '9')
             abort();
         while (*q >= '0' && *q <= '9')
