@@ -41,7 +41,7 @@ static char *shown_value(const struct field_def *d, const char *v)
         return xstrdup("");
     if (d->type == FT_CHOICE)
         return xstrdup(field_readable(d, v));
-    if (d->type == FT_INT || d->type == FT_YEAR || d->type == FT_REAL)
+    if (d->type == FT_INT || d->type == FT_YEAR || d->type == FT_REAL || d->type == FT_DATE)
         return i18n_digits(v);
     if (d->type == FT_LONGTEXT)
         return xstrdup(v);

@@ -108,7 +108,7 @@ static void test_other_body_read_only(void **state)
     arg = xasprintf("%lld", amtali);
     vt = tu_start("--role", "municipal", "--municipality", arg, NULL);
     /* Home -> People, the third entry. */
-    VT_EXPECT_TEXT(vt, "Mayors, councillors");
+    VT_EXPECT_TEXT(vt, "Officials and contacts");
     vt_key(vt, VT_KEY_DOWN);
     vt_key(vt, VT_KEY_DOWN);
     vt_key(vt, VT_KEY_ENTER);
