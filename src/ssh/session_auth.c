@@ -1,0 +1,170 @@
+/*
+ * session_auth.c: authentication in an SSH session process: "none" for the
+ * kiosk only, passwords and public keys against the users table, and every
+ * other method refused and counted.
+ *
+ * Must never: give an identity before libssh has verified a signature or
+ * the password matched; carry anything from one authentication attempt to
+ * the next.  No curses, and no db/ beyond the user look-up.
+ */
+#include "ssh/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "db/db.h"
+#include "db/user.h"
+#include "ssh/cred.h"
+
+static void set_identity(struct sess *s, const struct user *u)
+{
+    memset(&s->ident, 0, sizeof s->ident);
+    snprintf(s->ident.user, sizeof s->ident.user, "%s", u->name);
+    s->ident.role = u->role;
+    s->ident.municipality_id = u->role == ROLE_MUNICIPAL ? u->municipality_id : 0;
+    s->authed = 1;
+}
+
+/* A failed attempt: count it, wait longer each time, and past the limit
+ * have the loop disconnect. */
+static void auth_failed(struct sess *s, const char *user)
+{
+    char name[80];
+    double left;
+
+    s->failures++;
+    if (s->failures >= s->cfg->max_auth_tries) {
+        session_log_name(user, name, sizeof name);
+        syslog(LOG_NOTICE,
+               "Disconnecting authenticating user %s %s: Too many authentication "
+               "failures",
+               name, peer_text(s->peer));
+        ssh_session_set_disconnect_message(s->ss, "Too many authentication failures");
+        s->kill = 1;
+        return;
+    }
+    left = (double)s->auth_deadline.tv_sec - session_now();
+    if (left > 1) {
+        unsigned int delay = (unsigned int)s->failures;
+
+        if (delay > left - 1)
+            delay = (unsigned int)(left - 1);
+        sleep(delay);
+    }
+}
+
+static int refuse_more(struct sess *s)
+{
+    return s->kill || s->authed || s->failures >= s->cfg->max_auth_tries;
+}
+
+static int on_auth_none(ssh_session ss, const char *user, void *ud)
+{
+    struct sess *s = ud;
+    struct user kiosk = {0};
+
+    if (refuse_more(s))
+        return SSH_AUTH_DENIED;
+    if (strcmp(user, USER_KIOSK_NAME) != 0)
+        return SSH_AUTH_DENIED; /* the probe every client sends first: not a failure */
+    kiosk.name = (char *)USER_KIOSK_NAME;
+    kiosk.role = ROLE_KIOSK;
+    set_identity(s, &kiosk);
+    syslog(LOG_INFO, "Accepted none for %s from %s ssh2", USER_KIOSK_NAME, peer_text(s->peer));
+    return SSH_AUTH_SUCCESS;
+}
+
+static int on_auth_password(ssh_session ss, const char *user, const char *password, void *ud)
+{
+    struct sess *s = ud;
+    struct user u;
+    char name[80];
+    int found, ok;
+
+    if (refuse_more(s))
+        return SSH_AUTH_DENIED;
+    found = strcmp(user, USER_KIOSK_NAME) != 0 && db_user_auth_get(s->db, user, &u, NULL) == DB_OK;
+    /* Always hash, so an unknown user takes as long as a known one. */
+    ok = cred_password_check(password, found ? u.password_hash : NULL);
+    session_log_name(user, name, sizeof name);
+    if (found && ok) {
+        set_identity(s, &u);
+        user_free(&u);
+        syslog(LOG_INFO, "Accepted password for %s from %s ssh2", name, peer_text(s->peer));
+        return SSH_AUTH_SUCCESS;
+    }
+    if (found)
+        user_free(&u);
+    syslog(LOG_NOTICE, "Failed password for %s%s from %s ssh2", found ? "" : "invalid user ", name,
+           peer_text(s->peer));
+    auth_failed(s, user);
+    return SSH_AUTH_DENIED;
+}
+
+static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struct *key, char state,
+                          void *ud)
+{
+    struct sess *s = ud;
+    struct user_key k;
+    struct user u;
+    char name[80], *fp;
+    const char *type = ssh_key_type_to_char(ssh_key_type(key));
+    int match = 0;
+
+    if (refuse_more(s))
+        return SSH_AUTH_DENIED;
+    fp = cred_key_fingerprint(key);
+    if (fp != NULL && strcmp(user, USER_KIOSK_NAME) != 0 &&
+        db_user_auth_key(s->db, user, fp, &k, NULL) == DB_OK) {
+        match = cred_key_equals(key, k.algo, k.key_b64);
+        user_key_free(&k);
+    }
+    session_log_name(user, name, sizeof name);
+    if (match && state == SSH_PUBLICKEY_STATE_NONE) {
+        /* Offered, not signed: "acceptable" and nothing more. */
+        syslog(LOG_INFO, "Postponed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
+               type != NULL ? type : "?", fp);
+        free(fp);
+        return SSH_AUTH_SUCCESS;
+    }
+    if (match && state == SSH_PUBLICKEY_STATE_VALID &&
+        db_user_auth_get(s->db, user, &u, NULL) == DB_OK) {
+        set_identity(s, &u);
+        user_free(&u);
+        syslog(LOG_INFO, "Accepted publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
+               type != NULL ? type : "?", fp);
+        free(fp);
+        return SSH_AUTH_SUCCESS;
+    }
+    syslog(LOG_NOTICE, "Failed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
+           type != NULL ? type : "?", fp != NULL ? fp : "?");
+    free(fp);
+    auth_failed(s, user);
+    return SSH_AUTH_DENIED;
+}
+
+void session_auth_other(struct sess *s, ssh_message msg)
+{
+    int sub = ssh_message_subtype(msg);
+
+    if (sub != SSH_AUTH_METHOD_NONE && !refuse_more(s)) {
+        char name[80];
+
+        session_log_name(ssh_message_auth_user(msg) ? ssh_message_auth_user(msg) : "", name,
+                         sizeof name);
+        syslog(LOG_NOTICE, "Failed %s for %s from %s ssh2",
+               sub == SSH_AUTH_METHOD_INTERACTIVE ? "keyboard-interactive" : "method", name,
+               peer_text(s->peer));
+        auth_failed(s, name);
+    }
+}
+
+void session_auth_callbacks(struct sess *s, struct ssh_server_callbacks_struct *cb)
+{
+    cb->auth_none_function = on_auth_none;
+    cb->auth_password_function = on_auth_password;
+    cb->auth_pubkey_function = on_auth_pubkey;
+}
