@@ -328,7 +328,7 @@ int serve_main(const char *db_path, int argc, char **argv, char **err)
     ssize_t n;
 
     sv.cfg.login_grace = 30;
-    sv.cfg.max_auth_tries = 3;
+    sv.cfg.max_auth_tries = 6;
     sv.cfg.idle_timeout = 15 * 60;
     sv.cfg.kiosk_idle = 3 * 60;
     sv.cfg.max_sessions = 200;

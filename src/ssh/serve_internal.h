@@ -18,7 +18,7 @@ struct serve_config {
     char *state_dir;
     char *exe;          /* this program, for exec "mabdesk ui" */
     int login_grace;    /* seconds to authenticate */
-    int max_auth_tries; /* failed attempts per connection */
+    int max_auth_tries; /* failed attempts of any method per connection */
     int idle_timeout;   /* seconds; kiosk_idle for the kiosk */
     int kiosk_idle;
     int max_session;    /* seconds, 0: none */

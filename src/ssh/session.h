@@ -39,8 +39,10 @@ struct sess {
 
     /* Authentication: ident is only written on success. */
     int authed;
-    int failures;
-    int kill; /* disconnect at the next turn of the loop */
+    int failures; /* failed attempts of every method */
+    int guesses;  /* of which failed passwords and signatures */
+    int nones;    /* "none" requests */
+    int kill;     /* disconnect at the next turn of the loop */
     struct session ident;
     struct timespec auth_deadline;
 

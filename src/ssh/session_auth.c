@@ -28,9 +28,16 @@ static void set_identity(struct sess *s, const struct user *u)
     s->authed = 1;
 }
 
-/* A failed attempt: count it, wait longer each time, and past the limit
+/* What a failed attempt was.  Only a guess at a secret (a password, a
+ * signature) waits before the answer; a key offered without a signature,
+ * a key nobody registered or a method not offered here is answered at
+ * once, so a client with several keys loaded reaches its right one. */
+enum failure { FAIL_GUESS, FAIL_OTHER };
+
+/* A failed attempt: count it (every failed method counts, as OpenSSH's
+ * MaxAuthTries), wait longer after each failed guess, and past the limit
  * have the loop disconnect. */
-static void auth_failed(struct sess *s, const char *user)
+static void auth_failed(struct sess *s, const char *user, enum failure kind)
 {
     char name[80];
     double left;
@@ -46,9 +53,12 @@ static void auth_failed(struct sess *s, const char *user)
         s->kill = 1;
         return;
     }
+    if (kind != FAIL_GUESS)
+        return;
+    s->guesses++;
     left = (double)s->auth_deadline.tv_sec - session_now();
     if (left > 1) {
-        unsigned int delay = (unsigned int)s->failures;
+        unsigned int delay = (unsigned int)s->guesses;
 
         if (delay > left - 1)
             delay = (unsigned int)(left - 1);
@@ -68,8 +78,12 @@ static int on_auth_none(ssh_session ss, const char *user, void *ud)
 
     if (refuse_more(s))
         return SSH_AUTH_DENIED;
-    if (strcmp(user, USER_KIOSK_NAME) != 0)
-        return SSH_AUTH_DENIED; /* the probe every client sends first: not a failure */
+    if (strcmp(user, USER_KIOSK_NAME) != 0) {
+        /* The probe every client sends first is no failure; another is. */
+        if (s->nones++ > 0)
+            auth_failed(s, user, FAIL_OTHER);
+        return SSH_AUTH_DENIED;
+    }
     kiosk.name = (char *)USER_KIOSK_NAME;
     kiosk.role = ROLE_KIOSK;
     set_identity(s, &kiosk);
@@ -100,7 +114,7 @@ static int on_auth_password(ssh_session ss, const char *user, const char *passwo
         user_free(&u);
     syslog(LOG_NOTICE, "Failed password for %s%s from %s ssh2", found ? "" : "invalid user ", name,
            peer_text(s->peer));
-    auth_failed(s, user);
+    auth_failed(s, user, FAIL_GUESS);
     return SSH_AUTH_DENIED;
 }
 
@@ -142,7 +156,12 @@ static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struc
     syslog(LOG_NOTICE, "Failed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
            type != NULL ? type : "?", fp != NULL ? fp : "?");
     free(fp);
-    auth_failed(s, user);
+    /* A key that is not registered fails whether signed or not: nothing
+     * secret was guessed.  Only a signature that does not verify is. */
+    auth_failed(s, user,
+                state == SSH_PUBLICKEY_STATE_NONE || state == SSH_PUBLICKEY_STATE_VALID
+                    ? FAIL_OTHER
+                    : FAIL_GUESS);
     return SSH_AUTH_DENIED;
 }
 
@@ -158,7 +177,7 @@ void session_auth_other(struct sess *s, ssh_message msg)
         syslog(LOG_NOTICE, "Failed %s for %s from %s ssh2",
                sub == SSH_AUTH_METHOD_INTERACTIVE ? "keyboard-interactive" : "method", name,
                peer_text(s->peer));
-        auth_failed(s, name);
+        auth_failed(s, name, FAIL_OTHER);
     }
 }
 

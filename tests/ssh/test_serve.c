@@ -46,6 +46,7 @@
 
 static const char *tmp;
 static char *state_dir, *key_ed, *key_other, *key_pubonly, *askpass;
+static char *key_extra[3]; /* registered to nobody */
 
 struct server {
     pid_t pid;
@@ -235,11 +236,12 @@ static void stop_server(void)
     }
 }
 
-/* ssh's options for these tests, then the rest. */
-#define SSH_OPTS                                                                                   \
+/* ssh's options for these tests, then the rest; SSH_BASE_OPTS lets ssh
+ * offer every key of an agent. */
+#define SSH_BASE_OPTS                                                                              \
     "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",     \
-        "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=30", "-p",       \
-        srv.port_s
+        "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30", "-p", srv.port_s
+#define SSH_OPTS SSH_BASE_OPTS, "-o", "IdentitiesOnly=yes"
 
 /* Run a command with a 90 s limit; exit status, output in *out / *err. */
 static int run(const char *const *argv, const char *const *env, char **out, char **err)
@@ -291,6 +293,42 @@ static struct vt *ssh_vt(int rows, int cols, const char *const *env, const char 
     return vt_spawn(argv, rows, cols, env);
 }
 
+/* An ssh-agent in the foreground (-D), so the test owns its process
+ * (agent_pid, stopped by teardown); its socket path, malloc'd. */
+static char *start_agent(void)
+{
+    char *sock = xasprintf("%s/agent.sock", tmp);
+    struct stat st;
+
+    remove(sock);
+    agent_pid = fork();
+    assert_true(agent_pid >= 0);
+    if (agent_pid == 0) {
+        int nul = open("/dev/null", O_RDWR);
+
+        dup2(nul, 0);
+        dup2(nul, 1);
+        dup2(nul, 2);
+        execl("/usr/bin/ssh-agent", "ssh-agent", "-D", "-a", sock, (char *)NULL);
+        _exit(127);
+    }
+    for (int t = 0; t < 10000 && stat(sock, &st) != 0; t += 50)
+        sleep_ms(50);
+    assert_int_equal(stat(sock, &st), 0);
+    return sock;
+}
+
+/* ssh-add key to the agent at sock. */
+static void agent_add(const char *sock, const char *key)
+{
+    char *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
+    const char *env[] = {env_sock, NULL};
+    const char *argv[] = {"/usr/bin/ssh-add", "-q", key, NULL};
+
+    assert_int_equal(tu_run((char *const *)argv, env, NULL, NULL), 0);
+    free(env_sock);
+}
+
 /* --- fixtures ------------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -303,6 +341,10 @@ static int group_setup(void **state)
     key_other = xasprintf("%s/id_other", tmp);
     make_key(key_ed);
     make_key(key_other);
+    for (int i = 0; i < 3; i++) {
+        key_extra[i] = xasprintf("%s/id_extra%d", tmp, i);
+        make_key(key_extra[i]);
+    }
     /* The public half of ed's key without its private key. */
     key_pubonly = xasprintf("%s/pubonly_ed.pub", tmp);
     pub = xasprintf("%s.pub", key_ed);
@@ -325,6 +367,8 @@ static int group_teardown(void **state)
     free(key_ed);
     free(key_other);
     free(key_pubonly);
+    for (int i = 0; i < 3; i++)
+        free(key_extra[i]);
     free(askpass);
     tu_cleanup();
     return 0;
@@ -601,7 +645,8 @@ static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
     assert_int_equal(log_count("session opened"), 0);
 }
 
-static void test_three_wrong_passwords_disconnect(void **state)
+/* Six failed attempts end the connection, as OpenSSH's MaxAuthTries 6. */
+static void test_six_wrong_passwords_disconnect(void **state)
 {
     const char *argv[] = {"/usr/bin/ssh",
                           SSH_OPTS,
@@ -619,10 +664,36 @@ static void test_three_wrong_passwords_disconnect(void **state)
     free(out);
     free(err);
     assert_true(wait_log("Too many authentication failures", 5000));
-    assert_int_equal(log_count("Failed password for pat"), 3);
+    assert_int_equal(log_count("Failed password for pat"), 6);
     assert_int_equal(log_count("Accepted"), 0);
     /* The client gave up well before its own limit of 10. */
-    assert_true(askpass_calls() <= 4);
+    assert_true(askpass_calls() <= 7);
+}
+
+/* Three other keys in the agent before the registered one: the client
+ * offers each without a signature.  Such offers count as failed methods
+ * (six allowed) and carry no delay, so the fourth key still logs in. */
+static void test_agent_keys_before_the_right_one(void **state)
+{
+    char *sock = start_agent(), *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
+    const char *env[] = {env_sock, NULL};
+    const char *argv[] = {"/usr/bin/ssh", SSH_BASE_OPTS,  "-o", "BatchMode=yes",
+                          "-T",           "ed@127.0.0.1", NULL};
+    char *out = NULL, *err = NULL;
+
+    for (int i = 0; i < 3; i++)
+        agent_add(sock, key_extra[i]);
+    agent_add(sock, key_ed);
+    start_server();
+    /* Authenticated: refused only for want of a terminal. */
+    assert_int_equal(run(argv, env, &out, &err), 1);
+    assert_non_null(strstr(err, "ssh -t"));
+    free(out);
+    free(err);
+    assert_true(wait_log("Accepted publickey for ed from 127.0.0.1", 5000));
+    assert_int_equal(log_count("Failed publickey for ed"), 3);
+    free(sock);
+    free(env_sock);
 }
 
 static void test_refusals(void **state)
@@ -810,27 +881,10 @@ static void test_agent_forwarding_refused(void **state)
 {
     const char *more[] = {"-A",           "-i", key_ed, "-o", "PasswordAuthentication=no",
                           "ed@127.0.0.1", NULL};
-    char *sock = xasprintf("%s/agent.sock", tmp), *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
+    char *sock = start_agent(), *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
     const char *env[] = {env_sock, NULL};
-    struct stat st;
     struct vt *vt;
 
-    /* An agent in the foreground (-D), so the test owns its process. */
-    remove(sock);
-    agent_pid = fork();
-    assert_true(agent_pid >= 0);
-    if (agent_pid == 0) {
-        int nul = open("/dev/null", O_RDWR);
-
-        dup2(nul, 0);
-        dup2(nul, 1);
-        dup2(nul, 2);
-        execl("/usr/bin/ssh-agent", "ssh-agent", "-D", "-a", sock, (char *)NULL);
-        _exit(127);
-    }
-    for (int t = 0; t < 10000 && stat(sock, &st) != 0; t += 50)
-        sleep_ms(50);
-    assert_int_equal(stat(sock, &st), 0);
     start_server();
     vt = ssh_vt(24, 80, env, more);
     VT_EXPECT_TEXT(vt, "Directory");
@@ -1083,7 +1137,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kiosk_read_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsigned_key_and_fallbacks_never_log_in, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_three_wrong_passwords_disconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_six_wrong_passwords_disconnect, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_agent_keys_before_the_right_one, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_environment_filtered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ssh_audit, setup, teardown),
@@ -1097,5 +1152,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fifty_connections_at_once, setup, teardown),
     };
 
+    /* MABDESK_TEST_FILTER=test_name (a glob) runs only those tests. */
+    if (getenv("MABDESK_TEST_FILTER") != NULL)
+        cmocka_set_test_filter(getenv("MABDESK_TEST_FILTER"));
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
