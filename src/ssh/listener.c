@@ -33,9 +33,20 @@
 #include "ssh/serve_internal.h"
 #include "util.h"
 
+/* Where a connection is, as its session process reported it. */
+enum child_state {
+    CHILD_PREKEX, /* forked; the key exchange is not done */
+    CHILD_KEXED,  /* key exchange done, not yet authenticated */
+    CHILD_AUTHED,
+    CHILD_ENDING /* evicted, or closed its reports unauthenticated */
+};
+
 struct child {
     pid_t pid;
-    int auth_fd; /* read end; -1 once authenticated (or gone) */
+    int fd; /* the listener's end of the report socket; -1 once closed */
+    enum child_state state;
+    double since; /* accepted, monotonic seconds */
+    struct peer peer;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -175,13 +186,22 @@ struct server {
     ssh_bind bind;
 };
 
-static int count_unauth(const struct server *sv)
+static struct limits_load count_load(const struct server *sv)
 {
-    int n = 0;
+    struct limits_load load = {sv->nkids, 0, 0};
 
-    for (int i = 0; i < sv->nkids; i++)
-        n += sv->kids[i].auth_fd >= 0;
-    return n;
+    for (int i = 0; i < sv->nkids; i++) {
+        load.unauth += sv->kids[i].state == CHILD_PREKEX || sv->kids[i].state == CHILD_KEXED;
+        load.prekex += sv->kids[i].state == CHILD_PREKEX;
+    }
+    return load;
+}
+
+static void close_reports(struct child *k)
+{
+    if (k->fd >= 0)
+        close(k->fd);
+    k->fd = -1;
 }
 
 static void reap(struct server *sv)
@@ -193,21 +213,20 @@ static void reap(struct server *sv)
         for (int i = 0; i < sv->nkids; i++) {
             if (sv->kids[i].pid != pid)
                 continue;
-            if (sv->kids[i].auth_fd >= 0)
-                close(sv->kids[i].auth_fd);
+            close_reports(&sv->kids[i]);
             sv->kids[i] = sv->kids[--sv->nkids];
             break;
         }
     }
 }
 
-static void spawn_session(struct server *sv, int fd, const struct peer *peer)
+static void spawn_session(struct server *sv, int fd, const struct peer *peer, double now)
 {
     int ap[2];
     pid_t pid;
 
-    if (pipe2(ap, O_CLOEXEC) != 0) {
-        syslog(LOG_ERR, "pipe: %s", strerror(errno));
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ap) != 0) {
+        syslog(LOG_ERR, "socketpair: %s", strerror(errno));
         close(fd);
         return;
     }
@@ -224,8 +243,7 @@ static void spawn_session(struct server *sv, int fd, const struct peer *peer)
         for (int i = 0; i < sv->nlfd; i++)
             close(sv->lfd[i]);
         for (int i = 0; i < sv->nkids; i++)
-            if (sv->kids[i].auth_fd >= 0)
-                close(sv->kids[i].auth_fd);
+            close_reports(&sv->kids[i]);
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
@@ -235,10 +253,53 @@ static void spawn_session(struct server *sv, int fd, const struct peer *peer)
     }
     close(ap[1]);
     close(fd);
+    fcntl(ap[0], F_SETFL, fcntl(ap[0], F_GETFL) | O_NONBLOCK);
     sv->kids = xreallocarray(sv->kids, (size_t)sv->nkids + 1, sizeof *sv->kids);
-    sv->kids[sv->nkids].pid = pid;
-    sv->kids[sv->nkids].auth_fd = ap[0];
+    sv->kids[sv->nkids] = (struct child){pid, ap[0], CHILD_PREKEX, now, *peer};
     sv->nkids++;
+}
+
+/* Make room: end the oldest connection that has not finished its key
+ * exchange (a stalled one, most likely). */
+static void evict_oldest(struct server *sv, double now, const struct limits_load *load)
+{
+    struct child *old = NULL;
+
+    for (int i = 0; i < sv->nkids; i++)
+        if (sv->kids[i].state == CHILD_PREKEX && (old == NULL || sv->kids[i].since < old->since))
+            old = &sv->kids[i];
+    if (old == NULL)
+        return;
+    kill(old->pid, SIGKILL);
+    syslog(LOG_NOTICE,
+           "evicted %s: no key exchange after %.1f s, to make room (%d of %d connections "
+           "not authenticated)",
+           peer_text(&old->peer), now - old->since, load->unauth, load->total);
+    old->state = CHILD_ENDING;
+    close_reports(old);
+}
+
+/* Read what a session process reported. */
+static void read_reports(struct child *k)
+{
+    struct report r;
+    ssize_t n;
+
+    while ((n = recv(k->fd, &r, sizeof r, MSG_DONTWAIT)) > 0) {
+        if (n != (ssize_t)sizeof r)
+            continue;
+        r.user[sizeof r.user - 1] = '\0';
+        if (r.type == REPORT_KEX && k->state == CHILD_PREKEX)
+            k->state = CHILD_KEXED;
+        else if (r.type == REPORT_AUTHED)
+            k->state = CHILD_AUTHED;
+    }
+    if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        /* Closed: authenticated, or the session is ending. */
+        close_reports(k);
+        if (k->state != CHILD_AUTHED)
+            k->state = CHILD_ENDING;
+    }
 }
 
 static void accept_one(struct server *sv, int lfd)
@@ -246,15 +307,19 @@ static void accept_one(struct server *sv, int lfd)
     struct sockaddr_storage sa;
     socklen_t len = sizeof sa;
     struct peer peer;
+    struct limits_load load;
+    enum limits_verdict verdict;
     const char *why;
+    double now;
     int fd = accept4(lfd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
     if (fd < 0)
         return;
     peer_from(&sa, &peer);
-    why = limits_check(sv->lim, peer.addr, now_seconds(), count_unauth(sv), sv->nkids,
-                       (int)(random() % 100));
-    if (why != NULL) {
+    now = now_seconds();
+    load = count_load(sv);
+    verdict = limits_check(sv->lim, peer.addr, now, &load, (int)(random() % 100), &why);
+    if (verdict == LIMITS_REFUSE) {
         /* Best effort: the socket is non-blocking and this is all it gets. */
         ssize_t sent = write(fd, why, strlen(why));
 
@@ -267,7 +332,9 @@ static void accept_one(struct server *sv, int lfd)
     /* Interactive traffic: each keystroke and redraw goes out at once
      * rather than waiting on Nagle for the previous segment's ACK. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
-    spawn_session(sv, fd, &peer);
+    if (verdict == LIMITS_EVICT)
+        evict_oldest(sv, now, &load);
+    spawn_session(sv, fd, &peer, now);
 }
 
 static void serve_loop(struct server *sv)
@@ -281,17 +348,14 @@ static void serve_loop(struct server *sv)
         pfd = xreallocarray(pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
         for (int i = 0; i < sv->nlfd; i++)
             pfd[n++] = (struct pollfd){.fd = sv->lfd[i], .events = POLLIN};
+        /* A closed report socket has fd -1, which poll() skips. */
         for (int i = 0; i < sv->nkids; i++)
-            pfd[n++] = (struct pollfd){.fd = sv->kids[i].auth_fd, .events = POLLIN};
+            pfd[n++] = (struct pollfd){.fd = sv->kids[i].fd, .events = POLLIN};
         if (poll(pfd, (nfds_t)n, 1000) <= 0)
             continue;
-        for (int i = 0; i < sv->nkids; i++) {
-            if (pfd[sv->nlfd + i].revents == 0 || sv->kids[i].auth_fd < 0)
-                continue;
-            /* One byte: authenticated; EOF: the session ended first. */
-            close(sv->kids[i].auth_fd);
-            sv->kids[i].auth_fd = -1;
-        }
+        for (int i = 0; i < sv->nkids; i++)
+            if (pfd[sv->nlfd + i].revents != 0 && sv->kids[i].fd >= 0)
+                read_reports(&sv->kids[i]);
         for (int i = 0; i < sv->nlfd; i++)
             if (pfd[i].revents & POLLIN)
                 accept_one(sv, sv->lfd[i]);
@@ -489,8 +553,7 @@ out:
     for (int i = 0; i < sv.nlfd; i++)
         close(sv.lfd[i]);
     for (int i = 0; i < sv.nkids; i++)
-        if (sv.kids[i].auth_fd >= 0)
-            close(sv.kids[i].auth_fd);
+        close_reports(&sv.kids[i]);
     free(sv.kids);
     free(sv.lfd);
     limits_free(sv.lim);

@@ -55,15 +55,29 @@ void hostkey_configure_session(ssh_session s);
 struct limits;
 struct limits *limits_new(const struct serve_config *);
 void limits_free(struct limits *);
+
+/* The connections open when a new one arrives. */
+struct limits_load {
+    int total;  /* open connections */
+    int unauth; /* of which not yet authenticated */
+    int prekex; /* of which not even through the key exchange */
+};
+
+enum limits_verdict {
+    LIMITS_ACCEPT,
+    LIMITS_EVICT, /* accept, after ending the oldest connection still before
+                   * its key exchange */
+    LIMITS_REFUSE
+};
+
 /*
  * A new TCP connection from source (address text) at time now (monotonic
- * seconds) while `unauth` connections are still authenticating and `total`
- * are open.  NULL to accept (and remember it), else the reason, a static
- * line to send before closing.  rnd: a number in 0..99 (the MaxStartups
- * drop decision).
+ * seconds).  rnd: a number in 0..99 (the MaxStartups drop decision).  On
+ * LIMITS_REFUSE, *why is the reason, a static line to send before closing.
+ * An accepted connection counts towards its source's rate.
  */
-const char *limits_check(struct limits *, const char *source, double now, int unauth, int total,
-                         int rnd);
+enum limits_verdict limits_check(struct limits *, const char *source, double now,
+                                 const struct limits_load *, int rnd, const char **why);
 
 /* --- the session process (session.c) -------------------------------------- */
 
@@ -73,13 +87,30 @@ struct peer {
 };
 
 /*
+ * What a session process tells the listener: one datagram per report on a
+ * SOCK_SEQPACKET socket pair.  The listener keeps in memory what every
+ * connection must see (the slots and, per source and per account, how
+ * authentication went) and believes a session only about its own
+ * connection.
+ */
+enum report_type {
+    REPORT_KEX = 'k',    /* the key exchange is done */
+    REPORT_AUTHED = 'a', /* authenticated as user; nothing follows */
+};
+
+struct report {
+    char type;
+    char user[65]; /* NUL-terminated, as a log line shows it */
+};
+
+/*
  * Run one connection in this (forked) process: key exchange, authentication,
- * the channel and the UI.  auth_fd: written to (one byte) once the client
- * has authenticated, then closed, so the listener stops counting it as
- * unauthenticated.  Returns when the connection is over.
+ * the channel and the UI.  report_fd: the session's end of the socket pair
+ * to the listener (reports above), closed once authenticated.  Returns when
+ * the connection is over.
  */
 void session_run(ssh_bind bind, int fd, const struct peer *, const struct serve_config *,
-                 int auth_fd);
+                 int report_fd);
 
 /* Format a peer for log lines: "ADDR port PORT". */
 const char *peer_text(const struct peer *);

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -62,6 +63,19 @@ void session_log_name(const char *in, char *out, size_t n)
         out[j++] = c >= 0x21 && c < 0x7f ? (char)c : '?';
     }
     out[j] = '\0';
+}
+
+void session_report(struct sess *s, char type, const char *user)
+{
+    struct report r;
+
+    if (s->report_fd < 0)
+        return;
+    memset(&r, 0, sizeof r);
+    r.type = type;
+    snprintf(r.user, sizeof r.user, "%s", user);
+    if (send(s->report_fd, &r, sizeof r, MSG_NOSIGNAL) != (ssize_t)sizeof r)
+        syslog(LOG_ERR, "report to the listener: %s", strerror(errno));
 }
 
 /* --- messages no callback handles --------------------------------------- */
@@ -621,12 +635,11 @@ static void run_loop(struct sess *s)
             }
             continue;
         }
-        if (s->auth_fd >= 0) {
+        if (s->report_fd >= 0) {
             /* Tell the listener: no longer an unauthenticated connection. */
-            if (write(s->auth_fd, "a", 1) < 0)
-                syslog(LOG_ERR, "auth pipe: %s", strerror(errno));
-            close(s->auth_fd);
-            s->auth_fd = -1;
+            session_report(s, REPORT_AUTHED, s->ident.user);
+            close(s->report_fd);
+            s->report_fd = -1;
             alarm(0);
             ssh_set_blocking(s->ss, 0);
             s->authed_at = now;
@@ -657,7 +670,7 @@ static void run_loop(struct sess *s)
 }
 
 void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct serve_config *cfg,
-                 int auth_fd)
+                 int report_fd)
 {
     struct sess *s = xcalloc(1, sizeof *s);
     long timeout = cfg->login_grace;
@@ -665,7 +678,7 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     s->cfg = cfg;
     s->peer = peer;
     s->master = -1;
-    s->auth_fd = auth_fd;
+    s->report_fd = report_fd;
     clock_gettime(CLOCK_MONOTONIC, &s->auth_deadline);
     s->auth_deadline.tv_sec += cfg->login_grace;
     signal(SIGPIPE, SIG_IGN);
@@ -699,6 +712,8 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
         syslog(LOG_INFO, "key exchange with %s failed: %s", peer_text(peer), ssh_get_error(s->ss));
         goto out;
     }
+    /* From now on the listener will not end this connection to make room. */
+    session_report(s, REPORT_KEX, "");
     s->ev = ssh_event_new();
     if (s->ev == NULL || ssh_event_add_session(s->ev, s->ss) != SSH_OK)
         goto out;
@@ -722,8 +737,8 @@ out:
     }
     if (fd >= 0)
         close(fd);
-    if (s->auth_fd >= 0)
-        close(s->auth_fd);
+    if (s->report_fd >= 0)
+        close(s->report_fd);
     for (int i = 0; i < s->nenv; i++)
         free(s->env[i]);
     if (s->db != NULL)

@@ -35,7 +35,7 @@ struct sess {
     struct ssh_server_callbacks_struct scb;
     struct ssh_channel_callbacks_struct ccb;
     struct db *db;
-    int auth_fd;
+    int report_fd; /* to the listener; -1 once authenticated */
 
     /* Authentication: ident is only written on success. */
     int authed;
@@ -76,6 +76,9 @@ double session_now(void);
 /* A name as the client sent it, safe for one log line: at most 64
  * characters, anything but printable ASCII shown as '?'. */
 void session_log_name(const char *in, char *out, size_t n);
+
+/* Tell the listener (type: enum report_type) about user ("" if none). */
+void session_report(struct sess *, char type, const char *user);
 
 /* --- session_auth.c ------------------------------------------------------ */
 

@@ -1127,6 +1127,55 @@ static void test_fifty_connections_at_once(void **state)
     assert_int_equal(kill(srv.pid, 0), 0);
 }
 
+/* A TCP connection to the server from 127.0.0.<host> that sends nothing. */
+static int connect_from(int host)
+{
+    struct sockaddr_in a = {0}, from = {0};
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+    assert_true(fd >= 0);
+    from.sin_family = AF_INET;
+    from.sin_addr.s_addr = htonl(INADDR_LOOPBACK - 1 + (unsigned)host);
+    assert_int_equal(bind(fd, (struct sockaddr *)&from, sizeof from), 0);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons((uint16_t)srv.port);
+    assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    return fd;
+}
+
+/* 200 connections from 200 addresses (127.0.0.2 to .201) that never start
+ * the key exchange hold every slot for logging in (OpenSSH's MaxStartups
+ * weakness): none is refused, the oldest stalled ones make room, and a
+ * real login gets in while they are held. */
+static void test_login_through_a_stalled_flood(void **state)
+{
+    enum { N = 200 };
+    const char *argv[] = {"/usr/bin/ssh", SSH_OPTS,       "-o", "BatchMode=yes", "-i", key_ed,
+                          "-T",           "ed@127.0.0.1", NULL};
+    int fds[N], refused = 0;
+    char line[256], *out = NULL, *err = NULL;
+
+    start_server();
+    for (int i = 0; i < N; i++)
+        fds[i] = connect_from(2 + i);
+    /* Each has its answer: the server's banner, or EOF when evicted. */
+    for (int i = 0; i < N; i++) {
+        first_line(fds[i], line, sizeof line);
+        refused += strncmp(line, "mabdesk:", 8) == 0;
+    }
+    assert_int_equal(refused, 0);
+    assert_true(log_count("evicted 127.0.0.") >= N - 100);
+    assert_int_equal(run(argv, NULL, &out, &err), 1);
+    assert_non_null(strstr(err, "ssh -t"));
+    free(out);
+    free(err);
+    assert_true(wait_log("Accepted publickey for ed from 127.0.0.1 ", 5000));
+    for (int i = 0; i < N; i++)
+        close(fds[i]);
+    assert_int_equal(kill(srv.pid, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1150,6 +1199,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sizes_clamped_and_term_sanitised, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stalled_client_blocks_nobody, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifty_connections_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_login_through_a_stalled_flood, setup, teardown),
     };
 
     /* MABDESK_TEST_FILTER=test_name (a glob) runs only those tests. */
