@@ -2,7 +2,7 @@
  * limits.c: the decisions taken at accept(), before any cryptography:
  * a cap on open connections, OpenSSH-style MaxStartups (random early drop
  * of unauthenticated connections from begin to full), and new connections
- * per source address within a sliding window.  When the slots are full
+ * per network block within a sliding window.  When the slots are full
  * and a connection has not finished its key exchange, the oldest such
  * connection makes room rather than the new one being refused, so a flood
  * of stalled connections cannot keep a real user out.  Pure bookkeeping:
@@ -10,12 +10,37 @@
  */
 #include "ssh/serve_internal.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "util.h"
+
+int limits_netblock(const char *addr, char *out, size_t n)
+{
+    struct in_addr v4;
+    struct in6_addr v6;
+    char text[INET6_ADDRSTRLEN];
+
+    if (inet_pton(AF_INET6, addr, &v6) == 1 && !IN6_IS_ADDR_V4MAPPED(&v6)) {
+        memset(&v6.s6_addr[8], 0, 8);
+        inet_ntop(AF_INET6, &v6, text, sizeof text);
+        snprintf(out, n, "%s/64", text);
+        return 0;
+    }
+    if (inet_pton(AF_INET6, addr, &v6) == 1)
+        memcpy(&v4, &v6.s6_addr[12], sizeof v4);
+    else if (inet_pton(AF_INET, addr, &v4) != 1) {
+        snprintf(out, n, "%s", addr);
+        return -1;
+    }
+    inet_ntop(AF_INET, &v4, text, sizeof text);
+    snprintf(out, n, "%s/32", text);
+    return 0;
+}
 
 /* Remembered sources; an old entry is reused when full. */
 enum { LIMITS_SOURCES = 1024 };

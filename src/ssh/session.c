@@ -65,16 +65,11 @@ void session_log_name(const char *in, char *out, size_t n)
     out[j] = '\0';
 }
 
-void session_report(struct sess *s, char type, const char *user)
+void session_report(struct sess *s, const struct report *r)
 {
-    struct report r;
-
     if (s->report_fd < 0)
         return;
-    memset(&r, 0, sizeof r);
-    r.type = type;
-    snprintf(r.user, sizeof r.user, "%s", user);
-    if (send(s->report_fd, &r, sizeof r, MSG_NOSIGNAL) != (ssize_t)sizeof r)
+    if (send(s->report_fd, r, sizeof *r, MSG_NOSIGNAL) != (ssize_t)sizeof *r)
         syslog(LOG_ERR, "report to the listener: %s", strerror(errno));
 }
 
@@ -637,7 +632,10 @@ static void run_loop(struct sess *s)
         }
         if (s->report_fd >= 0) {
             /* Tell the listener: no longer an unauthenticated connection. */
-            session_report(s, REPORT_AUTHED, s->ident.user);
+            struct report r = {.type = REPORT_AUTHED};
+
+            snprintf(r.user, sizeof r.user, "%s", s->ident.user);
+            session_report(s, &r);
             close(s->report_fd);
             s->report_fd = -1;
             alarm(0);
@@ -713,7 +711,7 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
         goto out;
     }
     /* From now on the listener will not end this connection to make room. */
-    session_report(s, REPORT_KEX, "");
+    session_report(s, &(struct report){.type = REPORT_KEX});
     s->ev = ssh_event_new();
     if (s->ev == NULL || ssh_event_add_session(s->ev, s->ss) != SSH_OK)
         goto out;

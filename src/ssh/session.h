@@ -39,10 +39,11 @@ struct sess {
 
     /* Authentication: ident is only written on success. */
     int authed;
-    int failures; /* failed attempts of every method */
-    int guesses;  /* of which failed passwords and signatures */
-    int nones;    /* "none" requests */
-    int kill;     /* disconnect at the next turn of the loop */
+    int failures;      /* failed attempts of every method */
+    int guesses;       /* of which failed passwords and signatures */
+    int nones;         /* "none" requests */
+    unsigned int asks; /* REPORT_ASKs sent */
+    int kill;          /* disconnect at the next turn of the loop */
     struct session ident;
     struct timespec auth_deadline;
 
@@ -77,8 +78,8 @@ double session_now(void);
  * characters, anything but printable ASCII shown as '?'. */
 void session_log_name(const char *in, char *out, size_t n);
 
-/* Tell the listener (type: enum report_type) about user ("" if none). */
-void session_report(struct sess *, char type, const char *user);
+/* Tell the listener (struct report); nothing once authenticated. */
+void session_report(struct sess *, const struct report *);
 
 /* --- session_auth.c ------------------------------------------------------ */
 

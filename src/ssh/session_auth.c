@@ -9,10 +9,14 @@
  */
 #include "ssh/session.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -29,41 +33,76 @@ static void set_identity(struct sess *s, const struct user *u)
 }
 
 /* What a failed attempt was.  Only a guess at a secret (a password, a
- * signature) waits before the answer; a key offered without a signature,
- * a key nobody registered or a method not offered here is answered at
- * once, so a client with several keys loaded reaches its right one. */
+ * signature) is throttled; a key offered without a signature, a key nobody
+ * registered or a method not offered here is answered at once, so a client
+ * with several keys loaded reaches its right one. */
 enum failure { FAIL_GUESS, FAIL_OTHER };
 
-/* A failed attempt: count it (every failed method counts, as OpenSSH's
- * MaxAuthTries), wait longer after each failed guess, and past the limit
- * have the loop disconnect. */
+/* A failed attempt: tell the listener, count it (every failed method
+ * counts, as OpenSSH's MaxAuthTries), and past the limit have the loop
+ * disconnect. */
 static void auth_failed(struct sess *s, const char *user, enum failure kind)
 {
-    char name[80];
-    double left;
+    struct report r = {.type = REPORT_FAILED, .guess = kind == FAIL_GUESS};
+    char name[65];
 
+    session_log_name(user, name, sizeof name);
+    snprintf(r.user, sizeof r.user, "%s", name);
+    session_report(s, &r);
     s->failures++;
+    s->guesses += kind == FAIL_GUESS;
     if (s->failures >= s->cfg->max_auth_tries) {
-        session_log_name(user, name, sizeof name);
         syslog(LOG_NOTICE,
                "Disconnecting authenticating user %s %s: Too many authentication "
                "failures",
                name, peer_text(s->peer));
         ssh_session_set_disconnect_message(s->ss, "Too many authentication failures");
         s->kill = 1;
-        return;
     }
-    if (kind != FAIL_GUESS)
-        return;
-    s->guesses++;
-    left = (double)s->auth_deadline.tv_sec - session_now();
-    if (left > 1) {
-        unsigned int delay = (unsigned int)s->guesses;
+}
 
-        if (delay > left - 1)
-            delay = (unsigned int)(left - 1);
-        sleep(delay);
+/* The listener's answer to "a guess for name is to be checked": seconds
+ * to wait for its turn.  Without an answer, this connection's own count
+ * of failed guesses, in seconds. */
+static double ask_listener(struct sess *s, const char *name)
+{
+    struct report r = {.type = REPORT_ASK, .seq = ++s->asks};
+    struct report_answer a;
+    double until = session_now() + 2;
+
+    snprintf(r.user, sizeof r.user, "%s", name);
+    session_report(s, &r);
+    while (s->report_fd >= 0 && session_now() < until) {
+        struct pollfd p = {s->report_fd, POLLIN, 0};
+
+        if (poll(&p, 1, (int)((until - session_now()) * 1000) + 1) != 1)
+            continue;
+        if (recv(s->report_fd, &a, sizeof a, 0) != (ssize_t)sizeof a)
+            break;
+        if (a.seq == r.seq)
+            return a.wait_ms / 1000.0;
     }
+    return s->guesses;
+}
+
+/* Wait for the turn of a guess for name (throttle.c, in the listener).
+ * 0: check it now; -1: its turn comes after the login grace, so it is not
+ * checked at all. */
+static int wait_turn(struct sess *s, const char *name)
+{
+    double wait = ask_listener(s, name);
+    double left = (double)s->auth_deadline.tv_sec - session_now();
+    struct timespec ts;
+
+    if (wait <= 0)
+        return 0;
+    if (wait >= left - 0.5)
+        return -1;
+    ts.tv_sec = (time_t)wait;
+    ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+    return 0;
 }
 
 static int refuse_more(struct sess *s)
@@ -95,15 +134,22 @@ static int on_auth_password(ssh_session ss, const char *user, const char *passwo
 {
     struct sess *s = ud;
     struct user u;
-    char name[80];
+    char name[65];
     int found, ok;
 
     if (refuse_more(s))
         return SSH_AUTH_DENIED;
-    found = strcmp(user, USER_KIOSK_NAME) != 0 && db_user_auth_get(s->db, user, &u, NULL) == DB_OK;
-    /* Always hash, so an unknown user takes as long as a known one. */
-    ok = cred_password_check(password, found ? u.password_hash : NULL);
     session_log_name(user, name, sizeof name);
+    /* Known user or not, the same turn and the same hash. */
+    if (wait_turn(s, name) != 0) {
+        syslog(LOG_NOTICE,
+               "Failed password for %s from %s ssh2: not checked, too many recent failures", name,
+               peer_text(s->peer));
+        auth_failed(s, user, FAIL_OTHER);
+        return SSH_AUTH_DENIED;
+    }
+    found = strcmp(user, USER_KIOSK_NAME) != 0 && db_user_auth_get(s->db, user, &u, NULL) == DB_OK;
+    ok = cred_password_check(password, found ? u.password_hash : NULL);
     if (found && ok) {
         set_identity(s, &u);
         user_free(&u);
@@ -124,7 +170,7 @@ static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struc
     struct sess *s = ud;
     struct user_key k;
     struct user u;
-    char name[80], *fp;
+    char name[65], *fp;
     const char *type = ssh_key_type_to_char(ssh_key_type(key));
     int match = 0;
 
@@ -170,7 +216,7 @@ void session_auth_other(struct sess *s, ssh_message msg)
     int sub = ssh_message_subtype(msg);
 
     if (sub != SSH_AUTH_METHOD_NONE && !refuse_more(s)) {
-        char name[80];
+        char name[65];
 
         session_log_name(ssh_message_auth_user(msg) ? ssh_message_auth_user(msg) : "", name,
                          sizeof name);

@@ -329,6 +329,38 @@ static void agent_add(const char *sock, const char *key)
     free(env_sock);
 }
 
+static void askpass_reset(void)
+{
+    char *count = xasprintf("%s/askpass.count", tmp);
+
+    remove(count);
+    free(count);
+}
+
+/* When the last password was asked for (0: never). */
+static double askpass_last(void)
+{
+    char *path = xasprintf("%s/askpass.count", tmp), *s = tu_read_file(path), *line;
+    double t = 0;
+
+    for (line = s; line != NULL && *line != '\0'; line = strchr(line, '\n') + 1) {
+        t = strtod(line, NULL);
+        if (strchr(line, '\n') == NULL)
+            break;
+    }
+    free(s);
+    free(path);
+    return t;
+}
+
+static double wall_now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* --- fixtures ------------------------------------------------------------ */
 
 static int group_setup(void **state)
@@ -354,7 +386,9 @@ static int group_setup(void **state)
     free(copy);
     free(pub);
     askpass = xasprintf("%s/askpass.sh", tmp);
-    copy = xasprintf("#!/bin/sh\necho x >> '%s/askpass.count'\necho \"$MABDESK_TEST_PW\"\n", tmp);
+    /* One line per password asked for: when. */
+    copy = xasprintf("#!/bin/sh\ndate +%%s.%%N >> '%s/askpass.count'\necho \"$MABDESK_TEST_PW\"\n",
+                     tmp);
     assert_int_equal(tu_write_file(askpass, copy), 0);
     chmod(askpass, 0700);
     free(copy);
@@ -376,10 +410,7 @@ static int group_teardown(void **state)
 
 static int setup(void **state)
 {
-    char *count = xasprintf("%s/askpass.count", tmp);
-
-    remove(count);
-    free(count);
+    askpass_reset();
     memset(&srv, 0, sizeof srv);
     make_db();
     return 0;
@@ -645,9 +676,11 @@ static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
     assert_int_equal(log_count("session opened"), 0);
 }
 
-/* Six failed attempts end the connection, as OpenSSH's MaxAuthTries 6. */
+/* Six failed attempts end the connection, as OpenSSH's MaxAuthTries 6.
+ * (Checks one second apart, not up to ten, to keep the test short.) */
 static void test_six_wrong_passwords_disconnect(void **state)
 {
+    const char *extra[] = {"--auth-delay-max", "1", NULL};
     const char *argv[] = {"/usr/bin/ssh",
                           SSH_OPTS,
                           "-o",
@@ -659,7 +692,7 @@ static void test_six_wrong_passwords_disconnect(void **state)
                           NULL};
     char *out = NULL, *err = NULL;
 
-    start_server();
+    start_server_with(extra);
     assert_int_equal(run(argv, askpass_env(askpass_env_bad), &out, &err), 255);
     free(out);
     free(err);
@@ -692,6 +725,8 @@ static void test_agent_keys_before_the_right_one(void **state)
     free(err);
     assert_true(wait_log("Accepted publickey for ed from 127.0.0.1", 5000));
     assert_int_equal(log_count("Failed publickey for ed"), 3);
+    /* Offers are no guesses: the account is not throttled for them. */
+    assert_int_equal(log_count("throttling ed"), 0);
     free(sock);
     free(env_sock);
 }
@@ -1127,6 +1162,90 @@ static void test_fifty_connections_at_once(void **state)
     assert_int_equal(kill(srv.pid, 0), 0);
 }
 
+/* ssh with wrong passwords (prompts of them) for user, from 127.0.0.<host>;
+ * its exit status. */
+static int wrong_passwords(const char *user, int host, int prompts)
+{
+    char from[32], prompts_opt[64], *dest = xasprintf("%s@127.0.0.1", user), *out = NULL,
+                                    *err = NULL;
+    const char *argv[] = {"/usr/bin/ssh", SSH_OPTS,    "-b", from, "-o", "PubkeyAuthentication=no",
+                          "-o",           prompts_opt, "-T", dest, NULL};
+    int rc;
+
+    snprintf(from, sizeof from, "127.0.0.%d", host);
+    snprintf(prompts_opt, sizeof prompts_opt, "NumberOfPasswordPrompts=%d", prompts);
+    rc = run(argv, askpass_env(askpass_env_bad), &out, &err);
+    free(out);
+    free(err);
+    free(dest);
+    return rc;
+}
+
+/* Failed passwords slow every later check of the account, from any
+ * connection: from a network block that keeps guessing, checks come at
+ * most every --auth-delay-max seconds; from another, the first check waits
+ * for nothing, so the right password still logs in (no lockout). */
+static void test_password_throttled_per_account(void **state)
+{
+    const char *extra[] = {"--auth-delay", "1", "--auth-delay-max", "4", NULL};
+    const char *good[] = {
+        "/usr/bin/ssh", SSH_OPTS,        "-b", "127.0.0.4", "-o", "PubkeyAuthentication=no",
+        "-T",           "pat@127.0.0.1", NULL};
+    char *out = NULL, *err = NULL;
+    double end;
+
+    start_server_with(extra);
+    /* Three failures from 127.0.0.2 (checks 0, 1 and 3 s in). */
+    assert_int_equal(wrong_passwords("pat", 2, 3), 255);
+    assert_int_equal(askpass_calls(), 3);
+    assert_true(wait_log("throttling pat: 3 recent failed passwords", 5000));
+    /* From 127.0.0.3: the 4th failure at once, the 5th after 4 s. */
+    askpass_reset();
+    assert_int_equal(wrong_passwords("pat", 3, 2), 255);
+    end = wall_now();
+    assert_int_equal(askpass_calls(), 2);
+    fprintf(stderr, "the 5th failed password took %.2f s\n", end - askpass_last());
+    assert_true(end - askpass_last() >= 3.5);
+    /* The right password from 127.0.0.4 logs in. */
+    askpass_reset();
+    assert_int_equal(run(good, askpass_env(askpass_env_good), &out, &err), 1);
+    assert_non_null(strstr(err, "ssh -t"));
+    free(out);
+    free(err);
+    assert_true(wait_log("Accepted password for pat from 127.0.0.4", 5000));
+    assert_int_equal(log_count("Failed password for pat"), 5);
+}
+
+/* A network block whose connections fail to authenticate is refused new
+ * connections for a while; other blocks are not. */
+static void test_failing_network_block_penalised(void **state)
+{
+    const char *extra[] = {"--penalty", "10", "--penalty-min", "15", NULL};
+    char from[16] = "127.0.0.7";
+    const char *key_from[] = {"/usr/bin/ssh", SSH_OPTS, "-o", "BatchMode=yes", "-b", from,
+                              "-i",           key_ed,   "-T", "ed@127.0.0.1",  NULL};
+    char *out = NULL, *err = NULL;
+
+    start_server_with(extra);
+    /* Two connections from 127.0.0.7 guessing passwords of two names. */
+    assert_int_equal(wrong_passwords("nobody1", 7, 1), 255);
+    assert_int_equal(wrong_passwords("nobody2", 7, 1), 255);
+    assert_true(wait_log("penalty for 127.0.0.7/32", 5000));
+    /* Even with the right key, 127.0.0.7 is refused ... */
+    assert_int_equal(run(key_from, NULL, &out, &err), 255);
+    free(out);
+    free(err);
+    assert_true(wait_log("refused connection from 127.0.0.7 port", 5000));
+    assert_int_equal(log_count("Accepted publickey"), 0);
+    /* ... and 127.0.0.8 is not. */
+    snprintf(from, sizeof from, "127.0.0.8");
+    assert_int_equal(run(key_from, NULL, &out, &err), 1);
+    assert_non_null(strstr(err, "ssh -t"));
+    free(out);
+    free(err);
+    assert_true(wait_log("Accepted publickey for ed from 127.0.0.8", 5000));
+}
+
 /* A TCP connection to the server from 127.0.0.<host> that sends nothing. */
 static int connect_from(int host)
 {
@@ -1200,6 +1319,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stalled_client_blocks_nobody, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fifty_connections_at_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_login_through_a_stalled_flood, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_password_throttled_per_account, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failing_network_block_penalised, setup, teardown),
     };
 
     /* MABDESK_TEST_FILTER=test_name (a glob) runs only those tests. */
