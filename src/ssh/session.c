@@ -623,6 +623,9 @@ static void run_loop(struct sess *s)
             break;
         now = session_now();
         if (!s->authed) {
+            session_auth_flush(s);
+            if (s->kill)
+                break;
             if (now >= (double)s->auth_deadline.tv_sec) {
                 syslog(LOG_NOTICE, "Timeout before authentication for %s", peer_text(s->peer));
                 ssh_session_set_disconnect_message(s->ss, "Login grace time exceeded");
@@ -638,6 +641,7 @@ static void run_loop(struct sess *s)
             session_report(s, &r);
             close(s->report_fd);
             s->report_fd = -1;
+            session_auth_unwatch(s);
             alarm(0);
             ssh_set_blocking(s->ss, 0);
             s->authed_at = now;
@@ -706,6 +710,7 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     ssh_set_server_callbacks(s->ss, &s->scb);
     ssh_set_message_callback(s->ss, on_message, s);
     ssh_set_auth_methods(s->ss, SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_PASSWORD);
+    session_auth_watch(s);
     if (ssh_handle_key_exchange(s->ss) != SSH_OK) {
         syslog(LOG_INFO, "key exchange with %s failed: %s", peer_text(peer), ssh_get_error(s->ss));
         goto out;
@@ -717,6 +722,7 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
         goto out;
     run_loop(s);
 out:
+    session_auth_unwatch(s);
     if (s->ev != NULL) {
         if (s->master_events != 0)
             ssh_event_remove_fd(s->ev, s->master);

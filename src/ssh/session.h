@@ -43,7 +43,16 @@ struct sess {
     int guesses;       /* of which failed passwords and signatures */
     int nones;         /* "none" requests */
     unsigned int asks; /* REPORT_ASKs sent */
-    int kill;          /* disconnect at the next turn of the loop */
+    /* Publickey requests libssh drops (session_auth.c): the one being
+     * processed, those found dropped and not yet answered, and the key
+     * last offered without a signature. */
+    int pk_pending, pk_bad;
+    char pk_user[65];
+    int dropped, dropped_bad;
+    char dropped_user[65];
+    char offer_user[65];
+    char offer_key[128]; /* "ED25519 SHA256:..." */
+    int kill;            /* disconnect at the next turn of the loop */
     struct session ident;
     struct timespec auth_deadline;
 
@@ -85,6 +94,13 @@ void session_report(struct sess *, const struct report *);
 
 /* Set the authentication callbacks (none, password, publickey) in cb. */
 void session_auth_callbacks(struct sess *, struct ssh_server_callbacks_struct *cb);
+/* From before the key exchange until authenticated, follow libssh's log
+ * for the publickey requests it drops without a word; then stop. */
+void session_auth_watch(struct sess *);
+void session_auth_unwatch(struct sess *);
+/* After libssh has processed what it read: answer the requests it
+ * dropped. */
+void session_auth_flush(struct sess *);
 /* An authentication request no callback handles (keyboard-interactive,
  * hostbased, ...), seen by the message callback: refused and counted. */
 void session_auth_other(struct sess *, ssh_message);

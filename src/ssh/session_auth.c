@@ -105,6 +105,28 @@ static int wait_turn(struct sess *s, const char *name)
     return 0;
 }
 
+/* A key's type as sshd names it in its log lines ("ED25519", "RSA"). */
+static const char *key_type_name(ssh_key key)
+{
+    switch (ssh_key_type(key)) {
+    case SSH_KEYTYPE_ED25519:
+        return "ED25519";
+    case SSH_KEYTYPE_RSA:
+        return "RSA";
+    case SSH_KEYTYPE_ECDSA_P256:
+    case SSH_KEYTYPE_ECDSA_P384:
+    case SSH_KEYTYPE_ECDSA_P521:
+        return "ECDSA";
+    default: {
+        const char *t = ssh_key_type_to_char(ssh_key_type(key));
+
+        return t != NULL ? t : "?";
+    }
+    }
+}
+
+static void answer_all_dropped(struct sess *s);
+
 static int refuse_more(struct sess *s)
 {
     return s->kill || s->authed || s->failures >= s->cfg->max_auth_tries;
@@ -115,6 +137,7 @@ static int on_auth_none(ssh_session ss, const char *user, void *ud)
     struct sess *s = ud;
     struct user kiosk = {0};
 
+    answer_all_dropped(s);
     if (refuse_more(s))
         return SSH_AUTH_DENIED;
     if (strcmp(user, USER_KIOSK_NAME) != 0) {
@@ -137,6 +160,7 @@ static int on_auth_password(ssh_session ss, const char *user, const char *passwo
     char name[65];
     int found, ok;
 
+    answer_all_dropped(s);
     if (refuse_more(s))
         return SSH_AUTH_DENIED;
     session_log_name(user, name, sizeof name);
@@ -171,9 +195,12 @@ static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struc
     struct user_key k;
     struct user u;
     char name[65], *fp;
-    const char *type = ssh_key_type_to_char(ssh_key_type(key));
+    const char *type = key_type_name(key);
     int match = 0;
 
+    /* Requests libssh dropped before this one are answered first. */
+    answer_all_dropped(s);
+    s->pk_pending = 0; /* this one reached us */
     if (refuse_more(s))
         return SSH_AUTH_DENIED;
     fp = cred_key_fingerprint(key);
@@ -183,10 +210,15 @@ static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struc
         user_key_free(&k);
     }
     session_log_name(user, name, sizeof name);
+    if (state == SSH_PUBLICKEY_STATE_NONE) {
+        /* What a signature that fails to verify is most likely made for. */
+        snprintf(s->offer_user, sizeof s->offer_user, "%s", name);
+        snprintf(s->offer_key, sizeof s->offer_key, "%s %s", type, fp != NULL ? fp : "?");
+    }
     if (match && state == SSH_PUBLICKEY_STATE_NONE) {
         /* Offered, not signed: "acceptable" and nothing more. */
         syslog(LOG_INFO, "Postponed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
-               type != NULL ? type : "?", fp);
+               type, fp);
         free(fp);
         return SSH_AUTH_SUCCESS;
     }
@@ -195,12 +227,12 @@ static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struc
         set_identity(s, &u);
         user_free(&u);
         syslog(LOG_INFO, "Accepted publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
-               type != NULL ? type : "?", fp);
+               type, fp);
         free(fp);
         return SSH_AUTH_SUCCESS;
     }
     syslog(LOG_NOTICE, "Failed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
-           type != NULL ? type : "?", fp != NULL ? fp : "?");
+           type, fp != NULL ? fp : "?");
     free(fp);
     /* A key that is not registered fails whether signed or not: nothing
      * secret was guessed.  Only a signature that does not verify is. */
@@ -211,10 +243,147 @@ static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struc
     return SSH_AUTH_DENIED;
 }
 
+/* --- publickey requests libssh drops ------------------------------------- */
+
+/*
+ * libssh 0.10 frees a publickey request whose signature does not verify
+ * without any reply (messages.c, ssh_packet_userauth_request), and tells
+ * no callback: the client waits until the login grace runs out, and the
+ * attempt is neither counted nor logged.  What libssh does say is in its
+ * log at SSH_LOG_PACKET: "Auth request for service ..., method publickey
+ * for user 'NAME'" as each request arrives, then, for a bad signature,
+ * "Received an invalid signature from peer" (or "Invalid signature packet
+ * from peer", "Failed to get digest").  A publickey request that reached
+ * on_auth_pubkey() was not dropped; any other was, and is answered here
+ * as a failed guess, in order: before the next request is answered, or
+ * once libssh has processed what it read.
+ */
+
+/* Watch libssh's log from before the key exchange until authenticated. */
+static void on_libssh_log(int priority, const char *function, const char *line, void *ud)
+{
+    struct sess *s = ud;
+    const char *msg = line, *m, *u, *end;
+    size_t flen = strlen(function);
+
+    if (s == NULL || s->authed || strcmp(function, "ssh_packet_userauth_request") != 0)
+        return;
+    if (strncmp(line, function, flen) == 0 && strncmp(line + flen, ": ", 2) == 0)
+        msg = line + flen + 2;
+    if (strncmp(msg, "Auth request for service ", 25) == 0) {
+        if (s->pk_pending) {
+            /* The one before was dropped. */
+            s->dropped++;
+            s->dropped_bad |= s->pk_bad;
+            snprintf(s->dropped_user, sizeof s->dropped_user, "%s", s->pk_user);
+        }
+        m = strstr(msg, ", method ");
+        u = strstr(msg, " for user '");
+        end = strrchr(msg, '\'');
+        s->pk_pending = m != NULL && strncmp(m + 9, "publickey for user", 18) == 0;
+        s->pk_bad = 0;
+        s->pk_user[0] = '\0';
+        if (s->pk_pending && u != NULL && end > u + 11) {
+            char raw[80];
+
+            snprintf(raw, sizeof raw, "%.*s", (int)(end - u - 11), u + 11);
+            session_log_name(raw, s->pk_user, sizeof s->pk_user);
+        }
+    } else if (strcmp(msg, "Received an invalid signature from peer") == 0 ||
+               strcmp(msg, "Invalid signature packet from peer") == 0 ||
+               strcmp(msg, "Failed to get digest") == 0) {
+        s->pk_bad = 1;
+    }
+}
+
+void session_auth_watch(struct sess *s)
+{
+    ssh_set_log_userdata(s);
+    ssh_set_log_callback(on_libssh_log);
+    ssh_set_log_level(SSH_LOG_PACKET);
+}
+
+void session_auth_unwatch(struct sess *s)
+{
+    ssh_set_log_level(SSH_LOG_NOLOG);
+    ssh_set_log_userdata(NULL);
+}
+
+/*
+ * Send SSH_MSG_USERAUTH_FAILURE for a request libssh dropped.  libssh's
+ * API answers an auth request only through that request's ssh_message,
+ * which it has freed; ssh_message_reply_default() reads no more of a
+ * message than its session and its type, the first two members of struct
+ * ssh_message_struct from libssh 0.4 to 0.11.  With another libssh, the
+ * client is disconnected instead of left waiting.
+ */
+struct auth_message_head {
+    ssh_session session;
+    int type;
+};
+
+static void reply_failure(struct sess *s)
+{
+#if LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 9, 0) && LIBSSH_VERSION_INT < SSH_VERSION_INT(0, 12, 0)
+    struct auth_message_head head = {s->ss, SSH_REQUEST_AUTH};
+
+    if (ssh_message_reply_default((ssh_message)(void *)&head) == SSH_OK)
+        return;
+#endif
+    ssh_session_set_disconnect_message(s->ss, "Authentication failed");
+    s->kill = 1;
+}
+
+/* Answer one dropped publickey request as the failure it is. */
+static void answer_dropped(struct sess *s, const char *name, int bad)
+{
+    int same = strcmp(name, s->offer_user) == 0 && s->offer_key[0] != '\0';
+
+    /* A bad signature is a failed guess: it waits its turn like one (and
+     * is answered after the login grace no later than at once). */
+    if (bad)
+        (void)wait_turn(s, name);
+    /* The signed request's key is not told by libssh: the key this
+     * connection last offered for the same user is the one signed for,
+     * unless the client lies, and then the signature is bad anyway. */
+    syslog(LOG_NOTICE, "Failed publickey for %s from %s ssh2: %s%s", name, peer_text(s->peer),
+           same ? s->offer_key : "key not offered before", bad ? "" : ", malformed request");
+    if (!s->kill)
+        reply_failure(s);
+    auth_failed(s, name, bad ? FAIL_GUESS : FAIL_OTHER);
+}
+
+/* Answer the requests known to be dropped (called first by every
+ * authentication callback, so the answers keep the requests' order). */
+static void answer_all_dropped(struct sess *s)
+{
+    while (s->dropped > 0 && !s->authed) {
+        s->dropped--;
+        answer_dropped(s, s->dropped_user, s->dropped_bad);
+    }
+    s->dropped = 0;
+    s->dropped_bad = 0;
+}
+
+void session_auth_flush(struct sess *s)
+{
+    /* libssh has processed everything it read: a publickey request still
+     * pending was neither handed to a callback nor followed by another
+     * request, so it was dropped. */
+    if (s->pk_pending) {
+        s->dropped++;
+        s->dropped_bad |= s->pk_bad;
+        snprintf(s->dropped_user, sizeof s->dropped_user, "%s", s->pk_user);
+        s->pk_pending = 0;
+    }
+    answer_all_dropped(s);
+}
+
 void session_auth_other(struct sess *s, ssh_message msg)
 {
     int sub = ssh_message_subtype(msg);
 
+    answer_all_dropped(s);
     if (sub != SSH_AUTH_METHOD_NONE && !refuse_more(s)) {
         char name[65];
 

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -359,6 +360,163 @@ static double wall_now(void)
 
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --- a fake ssh-agent that signs badly ------------------------------------ */
+
+/* The real OpenSSH client cannot be made to send a bad signature, except
+ * by an agent that makes one: this one holds the public half of a key and
+ * answers every signing request with 64 zero bytes. */
+
+struct bytes {
+    unsigned char *p;
+    size_t len;
+};
+
+static void put(struct bytes *b, const void *data, size_t n)
+{
+    b->p = xreallocarray(b->p, b->len + n + 1, 1);
+    memcpy(b->p + b->len, data, n);
+    b->len += n;
+}
+
+static void put_u32(struct bytes *b, size_t v)
+{
+    unsigned char x[4] = {(unsigned char)(v >> 24), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 8), (unsigned char)v};
+
+    put(b, x, 4);
+}
+
+static void put_string(struct bytes *b, const void *data, size_t n)
+{
+    put_u32(b, n);
+    put(b, data, n);
+}
+
+/* Standard base64 to bytes. */
+static struct bytes unbase64(const char *s)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    struct bytes b = {0};
+    unsigned int acc = 0;
+    int bits = 0;
+
+    for (; *s != '\0' && *s != '='; s++) {
+        const char *c = strchr(abc, *s);
+
+        assert_non_null(c);
+        acc = acc << 6 | (unsigned int)(c - abc);
+        bits += 6;
+        if (bits >= 8) {
+            unsigned char byte = (unsigned char)(acc >> (bits - 8));
+
+            bits -= 8;
+            put(&b, &byte, 1);
+        }
+    }
+    return b;
+}
+
+static int read_full(int fd, unsigned char *buf, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = read(fd, buf, n);
+
+        if (r <= 0)
+            return -1;
+        buf += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+/* Answer one agent request (type first) about the key blob. */
+static struct bytes agent_answer(unsigned char type, const struct bytes *blob)
+{
+    struct bytes out = {0}, sig = {0};
+    unsigned char zero[64] = {0}, code;
+
+    if (type == 11) { /* SSH_AGENTC_REQUEST_IDENTITIES */
+        code = 12;
+        put(&out, &code, 1);
+        put_u32(&out, 1);
+        put_string(&out, blob->p, blob->len);
+        put_string(&out, "fake", 4);
+    } else if (type == 13) { /* SSH_AGENTC_SIGN_REQUEST */
+        code = 14;
+        put_string(&sig, "ssh-ed25519", 11);
+        put_string(&sig, zero, sizeof zero);
+        put(&out, &code, 1);
+        put_string(&out, sig.p, sig.len);
+        free(sig.p);
+    } else {      /* anything else, e.g. session-bind@openssh.com */
+        code = 5; /* SSH_AGENT_FAILURE */
+        put(&out, &code, 1);
+    }
+    return out;
+}
+
+static void fake_agent_serve(int lfd, const struct bytes *blob)
+{
+    for (;;) {
+        int c = accept(lfd, NULL, NULL);
+        unsigned char hdr[4], *msg;
+
+        while (c >= 0 && read_full(c, hdr, 4) == 0) {
+            size_t len = (size_t)hdr[0] << 24 | (size_t)hdr[1] << 16 | (size_t)hdr[2] << 8 | hdr[3];
+            struct bytes out, framed = {0};
+
+            if (len == 0 || len > 65536)
+                break;
+            msg = xmalloc(len);
+            if (read_full(c, msg, len) != 0) {
+                free(msg);
+                break;
+            }
+            out = agent_answer(msg[0], blob);
+            put_string(&framed, out.p, out.len);
+            if (write(c, framed.p, framed.len) != (ssize_t)framed.len)
+                _exit(1);
+            free(msg);
+            free(out.p);
+            free(framed.p);
+        }
+        if (c >= 0)
+            close(c);
+    }
+}
+
+/* Start the fake agent (agent_pid, stopped by teardown) for the public key
+ * in pubfile; its socket path, malloc'd. */
+static char *start_fake_agent(const char *pubfile)
+{
+    char *sock = xasprintf("%s/fake-agent.sock", tmp), *line = tu_read_file(pubfile);
+    struct sockaddr_un a = {0};
+    struct bytes blob;
+    char *b64 = strchr(line, ' ');
+    int lfd;
+
+    assert_non_null(b64);
+    b64++;
+    b64[strcspn(b64, " \n")] = '\0';
+    blob = unbase64(b64);
+    remove(sock);
+    lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    a.sun_family = AF_UNIX;
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", sock);
+    assert_int_equal(bind(lfd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(lfd, 4), 0);
+    agent_pid = fork();
+    assert_true(agent_pid >= 0);
+    if (agent_pid == 0) {
+        fake_agent_serve(lfd, &blob);
+        _exit(0);
+    }
+    close(lfd);
+    free(blob.p);
+    free(line);
+    return sock;
 }
 
 /* --- fixtures ------------------------------------------------------------ */
@@ -1246,6 +1404,48 @@ static void test_failing_network_block_penalised(void **state)
     assert_true(wait_log("Accepted publickey for ed from 127.0.0.8", 5000));
 }
 
+/* A publickey request whose signature does not verify is answered as a
+ * failure (the client goes on, here to give up), counted and throttled as
+ * a failed guess, and logged as sshd does, with the key it was made for. */
+static void test_bad_signature_answered(void **state)
+{
+    char *sock = start_fake_agent(key_pubonly), *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
+    const char *env[] = {env_sock, NULL};
+    const char *argv[] = {"/usr/bin/ssh",
+                          SSH_OPTS,
+                          "-o",
+                          "BatchMode=yes",
+                          "-o",
+                          "PreferredAuthentications=publickey",
+                          "-i",
+                          key_pubonly,
+                          "-T",
+                          "ed@127.0.0.1",
+                          NULL};
+    struct cred_pubkey *k;
+    char *out = NULL, *err = NULL, *want, *e = NULL;
+    int n;
+
+    assert_int_equal(cred_pubkey_read_file(key_pubonly, &k, &n, &e), 0);
+    start_server();
+    assert_int_equal(run(argv, env, &out, &err), 255);
+    /* Answered: the client heard "no", rather than waiting until the
+     * server gave up on it. */
+    assert_non_null(strstr(err, "Permission denied (publickey"));
+    free(out);
+    free(err);
+    assert_true(wait_log("Postponed publickey for ed from 127.0.0.1", 5000));
+    want = xasprintf("ssh2: ED25519 %s\n", k[0].fingerprint);
+    assert_true(wait_log("Failed publickey for ed from 127.0.0.1 port", 5000));
+    assert_true(wait_log(want, 5000));
+    assert_true(wait_log("throttling ed: 1 recent failed passwords or signatures", 5000));
+    assert_int_equal(log_count("Accepted"), 0);
+    cred_pubkeys_free(k, n);
+    free(want);
+    free(sock);
+    free(env_sock);
+}
+
 /* A TCP connection to the server from 127.0.0.<host> that sends nothing. */
 static int connect_from(int host)
 {
@@ -1321,6 +1521,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_login_through_a_stalled_flood, setup, teardown),
         cmocka_unit_test_setup_teardown(test_password_throttled_per_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failing_network_block_penalised, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_signature_answered, setup, teardown),
     };
 
     /* MABDESK_TEST_FILTER=test_name (a glob) runs only those tests. */
