@@ -82,6 +82,7 @@ static double ask_listener(struct sess *s, const char *name)
         if (a.seq == r.seq)
             return a.wait_ms / 1000.0;
     }
+    syslog(LOG_WARNING, "no answer from the listener about %s; waiting %d s", name, s->guesses);
     return s->guesses;
 }
 
