@@ -1,6 +1,7 @@
 /*
- * common.h: what the terminal benchmarks (tty.c, ssh.c) share: percentiles
- * and "wait for the answer to a key, then for the redraw to end".
+ * common.h: what the terminal benchmarks (tty.c, ssh.c, flood.c) share:
+ * percentiles and "wait for the answer to a key, then for the redraw to
+ * end".
  */
 #ifndef MABDESK_BENCH_COMMON_H
 #define MABDESK_BENCH_COMMON_H

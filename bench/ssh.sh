@@ -7,7 +7,9 @@
 # the local editor session), then with the real OpenSSH client in a
 # pseudo-terminal (out/ssh, see ssh.c): bytes on the wire and time from the
 # TCP connection to the first full screen, bytes per list-cursor move and
-# per search key, and memory per session with $IDLE idle sessions open.
+# per search key, memory per session with $IDLE idle sessions open, and a
+# login while $FLOOD stalled connections from as many loopback addresses
+# (127.0.0.2 and up) are held (out/flood, see flood.c).
 # Prints one table.  Every process started here is stopped on exit, also on
 # failure or interruption.  Generated files stay in $OUT/ssh-data (gitignored).
 # Numbers are reported, never judged.
@@ -21,6 +23,7 @@ BODIES=${BODIES:-?}
 RUNS=${SSH_RUNS:-10}
 MOVES=${SSH_MOVES:-50}
 IDLE=${SSH_IDLE:-100}
+FLOOD=${SSH_FLOOD:-200}
 # The key exchange mabdesk serve offers, for sshd's extra comparison row.
 SAME_KEX=curve25519-sha256
 
@@ -29,6 +32,7 @@ rm -rf "$S"
 mkdir -p "$S"
 S=$(cd "$S" && pwd)
 DRV=$(cd "$OUT" && pwd)/ssh
+FLOOD_DRV=$(cd "$OUT" && pwd)/flood
 BIN=$(readlink -f "$BIN")
 export MABDESK_LOCALEDIR
 MABDESK_LOCALEDIR=$(readlink -f "${MABDESK_LOCALEDIR:-../build/locale}")
@@ -181,6 +185,16 @@ fi
 echo "bench: SSH: mabdesk serve, $IDLE idle sessions (10 new connections per 10 s)" >&2
 "$DRV" idle "$serve_port" bench "$S/id" "$IDLE" 10 10 "$READY" "$serve_pid" \
     >"$S/mabdesk-idle.txt"
+# Last: the flood leaves the servers with logs of refusals and evictions.
+# First let the idle sessions' connections leave mabdesk serve's 10 s window
+# of new connections per address.
+sleep 11
+echo "bench: SSH: mabdesk serve, a login through $FLOOD stalled connections" >&2
+"$FLOOD_DRV" "$serve_port" bench "$S/id" "$FLOOD" "$READY" >"$S/mabdesk-flood.txt" || true
+if [ -z "$sshd_why" ]; then
+    echo "bench: SSH: sshd, a login through $FLOOD stalled connections" >&2
+    "$FLOOD_DRV" "$sshd_port" root "$S/id" "$FLOOD" "$READY" >"$S/sshd-flood.txt" || true
+fi
 cleanup
 
 # --- the table -------------------------------------------------------------------
@@ -189,7 +203,9 @@ sw=$S/sshd-wire.txt
 mi=$S/mabdesk-idle.txt
 si=$S/sshd-idle.txt
 sk=$S/sshd-kex-wire.txt
-[ -n "$sshd_why" ] && sw=/dev/null si=/dev/null sk=/dev/null
+mf=$S/mabdesk-flood.txt
+sf=$S/sshd-flood.txt
+[ -n "$sshd_why" ] && sw=/dev/null si=/dev/null sk=/dev/null sf=/dev/null
 na() {
     if [ -n "$1" ]; then printf '%s' "$1"; else printf 'n/a'; fi
 }
@@ -205,6 +221,17 @@ per() { # file total-key
 mmin_max() {
     v=$(val "$1" connect_min_ms)
     [ -n "$v" ] && printf '%s / %s' "$v" "$(val "$1" connect_max_ms)"
+}
+flood_login() { # flood file: "IN of TRIED, MEDIAN ms"
+    v=$(val "$1" flood_logins_in)
+    [ -z "$v" ] && return 0
+    printf '%s of %s' "$v" "$(val "$1" flood_logins)"
+    [ "$v" != 0 ] && printf ', %s' "$(val "$1" flood_login_ms)"
+    return 0
+}
+flood_fate() { # flood file: kept open / refused / closed
+    v=$(val "$1" flood_open)
+    [ -n "$v" ] && printf '%s / %s / %s' "$v" "$(val "$1" flood_refused)" "$(val "$1" flood_closed)"
 }
 kex_of() { # client log
     awk '/kex: algorithm:/ { k = $NF }
@@ -248,6 +275,10 @@ row "memory per idle session, PSS (KiB)" "$(per "$mi" pss_kb)" "$(per "$si" pss_
 row "memory per idle session, RSS (KiB)" "$(per "$mi" rss_kb)" "$(per "$si" rss_kb)"
 row "memory per idle session, private (KiB)" "$(per "$mi" priv_kb)" "$(per "$si" priv_kb)"
 row "  processes per session" "$(per "$mi" procs)" "$(per "$si" procs)"
+row "logins in, $FLOOD stalled connections held; median ms" \
+    "$(flood_login "$mf")" "$(flood_login "$sf")"
+row "  the same login without them (ms)" "$(val "$mf" login_ms)" "$(val "$sf" login_ms)"
+row "  stalled connections kept / refused / closed" "$(flood_fate "$mf")" "$(flood_fate "$sf")"
 echo
 echo "Notes:"
 echo "- sshd's sessions run, by ForceCommand, the same mabdesk binary as the local editor"
@@ -272,6 +303,12 @@ if [ -z "$sshd_why" ]; then
 else
     echo "- No sshd column: $sshd_why."
 fi
+echo "- Stalled flood: $FLOOD TCP connections from 127.0.0.2 and up that never send a byte,"
+echo "  all opened before the logins and held through them (out/flood); a login is the same"
+echo "  ssh -tt to the first full screen, from 127.0.0.1, 30 s at most, tried 5 times one"
+echo "  after the other; ms to the first full screen from the start of ssh.  mabdesk serve lets"
+echo "  100 log in at once and closes the oldest still before its key exchange to make room;"
+echo "  sshd (MaxStartups 10:30:100) drops new connections at random from 10 and all at 100."
 echo "- Memory: PSS, RSS and private (Private_Clean + Private_Dirty) of every process below"
 echo "  the listener (/proc/PID/smaps_rollup), summed, divided by the open sessions; not"
 printf '  counted: the listener (mabdesk serve %s KiB PSS' "$(na "$(val "$mi" listener_pss_kb)")"

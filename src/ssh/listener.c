@@ -1,18 +1,20 @@
 /*
- * listener.c: "mabdesk serve": binds the listening sockets, makes sure the
- * host keys and the database exist, then accepts connections, applies the
- * limits (before any cryptography) and forks one session process per
- * connection.  The listener itself never speaks SSH, never authenticates
- * and never opens a pty: a bug in a session cannot take the service down.
+ * listener.c: the accept loop of "mabdesk serve".  Accepts connections,
+ * applies the limits (before any cryptography), forks one session process
+ * per connection, and keeps in memory what every connection must see: how
+ * far each one got (to make room when the slots are full), the penalties
+ * of network blocks whose connections fail to authenticate, and the
+ * throttle of each account's password and signature checks.  The session
+ * processes report to it over a socket pair each (struct report).
+ *
+ * The listener itself never speaks SSH, never authenticates, never opens a
+ * pty or the database: a bug in a session cannot take the service down.
  */
 #include "ssh/serve.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
-#include <limits.h>
-#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -21,21 +23,44 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "auth.h"
-#include "db/db.h"
 #include "i18n.h"
 #include "ssh/serve_internal.h"
 #include "util.h"
 
+/* Where a connection is, as its session process reported it. */
+enum child_state {
+    CHILD_PREKEX, /* forked; the key exchange is not done */
+    CHILD_KEXED,  /* key exchange done, not yet authenticated */
+    CHILD_AUTHED,
+    CHILD_ENDING /* evicted, or closed its reports unauthenticated */
+};
+
 struct child {
     pid_t pid;
-    int auth_fd; /* read end; -1 once authenticated (or gone) */
+    int fd; /* the listener's end of the report socket; -1 once closed */
+    enum child_state state;
+    double since; /* accepted, monotonic seconds */
+    int failed;   /* an authentication attempt failed */
+    int ended;    /* its end has been accounted for (penalty) */
+    struct peer peer;
+    char block[64]; /* its network block */
+};
+
+struct server {
+    const struct serve_config *cfg;
+    const int *lfd;
+    int nlfd;
+    ssh_bind bind;
+    struct child *kids;
+    int nkids;
+    struct limits *lim;
+    struct penalty *pen;
+    struct throttle *thr;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -48,92 +73,6 @@ static void on_stop(int sig)
 static void on_child(int sig)
 {
     /* Only there to interrupt poll(); reaping happens in the loop. */
-}
-
-static char *default_state_dir(void)
-{
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-
-    if (geteuid() == 0)
-        return xstrdup("/var/lib/mabdesk");
-    if (xdg != NULL && *xdg == '/')
-        return xasprintf("%s/mabdesk", xdg);
-    if (home != NULL && *home != '\0')
-        return xasprintf("%s/.local/state/mabdesk", home);
-    return xstrdup("mabdesk-state");
-}
-
-static int parse_int(const char *s, int min, int max, int *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || end == s || v < min || v > max)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-/* "ADDR:PORT" or "[V6ADDR]:PORT" into host and port strings. */
-static int split_listen(const char *spec, char *host, size_t hn, char *port, size_t pn)
-{
-    const char *colon;
-
-    if (spec[0] == '[') {
-        const char *close = strchr(spec, ']');
-
-        if (close == NULL || close[1] != ':')
-            return -1;
-        snprintf(host, hn, "%.*s", (int)(close - spec - 1), spec + 1);
-        colon = close + 1;
-    } else {
-        colon = strrchr(spec, ':');
-        if (colon == NULL)
-            return -1;
-        snprintf(host, hn, "%.*s", (int)(colon - spec), spec);
-    }
-    snprintf(port, pn, "%s", colon + 1);
-    return *host != '\0' && *port != '\0' ? 0 : -1;
-}
-
-/* Bind one listening socket; its fd, or -1 with *err. */
-static int listen_on(const char *spec, char **err)
-{
-    struct addrinfo hints = {0}, *res = NULL;
-    char host[128], port[16];
-    int fd, one = 1, rc;
-
-    if (split_listen(spec, host, sizeof host, port, sizeof port) != 0) {
-        *err = xasprintf(_("bad --listen '%s' (ADDR:PORT or [ADDR]:PORT)"), spec);
-        return -1;
-    }
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
-    rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        *err = xasprintf(_("bad --listen '%s': %s"), spec, gai_strerror(rc));
-        return -1;
-    }
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        *err = xasprintf("%s: %s", spec, strerror(errno));
-        freeaddrinfo(res);
-        return -1;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (res->ai_family == AF_INET6)
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
-    if (bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 128) != 0) {
-        *err = xasprintf("%s: %s", spec, strerror(errno));
-        close(fd);
-        freeaddrinfo(res);
-        return -1;
-    }
-    freeaddrinfo(res);
-    return fd;
 }
 
 static void peer_from(const struct sockaddr_storage *sa, struct peer *p)
@@ -165,23 +104,42 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct server {
-    struct serve_config cfg;
-    int *lfd;
-    int nlfd;
-    struct child *kids;
-    int nkids;
-    struct limits *lim;
-    ssh_bind bind;
-};
-
-static int count_unauth(const struct server *sv)
+static struct limits_load count_load(const struct server *sv)
 {
-    int n = 0;
+    struct limits_load load = {sv->nkids, 0, 0};
 
-    for (int i = 0; i < sv->nkids; i++)
-        n += sv->kids[i].auth_fd >= 0;
-    return n;
+    for (int i = 0; i < sv->nkids; i++) {
+        load.unauth += sv->kids[i].state == CHILD_PREKEX || sv->kids[i].state == CHILD_KEXED;
+        load.prekex += sv->kids[i].state == CHILD_PREKEX;
+    }
+    return load;
+}
+
+static void close_reports(struct child *k)
+{
+    if (k->fd >= 0)
+        close(k->fd);
+    k->fd = -1;
+}
+
+/* The connection is over, or will be: a connection that failed to
+ * authenticate counts against its network block. */
+static void child_ended(struct server *sv, struct child *k)
+{
+    double len;
+
+    close_reports(k);
+    if (k->ended)
+        return;
+    k->ended = 1;
+    if (k->state == CHILD_AUTHED || !k->failed)
+        return;
+    len = penalty_authfail(sv->pen, k->block, now_seconds());
+    if (len > 0)
+        syslog(LOG_NOTICE,
+               "penalty for %s: its connections fail to authenticate, the last from %s; "
+               "new connections refused for %.0f s",
+               k->block, peer_text(&k->peer), len);
 }
 
 static void reap(struct server *sv)
@@ -193,21 +151,20 @@ static void reap(struct server *sv)
         for (int i = 0; i < sv->nkids; i++) {
             if (sv->kids[i].pid != pid)
                 continue;
-            if (sv->kids[i].auth_fd >= 0)
-                close(sv->kids[i].auth_fd);
+            child_ended(sv, &sv->kids[i]);
             sv->kids[i] = sv->kids[--sv->nkids];
             break;
         }
     }
 }
 
-static void spawn_session(struct server *sv, int fd, const struct peer *peer)
+static void spawn_session(struct server *sv, int fd, const struct child *proto)
 {
     int ap[2];
     pid_t pid;
 
-    if (pipe2(ap, O_CLOEXEC) != 0) {
-        syslog(LOG_ERR, "pipe: %s", strerror(errno));
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ap) != 0) {
+        syslog(LOG_ERR, "socketpair: %s", strerror(errno));
         close(fd);
         return;
     }
@@ -224,50 +181,160 @@ static void spawn_session(struct server *sv, int fd, const struct peer *peer)
         for (int i = 0; i < sv->nlfd; i++)
             close(sv->lfd[i]);
         for (int i = 0; i < sv->nkids; i++)
-            if (sv->kids[i].auth_fd >= 0)
-                close(sv->kids[i].auth_fd);
+            close_reports(&sv->kids[i]);
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-        session_run(sv->bind, fd, peer, &sv->cfg, ap[1]);
+        session_run(sv->bind, fd, &proto->peer, sv->cfg, ap[1]);
         _exit(0);
     }
     close(ap[1]);
     close(fd);
+    fcntl(ap[0], F_SETFL, fcntl(ap[0], F_GETFL) | O_NONBLOCK);
     sv->kids = xreallocarray(sv->kids, (size_t)sv->nkids + 1, sizeof *sv->kids);
+    sv->kids[sv->nkids] = *proto;
     sv->kids[sv->nkids].pid = pid;
-    sv->kids[sv->nkids].auth_fd = ap[0];
+    sv->kids[sv->nkids].fd = ap[0];
     sv->nkids++;
+}
+
+/* Make room: end the oldest connection that has not finished its key
+ * exchange (a stalled one, most likely). */
+static void evict_oldest(struct server *sv, double now, const struct limits_load *load)
+{
+    struct child *old = NULL;
+
+    for (int i = 0; i < sv->nkids; i++)
+        if (sv->kids[i].state == CHILD_PREKEX && (old == NULL || sv->kids[i].since < old->since))
+            old = &sv->kids[i];
+    if (old == NULL)
+        return;
+    kill(old->pid, SIGKILL);
+    syslog(LOG_NOTICE,
+           "evicted %s: no key exchange after %.1f s, to make room (%d of %d connections "
+           "not authenticated)",
+           peer_text(&old->peer), now - old->since, load->unauth, load->total);
+    old->state = CHILD_ENDING;
+    child_ended(sv, old);
+}
+
+/* A guess for user failed: throttle the account, saying so when its
+ * checks are now further apart. */
+static void guess_failed(struct server *sv, const char *user)
+{
+    double before = 0, after;
+    int fails = throttle_failed(sv->thr, user, now_seconds(), &after);
+
+    if (fails > 1)
+        before = throttle_delay(sv->cfg, fails - 1);
+    if (after > before)
+        syslog(LOG_NOTICE,
+               "throttling %s: %d recent failed passwords or signatures, checks from one "
+               "network block now %.0f s apart",
+               user, fails, after);
+}
+
+static void take_report(struct server *sv, struct child *k, const struct report *r)
+{
+    switch (r->type) {
+    case REPORT_KEX:
+        if (k->state == CHILD_PREKEX)
+            k->state = CHILD_KEXED;
+        break;
+    case REPORT_ASK: {
+        double wait = throttle_ask(sv->thr, r->user, k->block, now_seconds());
+        struct report_answer a = {r->seq, (unsigned int)(wait * 1000 + 0.5)};
+
+        /* The session waits for this; its socket buffer is empty. */
+        if (send(k->fd, &a, sizeof a, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof a)
+            syslog(LOG_ERR, "answer to %s: %s", peer_text(&k->peer), strerror(errno));
+        break;
+    }
+    case REPORT_FAILED:
+        k->failed = 1;
+        if (r->guess)
+            guess_failed(sv, r->user);
+        break;
+    case REPORT_AUTHED:
+        k->state = CHILD_AUTHED;
+        throttle_succeeded(sv->thr, r->user, k->block);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Read what a session process reported. */
+static void read_reports(struct server *sv, struct child *k)
+{
+    struct report r;
+    ssize_t n = -1;
+
+    while (k->fd >= 0 && (n = recv(k->fd, &r, sizeof r, MSG_DONTWAIT)) > 0) {
+        if (n != (ssize_t)sizeof r)
+            continue;
+        r.user[sizeof r.user - 1] = '\0';
+        take_report(sv, k, &r);
+    }
+    if (k->fd >= 0 && (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))) {
+        /* Closed: authenticated, or the session is ending. */
+        if (k->state != CHILD_AUTHED) {
+            k->state = CHILD_ENDING;
+            child_ended(sv, k);
+        }
+        close_reports(k);
+    }
+}
+
+/* Send a refused connection its reason, best effort: the socket is
+ * non-blocking and this is all it gets. */
+static void refuse(int fd, const char *why)
+{
+    ssize_t sent = write(fd, why, strlen(why));
+
+    (void)sent;
+    close(fd);
 }
 
 static void accept_one(struct server *sv, int lfd)
 {
     struct sockaddr_storage sa;
     socklen_t len = sizeof sa;
-    struct peer peer;
+    struct child k = {0};
+    struct limits_load load;
+    enum limits_verdict verdict;
     const char *why;
+    double left;
     int fd = accept4(lfd, (struct sockaddr *)&sa, &len, SOCK_CLOEXEC | SOCK_NONBLOCK);
 
     if (fd < 0)
         return;
-    peer_from(&sa, &peer);
-    why = limits_check(sv->lim, peer.addr, now_seconds(), count_unauth(sv), sv->nkids,
-                       (int)(random() % 100));
-    if (why != NULL) {
-        /* Best effort: the socket is non-blocking and this is all it gets. */
-        ssize_t sent = write(fd, why, strlen(why));
-
-        (void)sent;
-        syslog(LOG_NOTICE, "refused connection from %s: %.*s", peer_text(&peer),
+    peer_from(&sa, &k.peer);
+    limits_netblock(k.peer.addr, k.block, sizeof k.block);
+    k.since = now_seconds();
+    k.state = CHILD_PREKEX;
+    left = penalty_left(sv->pen, k.block, k.since);
+    if (left > 0) {
+        syslog(LOG_NOTICE, "refused connection from %s: penalty for failed logins, %.0f s left",
+               peer_text(&k.peer), left);
+        refuse(fd, _("mabdesk: too many failed logins from your address; try again later\r\n"));
+        return;
+    }
+    load = count_load(sv);
+    verdict = limits_check(sv->lim, k.block, k.since, &load, (int)(random() % 100), &why);
+    if (verdict == LIMITS_REFUSE) {
+        syslog(LOG_NOTICE, "refused connection from %s: %.*s", peer_text(&k.peer),
                (int)strcspn(why, "\r\n"), why);
-        close(fd);
+        refuse(fd, why);
         return;
     }
     /* Interactive traffic: each keystroke and redraw goes out at once
      * rather than waiting on Nagle for the previous segment's ACK. */
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
-    spawn_session(sv, fd, &peer);
+    if (verdict == LIMITS_EVICT)
+        evict_oldest(sv, k.since, &load);
+    spawn_session(sv, fd, &k);
 }
 
 static void serve_loop(struct server *sv)
@@ -281,17 +348,14 @@ static void serve_loop(struct server *sv)
         pfd = xreallocarray(pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
         for (int i = 0; i < sv->nlfd; i++)
             pfd[n++] = (struct pollfd){.fd = sv->lfd[i], .events = POLLIN};
+        /* A closed report socket has fd -1, which poll() skips. */
         for (int i = 0; i < sv->nkids; i++)
-            pfd[n++] = (struct pollfd){.fd = sv->kids[i].auth_fd, .events = POLLIN};
+            pfd[n++] = (struct pollfd){.fd = sv->kids[i].fd, .events = POLLIN};
         if (poll(pfd, (nfds_t)n, 1000) <= 0)
             continue;
-        for (int i = 0; i < sv->nkids; i++) {
-            if (pfd[sv->nlfd + i].revents == 0 || sv->kids[i].auth_fd < 0)
-                continue;
-            /* One byte: authenticated; EOF: the session ended first. */
-            close(sv->kids[i].auth_fd);
-            sv->kids[i].auth_fd = -1;
-        }
+        for (int i = 0; i < sv->nkids; i++)
+            if (pfd[sv->nlfd + i].revents != 0)
+                read_reports(sv, &sv->kids[i]);
         for (int i = 0; i < sv->nlfd; i++)
             if (pfd[i].revents & POLLIN)
                 accept_one(sv, sv->lfd[i]);
@@ -299,216 +363,44 @@ static void serve_loop(struct server *sv)
     free(pfd);
 }
 
-static void usage(FILE *f)
+/* End every session: SIGTERM, five seconds, then SIGKILL. */
+static void stop_all(struct server *sv)
 {
-    fprintf(f, "%s",
-            _("usage: mabdesk serve [--listen ADDR:PORT]... [--db PATH] [--state-dir DIR]\n"
-              "                     [--fingerprints] [--max-sessions N] [--idle-timeout SECS]\n"
-              "                     [--max-session-time SECS] [--log-stderr]\n"));
+    syslog(LOG_INFO, "stopping: ending %d sessions", sv->nkids);
+    for (int i = 0; i < sv->nkids; i++)
+        kill(sv->kids[i].pid, SIGTERM);
+    for (int tries = 0; sv->nkids > 0 && tries < 50; tries++) {
+        usleep(100 * 1000);
+        reap(sv);
+    }
+    for (int i = 0; i < sv->nkids; i++)
+        kill(sv->kids[i].pid, SIGKILL);
+    reap(sv);
 }
 
-int serve_main(const char *db_path, int argc, char **argv, char **err)
+void listener_run(const struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind bind)
 {
-    static const struct option opts[] = {
-        {"listen", required_argument, NULL, 'l'},
-        {"db", required_argument, NULL, 'd'},
-        {"state-dir", required_argument, NULL, 's'},
-        {"fingerprints", no_argument, NULL, 'f'},
-        {"max-sessions", required_argument, NULL, 'm'},
-        {"idle-timeout", required_argument, NULL, 'i'},
-        {"max-session-time", required_argument, NULL, 't'},
-        {"log-stderr", no_argument, NULL, 'e'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    struct server sv = {0};
-    const char **listen_specs = NULL;
-    int nlisten = 0, fingerprints = 0, c, rc = DB_OK, user_listen;
-    char exe[PATH_MAX], *e = NULL;
-    ssize_t n;
+    struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL};
+    struct sigaction sa = {0};
 
-    sv.cfg.login_grace = 30;
-    sv.cfg.max_auth_tries = 3;
-    sv.cfg.idle_timeout = 15 * 60;
-    sv.cfg.kiosk_idle = 3 * 60;
-    sv.cfg.max_sessions = 200;
-    sv.cfg.startups_begin = 10;
-    sv.cfg.startups_rate = 30;
-    sv.cfg.startups_full = 100;
-    sv.cfg.per_source_max = 10;
-    sv.cfg.per_source_window = 10;
-    optind = 0; /* 0: a full restart of GNU getopt after main.c's own parse */
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'h':
-            usage(stdout);
-            free(listen_specs);
-            return DB_OK;
-        case 'l': {
-            char host[128], port[16];
-            int pn;
-
-            if (split_listen(optarg, host, sizeof host, port, sizeof port) != 0 ||
-                parse_int(port, 1, 65535, &pn) != 0) {
-                fprintf(stderr, _("mabdesk: bad --listen '%s' (ADDR:PORT or [ADDR]:PORT)\n"),
-                        optarg);
-                goto bad_usage;
-            }
-            listen_specs = xreallocarray(listen_specs, (size_t)nlisten + 1, sizeof *listen_specs);
-            listen_specs[nlisten++] = optarg;
-            break;
-        }
-        case 'd':
-            db_path = optarg;
-            break;
-        case 's':
-            free(sv.cfg.state_dir);
-            sv.cfg.state_dir = xstrdup(optarg);
-            break;
-        case 'f':
-            fingerprints = 1;
-            break;
-        case 'm':
-            if (parse_int(optarg, 1, 100000, &sv.cfg.max_sessions) != 0)
-                goto bad_usage;
-            break;
-        case 'i':
-            if (parse_int(optarg, 0, 7 * 86400, &sv.cfg.idle_timeout) != 0)
-                goto bad_usage;
-            break;
-        case 't':
-            if (parse_int(optarg, 0, 30 * 86400, &sv.cfg.max_session) != 0)
-                goto bad_usage;
-            break;
-        case 'e':
-            sv.cfg.log_stderr = 1;
-            break;
-        default:
-            goto bad_usage;
-        }
-    }
-    if (optind != argc)
-        goto bad_usage;
-    if (sv.cfg.state_dir == NULL)
-        sv.cfg.state_dir = default_state_dir();
-    sv.cfg.db_path = db_path;
-    openlog("mabdesk", LOG_PID | LOG_NDELAY | (sv.cfg.log_stderr ? LOG_PERROR : 0), LOG_AUTH);
-    ssh_init();
-    if (hostkey_ensure(sv.cfg.state_dir, err) != 0) {
-        rc = DB_ERROR;
-        goto out;
-    }
-    if (fingerprints) {
-        rc = hostkey_print_fingerprints(sv.cfg.state_dir, err) == 0 ? DB_OK : DB_ERROR;
-        goto out;
-    }
-    n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
-        *err = xasprintf("/proc/self/exe: %s", strerror(errno));
-        rc = DB_ERROR;
-        goto out;
-    }
-    exe[n] = '\0';
-    sv.cfg.exe = xstrdup(exe);
-    {
-        /* Create and migrate the database once, here, so that the session
-         * processes can open it read-only. */
-        struct session admin;
-        struct db *db = NULL;
-
-        memset(&admin, 0, sizeof admin);
-        snprintf(admin.user, sizeof admin.user, "%s", "mabdesk-serve");
-        admin.role = ROLE_ADMIN;
-        rc = db_open(&db, db_path, &admin, err);
-        if (rc != DB_OK) {
-            syslog(LOG_ERR, "%s", *err);
-            goto out;
-        }
-        if (db_read_only_reason(db) != NULL)
-            syslog(LOG_WARNING, "changes cannot be saved: %s", db_read_only_reason(db));
-        db_close(db);
-    }
-    user_listen = nlisten > 0;
-    if (!user_listen) {
-        static const char *defaults[] = {"0.0.0.0:2222", "[::]:2222"};
-
-        listen_specs = xcalloc(2, sizeof *listen_specs);
-        listen_specs[0] = defaults[0];
-        listen_specs[1] = defaults[1];
-        nlisten = 2;
-    }
-    sv.lfd = xcalloc((size_t)nlisten, sizeof *sv.lfd);
-    for (int i = 0; i < nlisten; i++) {
-        int fd = listen_on(listen_specs[i], &e);
-
-        if (fd < 0) {
-            /* A default address the machine lacks (no IPv6) is not fatal. */
-            if (user_listen || (i == nlisten - 1 && sv.nlfd == 0)) {
-                *err = e;
-                rc = DB_ERROR;
-                goto out;
-            }
-            syslog(LOG_WARNING, "not listening on %s: %s", listen_specs[i], e);
-            free(e);
-            e = NULL;
-            continue;
-        }
-        sv.lfd[sv.nlfd++] = fd;
-        syslog(LOG_INFO, "listening on %s", listen_specs[i]);
-    }
-    sv.bind = ssh_bind_new();
-    if (sv.bind == NULL || hostkey_configure_bind(sv.bind, sv.cfg.state_dir, err) != 0) {
-        if (sv.bind == NULL)
-            *err = xstrdup(_("cannot start the SSH server"));
-        rc = DB_ERROR;
-        goto out;
-    }
-    sv.lim = limits_new(&sv.cfg);
-    {
-        struct sigaction sa = {0};
-
-        sa.sa_handler = on_stop;
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
-        sa.sa_handler = on_child;
-        sa.sa_flags = SA_NOCLDSTOP;
-        sigaction(SIGCHLD, &sa, NULL);
-        signal(SIGPIPE, SIG_IGN);
-    }
+    sv.lim = limits_new(cfg);
+    sv.pen = penalty_new(cfg);
+    sv.thr = throttle_new(cfg);
+    sa.sa_handler = on_stop;
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_handler = on_child;
+    sa.sa_flags = SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
     srandom((unsigned int)(time(NULL) ^ getpid()));
     serve_loop(&sv);
-    syslog(LOG_INFO, "stopping: ending %d sessions", sv.nkids);
+    stop_all(&sv);
     for (int i = 0; i < sv.nkids; i++)
-        kill(sv.kids[i].pid, SIGTERM);
-    for (int tries = 0; sv.nkids > 0 && tries < 50; tries++) {
-        usleep(100 * 1000);
-        reap(&sv);
-    }
-    for (int i = 0; i < sv.nkids; i++)
-        kill(sv.kids[i].pid, SIGKILL);
-    reap(&sv);
-out:
-    for (int i = 0; i < sv.nlfd; i++)
-        close(sv.lfd[i]);
-    for (int i = 0; i < sv.nkids; i++)
-        if (sv.kids[i].auth_fd >= 0)
-            close(sv.kids[i].auth_fd);
+        close_reports(&sv.kids[i]);
     free(sv.kids);
-    free(sv.lfd);
     limits_free(sv.lim);
-    if (sv.bind != NULL)
-        ssh_bind_free(sv.bind);
-    ssh_finalize();
-    free(listen_specs);
-    free(sv.cfg.state_dir);
-    free(sv.cfg.exe);
-    closelog();
-    return rc;
-bad_usage:
-    usage(stderr);
-    free(listen_specs);
-    free(sv.cfg.state_dir);
-    return SERVE_USAGE;
+    penalty_free(sv.pen);
+    throttle_free(sv.thr);
 }

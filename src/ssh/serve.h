@@ -15,6 +15,8 @@ enum { SERVE_USAGE = -1 };
  * mabdesk serve [--listen ADDR:PORT]... [--state-dir DIR] [--fingerprints]
  *               [--max-sessions N] [--idle-timeout SECS]
  *               [--max-session-time SECS] [--log-stderr]
+ *               [--auth-delay SECS] [--auth-delay-max SECS]
+ *               [--penalty SECS] [--penalty-min SECS] [--penalty-max SECS]
  * db_path: the database (main.c resolves --db / MABDESK_DB / the default).
  * Runs until SIGTERM / SIGINT.  *err set on failure.
  */

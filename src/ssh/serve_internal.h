@@ -18,7 +18,7 @@ struct serve_config {
     char *state_dir;
     char *exe;          /* this program, for exec "mabdesk ui" */
     int login_grace;    /* seconds to authenticate */
-    int max_auth_tries; /* failed attempts per connection */
+    int max_auth_tries; /* failed attempts of any method per connection */
     int idle_timeout;   /* seconds; kiosk_idle for the kiosk */
     int kiosk_idle;
     int max_session;    /* seconds, 0: none */
@@ -26,8 +26,13 @@ struct serve_config {
     int startups_begin; /* MaxStartups begin:rate:full */
     int startups_rate;
     int startups_full;
-    int per_source_max;    /* new connections per source ... */
+    int per_source_max;    /* new connections per network block ... */
     int per_source_window; /* ... within this many seconds */
+    int auth_delay;        /* seconds between checks after an account's first failure ... */
+    int auth_delay_max;    /* ... doubling after each, up to this */
+    int penalty;           /* seconds of penalty per connection failing to authenticate */
+    int penalty_min;       /* a network block is refused from this much ... */
+    int penalty_max;       /* ... for growing times, up to this */
     int log_stderr;
 };
 
@@ -52,18 +57,68 @@ void hostkey_configure_session(ssh_session s);
 
 /* --- limits at accept (limits.c) ------------------------------------------ */
 
+/*
+ * The network block an address counts in for per-source limits, penalties
+ * and throttling, as text: IPv4 addresses each on their own ("192.0.2.1/32",
+ * IPv4-mapped IPv6 addresses too), IPv6 by /64 ("2001:db8:1:2::/64"), as
+ * OpenSSH's PerSourceNetBlockSize 32:64.  0, or -1 with addr copied when it
+ * is no address.
+ */
+int limits_netblock(const char *addr, char *out, size_t n);
+
 struct limits;
 struct limits *limits_new(const struct serve_config *);
 void limits_free(struct limits *);
+
+/* The connections open when a new one arrives. */
+struct limits_load {
+    int total;  /* open connections */
+    int unauth; /* of which not yet authenticated */
+    int prekex; /* of which not even through the key exchange */
+};
+
+enum limits_verdict {
+    LIMITS_ACCEPT,
+    LIMITS_EVICT, /* accept, after ending the oldest connection still before
+                   * its key exchange */
+    LIMITS_REFUSE
+};
+
 /*
- * A new TCP connection from source (address text) at time now (monotonic
- * seconds) while `unauth` connections are still authenticating and `total`
- * are open.  NULL to accept (and remember it), else the reason, a static
- * line to send before closing.  rnd: a number in 0..99 (the MaxStartups
- * drop decision).
+ * A new TCP connection from source (a network block) at time now (monotonic
+ * seconds).  rnd: a number in 0..99 (the MaxStartups drop decision).  On
+ * LIMITS_REFUSE, *why is the reason, a static line to send before closing.
+ * An accepted connection counts towards its source's rate.
  */
-const char *limits_check(struct limits *, const char *source, double now, int unauth, int total,
-                         int rnd);
+enum limits_verdict limits_check(struct limits *, const char *source, double now,
+                                 const struct limits_load *, int rnd, const char **why);
+
+/* --- penalties per network block (penalty.c) -------------------------------- */
+
+struct penalty;
+struct penalty *penalty_new(const struct serve_config *);
+void penalty_free(struct penalty *);
+/* Seconds new connections from block are still refused at now; 0: none. */
+double penalty_left(struct penalty *, const char *block, double now);
+/* A connection from block ended without authenticating after a failed
+ * attempt.  The length of the refusal this starts (seconds), or 0. */
+double penalty_authfail(struct penalty *, const char *block, double now);
+
+/* --- throttling per account (throttle.c) ------------------------------------ */
+
+struct throttle;
+struct throttle *throttle_new(const struct serve_config *);
+void throttle_free(struct throttle *);
+/* The spacing of checks after `fails` recent failed guesses (seconds). */
+double throttle_delay(const struct serve_config *, int fails);
+/* A password or signature of account name is about to be checked for a
+ * connection from block: the seconds to wait first (its turn is booked). */
+double throttle_ask(struct throttle *, const char *name, const char *block, double now);
+/* That check failed: the account's recent failures; *delay the spacing of
+ * checks now in force. */
+int throttle_failed(struct throttle *, const char *name, double now, double *delay);
+/* Authenticated: checks from block need no more waiting. */
+void throttle_succeeded(struct throttle *, const char *name, const char *block);
 
 /* --- the session process (session.c) -------------------------------------- */
 
@@ -73,13 +128,46 @@ struct peer {
 };
 
 /*
+ * What a session process tells the listener: one datagram per report on a
+ * SOCK_SEQPACKET socket pair.  The listener keeps in memory what every
+ * connection must see (the slots and, per source and per account, how
+ * authentication went) and believes a session only about its own
+ * connection.
+ */
+enum report_type {
+    REPORT_KEX = 'k',    /* the key exchange is done */
+    REPORT_ASK = 'q',    /* a guess for user is to be checked: how long to wait? */
+    REPORT_FAILED = 'f', /* an attempt for user failed; guess: 1 if it was a guess */
+    REPORT_AUTHED = 'a', /* authenticated as user; nothing follows */
+};
+
+struct report {
+    char type;
+    char guess;       /* REPORT_FAILED: a password or a signature, not another method */
+    char user[65];    /* NUL-terminated, as a log line shows it */
+    unsigned int seq; /* REPORT_ASK: repeated in the answer */
+};
+
+/* The listener's answer to REPORT_ASK. */
+struct report_answer {
+    unsigned int seq;
+    unsigned int wait_ms;
+};
+
+/* --- the listener (listener.c) ----------------------------------------------- */
+
+/* Accept on the listening sockets and run every connection until SIGTERM,
+ * SIGINT or SIGHUP; then end every session. */
+void listener_run(const struct serve_config *, const int *lfd, int nlfd, ssh_bind bind);
+
+/*
  * Run one connection in this (forked) process: key exchange, authentication,
- * the channel and the UI.  auth_fd: written to (one byte) once the client
- * has authenticated, then closed, so the listener stops counting it as
- * unauthenticated.  Returns when the connection is over.
+ * the channel and the UI.  report_fd: the session's end of the socket pair
+ * to the listener (reports above), closed once authenticated.  Returns when
+ * the connection is over.
  */
 void session_run(ssh_bind bind, int fd, const struct peer *, const struct serve_config *,
-                 int auth_fd);
+                 int report_fd);
 
 /* Format a peer for log lines: "ADDR port PORT". */
 const char *peer_text(const struct peer *);

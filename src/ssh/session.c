@@ -1,16 +1,15 @@
 /*
  * session.c: one SSH connection, in its own process (forked by the
- * listener): key exchange, authentication against the users table, then
- * one session channel whose pty-req + shell starts "mabdesk ui" on a pty,
- * and the byte pump between the channel and the pty master.
+ * listener): key exchange, authentication (session_auth.c) against the
+ * users table, then one session channel whose pty-req + shell starts
+ * "mabdesk ui" on a pty, and the byte pump between the channel and the pty
+ * master.
  *
- * Must never: give an identity before libssh has verified a signature or
- * the password matched; carry anything from one authentication attempt to
- * the next; let the UI process see the socket, the host key or anything
+ * Must never: let the UI process see the socket, the host key or anything
  * the client sent other than keys, LANG and LC_*; block on a stalled client
  * with unbounded memory.  No curses here.
  */
-#include "ssh/serve_internal.h"
+#include "ssh/session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -32,64 +32,10 @@
 
 #include "auth.h"
 #include "db/db.h"
-#include "db/user.h"
 #include "i18n.h"
-#include "ssh/cred.h"
 #include "util.h"
 
-enum {
-    OUT_MAX = 64 * 1024, /* pty output waiting for the client's window */
-    IN_MAX = 16 * 1024,  /* client input waiting for the UI to read */
-    ENV_MAX = 16,
-    COLS_MAX = 500,
-    ROWS_MAX = 200,
-    CLOSE_GRACE_MS = 3000
-};
-
-enum pending { PEND_NONE, PEND_SHELL, PEND_EXEC, PEND_DONE };
-
-struct sess {
-    const struct serve_config *cfg;
-    const struct peer *peer;
-    ssh_session ss;
-    ssh_event ev;
-    ssh_channel ch;
-    struct ssh_server_callbacks_struct scb;
-    struct ssh_channel_callbacks_struct ccb;
-    struct db *db;
-    int auth_fd;
-
-    /* Authentication: ident is only written on success. */
-    int authed;
-    int failures;
-    int kill; /* disconnect at the next turn of the loop */
-    struct session ident;
-    struct timespec auth_deadline;
-
-    /* The session channel's requests. */
-    int pty;
-    char term[64];
-    int cols, rows;
-    enum pending pending;
-    char *env[ENV_MAX];
-    int nenv;
-
-    /* The UI and the pump. */
-    pid_t child;
-    int master;
-    short master_events; /* what the event loop watches on master; 0: not added */
-    int master_eof;
-    int exit_status;
-    int client_closed;
-    unsigned char out[OUT_MAX];
-    size_t outlen;
-    unsigned char in[IN_MAX];
-    size_t inlen;
-    unsigned long long bytes_in, bytes_out;
-    time_t started;
-    double authed_at;     /* monotonic */
-    double closing_since; /* monotonic; 0 while the channel is open */
-};
+enum { COLS_MAX = 500, ROWS_MAX = 200, CLOSE_GRACE_MS = 3000 };
 
 const char *peer_text(const struct peer *p)
 {
@@ -99,7 +45,7 @@ const char *peer_text(const struct peer *p)
     return buf;
 }
 
-static double mono_now(void)
+double session_now(void)
 {
     struct timespec ts;
 
@@ -107,8 +53,7 @@ static double mono_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* A user name as the client sent it, safe for one log line. */
-static void log_name(const char *in, char *out, size_t n)
+void session_log_name(const char *in, char *out, size_t n)
 {
     size_t j = 0;
 
@@ -120,134 +65,15 @@ static void log_name(const char *in, char *out, size_t n)
     out[j] = '\0';
 }
 
-/* --- authentication ---------------------------------------------------- */
-
-static void set_identity(struct sess *s, const struct user *u)
+void session_report(struct sess *s, const struct report *r)
 {
-    memset(&s->ident, 0, sizeof s->ident);
-    snprintf(s->ident.user, sizeof s->ident.user, "%s", u->name);
-    s->ident.role = u->role;
-    s->ident.municipality_id = u->role == ROLE_MUNICIPAL ? u->municipality_id : 0;
-    s->authed = 1;
-}
-
-/* A failed attempt: count it, wait longer each time, and past the limit
- * have the loop disconnect. */
-static void auth_failed(struct sess *s, const char *user)
-{
-    char name[80];
-    double left;
-
-    s->failures++;
-    if (s->failures >= s->cfg->max_auth_tries) {
-        log_name(user, name, sizeof name);
-        syslog(LOG_NOTICE,
-               "Disconnecting authenticating user %s %s: Too many authentication "
-               "failures",
-               name, peer_text(s->peer));
-        ssh_session_set_disconnect_message(s->ss, "Too many authentication failures");
-        s->kill = 1;
+    if (s->report_fd < 0)
         return;
-    }
-    left = (double)s->auth_deadline.tv_sec - mono_now();
-    if (left > 1) {
-        unsigned int delay = (unsigned int)s->failures;
-
-        if (delay > left - 1)
-            delay = (unsigned int)(left - 1);
-        sleep(delay);
-    }
+    if (send(s->report_fd, r, sizeof *r, MSG_NOSIGNAL) != (ssize_t)sizeof *r)
+        syslog(LOG_ERR, "report to the listener: %s", strerror(errno));
 }
 
-static int refuse_more(struct sess *s)
-{
-    return s->kill || s->authed || s->failures >= s->cfg->max_auth_tries;
-}
-
-static int on_auth_none(ssh_session ss, const char *user, void *ud)
-{
-    struct sess *s = ud;
-    struct user kiosk = {0};
-
-    if (refuse_more(s))
-        return SSH_AUTH_DENIED;
-    if (strcmp(user, USER_KIOSK_NAME) != 0)
-        return SSH_AUTH_DENIED; /* the probe every client sends first: not a failure */
-    kiosk.name = (char *)USER_KIOSK_NAME;
-    kiosk.role = ROLE_KIOSK;
-    set_identity(s, &kiosk);
-    syslog(LOG_INFO, "Accepted none for %s from %s ssh2", USER_KIOSK_NAME, peer_text(s->peer));
-    return SSH_AUTH_SUCCESS;
-}
-
-static int on_auth_password(ssh_session ss, const char *user, const char *password, void *ud)
-{
-    struct sess *s = ud;
-    struct user u;
-    char name[80];
-    int found, ok;
-
-    if (refuse_more(s))
-        return SSH_AUTH_DENIED;
-    found = strcmp(user, USER_KIOSK_NAME) != 0 && db_user_auth_get(s->db, user, &u, NULL) == DB_OK;
-    /* Always hash, so an unknown user takes as long as a known one. */
-    ok = cred_password_check(password, found ? u.password_hash : NULL);
-    log_name(user, name, sizeof name);
-    if (found && ok) {
-        set_identity(s, &u);
-        user_free(&u);
-        syslog(LOG_INFO, "Accepted password for %s from %s ssh2", name, peer_text(s->peer));
-        return SSH_AUTH_SUCCESS;
-    }
-    if (found)
-        user_free(&u);
-    syslog(LOG_NOTICE, "Failed password for %s%s from %s ssh2", found ? "" : "invalid user ", name,
-           peer_text(s->peer));
-    auth_failed(s, user);
-    return SSH_AUTH_DENIED;
-}
-
-static int on_auth_pubkey(ssh_session ss, const char *user, struct ssh_key_struct *key, char state,
-                          void *ud)
-{
-    struct sess *s = ud;
-    struct user_key k;
-    struct user u;
-    char name[80], *fp;
-    const char *type = ssh_key_type_to_char(ssh_key_type(key));
-    int match = 0;
-
-    if (refuse_more(s))
-        return SSH_AUTH_DENIED;
-    fp = cred_key_fingerprint(key);
-    if (fp != NULL && strcmp(user, USER_KIOSK_NAME) != 0 &&
-        db_user_auth_key(s->db, user, fp, &k, NULL) == DB_OK) {
-        match = cred_key_equals(key, k.algo, k.key_b64);
-        user_key_free(&k);
-    }
-    log_name(user, name, sizeof name);
-    if (match && state == SSH_PUBLICKEY_STATE_NONE) {
-        /* Offered, not signed: "acceptable" and nothing more. */
-        syslog(LOG_INFO, "Postponed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
-               type != NULL ? type : "?", fp);
-        free(fp);
-        return SSH_AUTH_SUCCESS;
-    }
-    if (match && state == SSH_PUBLICKEY_STATE_VALID &&
-        db_user_auth_get(s->db, user, &u, NULL) == DB_OK) {
-        set_identity(s, &u);
-        user_free(&u);
-        syslog(LOG_INFO, "Accepted publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
-               type != NULL ? type : "?", fp);
-        free(fp);
-        return SSH_AUTH_SUCCESS;
-    }
-    syslog(LOG_NOTICE, "Failed publickey for %s from %s ssh2: %s %s", name, peer_text(s->peer),
-           type != NULL ? type : "?", fp != NULL ? fp : "?");
-    free(fp);
-    auth_failed(s, user);
-    return SSH_AUTH_DENIED;
-}
+/* --- messages no callback handles --------------------------------------- */
 
 /* Everything the callbacks do not handle arrives here; returning 1 makes
  * libssh send its default reply, which refuses. */
@@ -259,16 +85,7 @@ static int on_message(ssh_session ss, ssh_message msg, void *ud)
 
     switch (type) {
     case SSH_REQUEST_AUTH:
-        if (sub != SSH_AUTH_METHOD_NONE && !refuse_more(s)) {
-            char name[80];
-
-            log_name(ssh_message_auth_user(msg) ? ssh_message_auth_user(msg) : "", name,
-                     sizeof name);
-            syslog(LOG_NOTICE, "Failed %s for %s from %s ssh2",
-                   sub == SSH_AUTH_METHOD_INTERACTIVE ? "keyboard-interactive" : "method", name,
-                   peer_text(s->peer));
-            auth_failed(s, name);
-        }
+        session_auth_other(s, msg);
         break;
     case SSH_REQUEST_CHANNEL_OPEN:
         syslog(LOG_NOTICE, "refused %s channel for %s from %s",
@@ -375,7 +192,7 @@ static int on_subsystem(ssh_session ss, ssh_channel ch, const char *subsystem, v
     const char *why = _("mabdesk: file transfer and other subsystems are not available here\r\n");
     char name[80];
 
-    log_name(subsystem != NULL ? subsystem : "", name, sizeof name);
+    session_log_name(subsystem != NULL ? subsystem : "", name, sizeof name);
     syslog(LOG_NOTICE, "refused subsystem %s for %s from %s", name, s->ident.user,
            peer_text(s->peer));
     ssh_channel_write_stderr(ch, why, (uint32_t)strlen(why));
@@ -406,7 +223,7 @@ static int on_env(ssh_session ss, ssh_channel ch, const char *name, const char *
         s->env[s->nenv++] = xasprintf("%s=%s", name, value);
         return 0;
     }
-    log_name(name, shown, sizeof shown);
+    session_log_name(name, shown, sizeof shown);
     syslog(LOG_INFO, "refused environment variable %s for %s from %s", shown, s->ident.user,
            peer_text(s->peer));
     return 1;
@@ -704,7 +521,7 @@ static void refuse_channel(struct sess *s, const char *why)
     ssh_channel_request_send_exit_status(s->ch, 1);
     ssh_channel_send_eof(s->ch);
     ssh_channel_close(s->ch);
-    s->closing_since = mono_now();
+    s->closing_since = session_now();
 }
 
 static void handle_pending(struct sess *s)
@@ -804,8 +621,11 @@ static void run_loop(struct sess *s)
             break;
         if (s->kill)
             break;
-        now = mono_now();
+        now = session_now();
         if (!s->authed) {
+            session_auth_flush(s);
+            if (s->kill)
+                break;
             if (now >= (double)s->auth_deadline.tv_sec) {
                 syslog(LOG_NOTICE, "Timeout before authentication for %s", peer_text(s->peer));
                 ssh_session_set_disconnect_message(s->ss, "Login grace time exceeded");
@@ -813,12 +633,15 @@ static void run_loop(struct sess *s)
             }
             continue;
         }
-        if (s->auth_fd >= 0) {
+        if (s->report_fd >= 0) {
             /* Tell the listener: no longer an unauthenticated connection. */
-            if (write(s->auth_fd, "a", 1) < 0)
-                syslog(LOG_ERR, "auth pipe: %s", strerror(errno));
-            close(s->auth_fd);
-            s->auth_fd = -1;
+            struct report r = {.type = REPORT_AUTHED};
+
+            snprintf(r.user, sizeof r.user, "%s", s->ident.user);
+            session_report(s, &r);
+            close(s->report_fd);
+            s->report_fd = -1;
+            session_auth_unwatch(s);
             alarm(0);
             ssh_set_blocking(s->ss, 0);
             s->authed_at = now;
@@ -849,7 +672,7 @@ static void run_loop(struct sess *s)
 }
 
 void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct serve_config *cfg,
-                 int auth_fd)
+                 int report_fd)
 {
     struct sess *s = xcalloc(1, sizeof *s);
     long timeout = cfg->login_grace;
@@ -857,7 +680,7 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     s->cfg = cfg;
     s->peer = peer;
     s->master = -1;
-    s->auth_fd = auth_fd;
+    s->report_fd = report_fd;
     clock_gettime(CLOCK_MONOTONIC, &s->auth_deadline);
     s->auth_deadline.tv_sec += cfg->login_grace;
     signal(SIGPIPE, SIG_IGN);
@@ -882,22 +705,24 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     ssh_options_set(s->ss, SSH_OPTIONS_TIMEOUT, &timeout);
     ssh_callbacks_init(&s->scb);
     s->scb.userdata = s;
-    s->scb.auth_none_function = on_auth_none;
-    s->scb.auth_password_function = on_auth_password;
-    s->scb.auth_pubkey_function = on_auth_pubkey;
+    session_auth_callbacks(s, &s->scb);
     s->scb.channel_open_request_session_function = on_channel_open;
     ssh_set_server_callbacks(s->ss, &s->scb);
     ssh_set_message_callback(s->ss, on_message, s);
     ssh_set_auth_methods(s->ss, SSH_AUTH_METHOD_PUBLICKEY | SSH_AUTH_METHOD_PASSWORD);
+    session_auth_watch(s);
     if (ssh_handle_key_exchange(s->ss) != SSH_OK) {
         syslog(LOG_INFO, "key exchange with %s failed: %s", peer_text(peer), ssh_get_error(s->ss));
         goto out;
     }
+    /* From now on the listener will not end this connection to make room. */
+    session_report(s, &(struct report){.type = REPORT_KEX});
     s->ev = ssh_event_new();
     if (s->ev == NULL || ssh_event_add_session(s->ev, s->ss) != SSH_OK)
         goto out;
     run_loop(s);
 out:
+    session_auth_unwatch(s);
     if (s->ev != NULL) {
         if (s->master_events != 0)
             ssh_event_remove_fd(s->ev, s->master);
@@ -916,8 +741,8 @@ out:
     }
     if (fd >= 0)
         close(fd);
-    if (s->auth_fd >= 0)
-        close(s->auth_fd);
+    if (s->report_fd >= 0)
+        close(s->report_fd);
     for (int i = 0; i < s->nenv; i++)
         free(s->env[i]);
     if (s->db != NULL)

@@ -2,11 +2,12 @@
  * test_serve.c: "mabdesk serve" on a loopback port, driven by the real
  * OpenSSH client.  Interactive sessions run ssh inside the libvterm harness
  * (tests/lib/vt.h); the rest run ssh / sftp as commands and read their
- * exit status, their output and the server's log (--log-stderr).
+ * exit status, their output and the server's log (--log-stderr).  How the
+ * server stands up to guessing and floods is in test_guard.c.
  *
  * Every test has its own database and its own server on a free port of
- * 127.0.0.1, and stops it.  Host keys are made once per run in the
- * temporary directory.  No timing asserts: waits poll with time limits.
+ * 127.0.0.1, and stops it (tests/lib/sshtest.h).  No timing asserts:
+ * waits poll with time limits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -34,248 +35,11 @@
 #include <libssh/libssh.h>
 
 #include "fixtures.h"
+#include "sshtest.h"
 #include "testutil.h"
 #include "vt.h"
 
-#include "db/db.h"
-#include "db/user.h"
-#include "ssh/cred.h"
 #include "util.h"
-
-#define PAT_PASSWORD "pat-secret-1"
-
-static const char *tmp;
-static char *state_dir, *key_ed, *key_other, *key_pubonly, *askpass;
-
-struct server {
-    pid_t pid;
-    int port;
-    char port_s[16];
-    char *db;
-    char *log;
-};
-
-static struct server srv;
-static pid_t agent_pid; /* an ssh-agent a test started, or 0 */
-
-/* --- helpers ------------------------------------------------------------ */
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-    nanosleep(&ts, NULL);
-}
-
-static int free_port(void)
-{
-    struct sockaddr_in a = {0};
-    socklen_t len = sizeof a;
-    int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-    assert_true(fd >= 0);
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
-    port = ntohs(a.sin_port);
-    close(fd);
-    return port;
-}
-
-static void make_key(const char *path)
-{
-    const char *argv[] = {
-        "/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "test", "-f", path, NULL};
-
-    assert_int_equal(tu_run((char *const *)argv, NULL, NULL, NULL), 0);
-}
-
-/* Occurrences of what in the server's log so far. */
-static int log_count(const char *what)
-{
-    char *log = tu_read_file(srv.log);
-    int n = 0;
-
-    for (const char *p = log; p != NULL && (p = strstr(p, what)) != NULL; p += strlen(what))
-        n++;
-    free(log);
-    return n;
-}
-
-static void print_log(void)
-{
-    char *log = tu_read_file(srv.log);
-
-    fprintf(stderr, "--- server log ---\n%s--- end ---\n", log != NULL ? log : "(none)");
-    free(log);
-}
-
-/* Wait until the log holds what; 1 if it does. */
-static int wait_log(const char *what, int timeout_ms)
-{
-    for (int t = 0; t < timeout_ms; t += 50) {
-        if (log_count(what) > 0)
-            return 1;
-        sleep_ms(50);
-    }
-    fprintf(stderr, "not in the server log: %s\n", what);
-    print_log();
-    return 0;
-}
-
-/* A fresh database with the seed data and three accounts: ed (editor,
- * key_ed), pat (viewer, password) and mo (municipal of municipality 1,
- * key_other). */
-static void make_db(void)
-{
-    struct cred_pubkey *k;
-    struct user_key uk;
-    struct db *db;
-    char *err = NULL, *hash, *pub;
-    int n;
-
-    srv.db = tu_db_path();
-    db = tu_db_open(srv.db, ROLE_ADMIN, 0);
-    pub = xasprintf("%s.pub", key_ed);
-    assert_int_equal(cred_pubkey_read_file(pub, &k, &n, &err), 0);
-    uk = (struct user_key){0, k[0].algo, k[0].b64, k[0].fingerprint, k[0].comment, NULL};
-    assert_int_equal(db_user_add(db, "ed", ROLE_EDITOR, 0, NULL, &uk, 1, NULL, &err), DB_OK);
-    cred_pubkeys_free(k, n);
-    free(pub);
-    hash = cred_password_hash(PAT_PASSWORD, &err);
-    assert_non_null(hash);
-    assert_int_equal(db_user_add(db, "pat", ROLE_VIEWER, 0, hash, NULL, 0, NULL, &err), DB_OK);
-    free(hash);
-    db_close(db);
-}
-
-static void start_server_with(const char *const *extra)
-{
-    static int serial;
-    char listen[64];
-
-    /* A new log file per server, so no wait can see an older server's. */
-    srv.log = xasprintf("%s/serve-%d.log", tmp, ++serial);
-    for (int attempt = 0; attempt < 5; attempt++) {
-        const char *argv[32];
-        int n = 0;
-
-        srv.port = free_port();
-        snprintf(srv.port_s, sizeof srv.port_s, "%d", srv.port);
-        snprintf(listen, sizeof listen, "127.0.0.1:%d", srv.port);
-        argv[n++] = tu_bin();
-        argv[n++] = "--db";
-        argv[n++] = srv.db;
-        argv[n++] = "serve";
-        argv[n++] = "--listen";
-        argv[n++] = listen;
-        argv[n++] = "--state-dir";
-        argv[n++] = state_dir;
-        argv[n++] = "--log-stderr";
-        for (int i = 0; extra != NULL && extra[i] != NULL; i++)
-            argv[n++] = extra[i];
-        argv[n] = NULL;
-        remove(srv.log);
-        srv.pid = fork();
-        assert_true(srv.pid >= 0);
-        if (srv.pid == 0) {
-            int fd = open(srv.log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            int nul = open("/dev/null", O_RDONLY);
-
-            dup2(nul, 0);
-            dup2(fd, 1);
-            dup2(fd, 2);
-            execv(argv[0], (char *const *)argv);
-            _exit(127);
-        }
-        for (int t = 0; t < 60000; t += 50) {
-            int st;
-
-            if (log_count("listening on") > 0)
-                return;
-            if (waitpid(srv.pid, &st, WNOHANG) == srv.pid) {
-                srv.pid = 0;
-                break; /* e.g. the port was taken meanwhile: try another */
-            }
-            sleep_ms(50);
-        }
-        if (srv.pid > 0)
-            break;
-    }
-    print_log();
-    fail_msg("the server did not start");
-}
-
-static void start_server(void)
-{
-    start_server_with(NULL);
-}
-
-/* Stop the server (SIGTERM ends its sessions too) and check its log for
- * sanitizer reports. */
-static void stop_server(void)
-{
-    int st = 0;
-
-    if (srv.pid > 0) {
-        kill(srv.pid, SIGTERM);
-        for (int t = 0; t < 10000; t += 50) {
-            if (waitpid(srv.pid, &st, WNOHANG) == srv.pid) {
-                srv.pid = 0;
-                break;
-            }
-            sleep_ms(50);
-        }
-        if (srv.pid > 0) {
-            kill(srv.pid, SIGKILL);
-            waitpid(srv.pid, &st, 0);
-            srv.pid = 0;
-        }
-    }
-}
-
-/* ssh's options for these tests, then the rest. */
-#define SSH_OPTS                                                                                   \
-    "-F", "/dev/null", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",     \
-        "-o", "LogLevel=ERROR", "-o", "IdentitiesOnly=yes", "-o", "ConnectTimeout=30", "-p",       \
-        srv.port_s
-
-/* Run a command with a 90 s limit; exit status, output in *out / *err. */
-static int run(const char *const *argv, const char *const *env, char **out, char **err)
-{
-    const char *full[48];
-    int n = 0, rc;
-
-    full[n++] = "/usr/bin/timeout";
-    full[n++] = "90";
-    for (int i = 0; argv[i] != NULL && n < 47; i++)
-        full[n++] = argv[i];
-    full[n] = NULL;
-    rc = tu_run((char *const *)full, env, out, err);
-    fprintf(stderr, "%s: exit %d\n%s", argv[0], rc, *err != NULL ? *err : "");
-    return rc;
-}
-
-static const char *const askpass_env_good[] = {"SSH_ASKPASS_REQUIRE=force",
-                                               "MABDESK_TEST_PW=" PAT_PASSWORD, NULL, NULL};
-static const char *const askpass_env_bad[] = {"SSH_ASKPASS_REQUIRE=force",
-                                              "MABDESK_TEST_PW=wrong-password", NULL, NULL};
-
-/* Environment for ssh with the askpass script: env[2] is filled in. */
-static const char **askpass_env(const char *const *base)
-{
-    static const char *env[4];
-    static char *a;
-
-    free(a);
-    a = xasprintf("SSH_ASKPASS=%s", askpass);
-    env[0] = base[0];
-    env[1] = base[1];
-    env[2] = a;
-    env[3] = NULL;
-    return env;
-}
 
 /* An interactive ssh session in the terminal emulator. */
 static struct vt *ssh_vt(int rows, int cols, const char *const *env, const char *const *more)
@@ -291,94 +55,12 @@ static struct vt *ssh_vt(int rows, int cols, const char *const *env, const char 
     return vt_spawn(argv, rows, cols, env);
 }
 
-/* --- fixtures ------------------------------------------------------------ */
-
-static int group_setup(void **state)
-{
-    char *pub, *copy;
-
-    tmp = tu_tmpdir();
-    state_dir = xasprintf("%s/state", tmp);
-    key_ed = xasprintf("%s/id_ed", tmp);
-    key_other = xasprintf("%s/id_other", tmp);
-    make_key(key_ed);
-    make_key(key_other);
-    /* The public half of ed's key without its private key. */
-    key_pubonly = xasprintf("%s/pubonly_ed.pub", tmp);
-    pub = xasprintf("%s.pub", key_ed);
-    copy = tu_read_file(pub);
-    assert_int_equal(tu_write_file(key_pubonly, copy), 0);
-    chmod(key_pubonly, 0600);
-    free(copy);
-    free(pub);
-    askpass = xasprintf("%s/askpass.sh", tmp);
-    copy = xasprintf("#!/bin/sh\necho x >> '%s/askpass.count'\necho \"$MABDESK_TEST_PW\"\n", tmp);
-    assert_int_equal(tu_write_file(askpass, copy), 0);
-    chmod(askpass, 0700);
-    free(copy);
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    free(state_dir);
-    free(key_ed);
-    free(key_other);
-    free(key_pubonly);
-    free(askpass);
-    tu_cleanup();
-    return 0;
-}
-
-static int setup(void **state)
-{
-    char *count = xasprintf("%s/askpass.count", tmp);
-
-    remove(count);
-    free(count);
-    memset(&srv, 0, sizeof srv);
-    make_db();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    int sanitizer;
-
-    vt_close_all();
-    stop_server();
-    if (agent_pid > 0) {
-        kill(agent_pid, SIGTERM);
-        waitpid(agent_pid, NULL, 0);
-        agent_pid = 0;
-    }
-    sanitizer = log_count("Sanitizer") + log_count("runtime error");
-    if (sanitizer > 0)
-        print_log();
-    free(srv.db);
-    free(srv.log);
-    memset(&srv, 0, sizeof srv);
-    return sanitizer > 0 ? -1 : 0;
-}
-
-static int askpass_calls(void)
-{
-    char *path = xasprintf("%s/askpass.count", tmp), *s = tu_read_file(path);
-    int n = 0;
-
-    for (const char *p = s; p != NULL && *p != '\0'; p++)
-        n += *p == '\n';
-    free(s);
-    free(path);
-    return n;
-}
-
 /* --- tests ------------------------------------------------------------- */
 
 static void test_fingerprints_and_host_keys(void **state)
 {
-    const char *argv[] = {tu_bin(),      "--db",    srv.db,           "serve",
-                          "--state-dir", state_dir, "--fingerprints", NULL};
+    const char *argv[] = {tu_bin(),      "--db",       st_srv.db,        "serve",
+                          "--state-dir", st_state_dir, "--fingerprints", NULL};
     char *out = NULL, *err = NULL, *path, *kout = NULL;
     struct stat st;
     const char *names[] = {"ssh_host_ed25519_key", "ssh_host_rsa_key"};
@@ -388,7 +70,7 @@ static void test_fingerprints_and_host_keys(void **state)
         const char *kargv[] = {"/usr/bin/ssh-keygen", "-l", "-E", "sha256", "-f", NULL, NULL};
         char *fp, *sp;
 
-        path = xasprintf("%s/%s", state_dir, names[i]);
+        path = xasprintf("%s/%s", st_state_dir, names[i]);
         assert_int_equal(stat(path, &st), 0);
         assert_int_equal(st.st_mode & 0777, 0600);
         kargv[5] = path;
@@ -408,7 +90,7 @@ static void test_fingerprints_and_host_keys(void **state)
 
     /* "mabdesk ui" outside a session refuses to start. */
     {
-        const char *uargv[] = {tu_bin(), "--db", srv.db, "ui", NULL};
+        const char *uargv[] = {tu_bin(), "--db", st_srv.db, "ui", NULL};
 
         assert_int_not_equal(tu_run((char *const *)uargv, NULL, &out, &err), 0);
         assert_non_null(strstr(err, "mabdesk serve"));
@@ -439,10 +121,10 @@ static void edit_amtali_mayor(struct vt *vt)
 
 static void test_key_login_editor_edits(void **state)
 {
-    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    const char *more[] = {"-i", st_key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
     struct vt *vt;
 
-    start_server();
+    st_start_server();
     vt = ssh_vt(24, 80, NULL, more);
     edit_amtali_mayor(vt);
     tu_replace_field(vt, "Mayor Over SSH");
@@ -452,25 +134,26 @@ static void test_key_login_editor_edits(void **state)
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
 
-    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
-                                        " AND mayor_en = 'Mayor Over SSH' AND updated_by = 'ed'"),
+    assert_int_equal(tu_sql_int(st_srv.db,
+                                "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
+                                " AND mayor_en = 'Mayor Over SSH' AND updated_by = 'ed'"),
                      1);
-    assert_int_equal(tu_sql_int(srv.db,
+    assert_int_equal(tu_sql_int(st_srv.db,
                                 "SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
                                 " AND record_kind = 'municipality'"
                                 " AND after LIKE '%Mayor Over SSH%'"),
                      1);
-    assert_true(wait_log("Accepted publickey for ed from 127.0.0.1", 5000));
-    assert_true(wait_log("session closed for ed", 10000));
-    assert_int_equal(log_count("exit status 0"), 1);
+    assert_true(st_wait_log("Accepted publickey for ed from 127.0.0.1", 5000));
+    assert_true(st_wait_log("session closed for ed", 10000));
+    assert_int_equal(st_log_count("exit status 0"), 1);
 }
 
 static void test_two_sessions_conflict(void **state)
 {
-    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    const char *more[] = {"-i", st_key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
     struct vt *a, *b;
 
-    start_server();
+    st_start_server();
     a = ssh_vt(24, 80, NULL, more);
     b = ssh_vt(24, 80, NULL, more);
     edit_amtali_mayor(a);
@@ -491,16 +174,17 @@ static void test_two_sessions_conflict(void **state)
     vt_key(b, VT_KEY_F10);
     VT_EXPECT_EXIT(b, 0);
     assert_int_equal(
-        tu_sql_int(srv.db, "SELECT version FROM municipality WHERE name_en = 'Amtali'"), 3);
-    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
-                                        " AND mayor_en = 'Mayor From B'"),
+        tu_sql_int(st_srv.db, "SELECT version FROM municipality WHERE name_en = 'Amtali'"), 3);
+    assert_int_equal(tu_sql_int(st_srv.db,
+                                "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"
+                                " AND mayor_en = 'Mayor From B'"),
                      1);
     /* Both saves are in the audit log, A's value as B's "before". */
-    assert_int_equal(tu_sql_int(srv.db,
+    assert_int_equal(tu_sql_int(st_srv.db,
                                 "SELECT count(*) FROM audit WHERE user = 'ed' AND action = 'update'"
                                 " AND record_kind = 'municipality'"),
                      2);
-    assert_int_equal(tu_sql_int(srv.db,
+    assert_int_equal(tu_sql_int(st_srv.db,
                                 "SELECT count(*) FROM audit WHERE before LIKE '%Mayor From A%'"
                                 " AND after LIKE '%Mayor From B%'"),
                      1);
@@ -511,14 +195,14 @@ static void test_password_login(void **state)
     const char *more[] = {"-o", "PubkeyAuthentication=no", "pat@127.0.0.1", NULL};
     struct vt *vt;
 
-    start_server();
-    vt = ssh_vt(24, 80, askpass_env(askpass_env_good), more);
+    st_start_server();
+    vt = ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
     VT_EXPECT_TEXT(vt, "Directory");
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
-    assert_true(wait_log("Accepted password for pat from 127.0.0.1", 5000));
-    assert_int_equal(askpass_calls(), 1);
+    assert_true(st_wait_log("Accepted password for pat from 127.0.0.1", 5000));
+    assert_int_equal(st_askpass_calls(), 1);
 }
 
 static void test_kiosk_read_only(void **state)
@@ -533,7 +217,7 @@ static void test_kiosk_read_only(void **state)
                           NULL};
     struct vt *vt;
 
-    start_server();
+    st_start_server();
     vt = ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "Public information kiosk");
     tu_open_directory(vt);
@@ -550,10 +234,12 @@ static void test_kiosk_read_only(void **state)
     VT_EXPECT_ABSENT(vt, "Edit municipality");
     VT_ASSERT(vt, vt_alive(vt));
     vt_close(vt);
-    assert_true(wait_log("Accepted none for kiosk from 127.0.0.1", 5000));
-    assert_true(wait_log("session closed for kiosk", 10000));
-    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM audit"), 2); /* the two users only */
-    assert_int_equal(tu_sql_int(srv.db, "SELECT count(*) FROM municipality WHERE version <> 1"), 0);
+    assert_true(st_wait_log("Accepted none for kiosk from 127.0.0.1", 5000));
+    assert_true(st_wait_log("session closed for kiosk", 10000));
+    assert_int_equal(tu_sql_int(st_srv.db, "SELECT count(*) FROM audit"),
+                     2); /* the two users only */
+    assert_int_equal(tu_sql_int(st_srv.db, "SELECT count(*) FROM municipality WHERE version <> 1"),
+                     0);
 }
 
 static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
@@ -568,7 +254,7 @@ static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
                           "-o",
                           "PreferredAuthentications=publickey,keyboard-interactive,password",
                           "-i",
-                          key_pubonly,
+                          st_key_pubonly,
                           "-T",
                           "ed@127.0.0.1",
                           NULL};
@@ -579,30 +265,33 @@ static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
                            "-o",
                            "NumberOfPasswordPrompts=1",
                            "-i",
-                           key_other,
+                           st_key_other,
                            "-T",
                            "ed@127.0.0.1",
                            NULL};
     char *out = NULL, *err = NULL;
 
-    start_server();
-    assert_int_equal(run(argv, NULL, &out, &err), 255);
+    st_start_server();
+    assert_int_equal(st_run(argv, NULL, &out, &err), 255);
     assert_null(strstr(err, "ssh -t"));
     free(out);
     free(err);
-    assert_true(wait_log("Postponed publickey for ed", 5000));
+    assert_true(st_wait_log("Postponed publickey for ed", 5000));
     /* An unregistered key, then a password that is wrong for ed. */
-    assert_int_equal(run(argv2, askpass_env(askpass_env_bad), &out, &err), 255);
+    assert_int_equal(st_run(argv2, st_askpass_env(st_askpass_bad), &out, &err), 255);
     free(out);
     free(err);
-    assert_true(wait_log("Failed publickey for ed", 5000));
-    assert_true(wait_log("Failed password for ed", 5000));
-    assert_int_equal(log_count("Accepted"), 0);
-    assert_int_equal(log_count("session opened"), 0);
+    assert_true(st_wait_log("Failed publickey for ed", 5000));
+    assert_true(st_wait_log("Failed password for ed", 5000));
+    assert_int_equal(st_log_count("Accepted"), 0);
+    assert_int_equal(st_log_count("session opened"), 0);
 }
 
-static void test_three_wrong_passwords_disconnect(void **state)
+/* Six failed attempts end the connection, as OpenSSH's MaxAuthTries 6.
+ * (Checks one second apart, not up to ten, to keep the test short.) */
+static void test_six_wrong_passwords_disconnect(void **state)
 {
+    const char *extra[] = {"--auth-delay-max", "1", NULL};
     const char *argv[] = {"/usr/bin/ssh",
                           SSH_OPTS,
                           "-o",
@@ -614,23 +303,24 @@ static void test_three_wrong_passwords_disconnect(void **state)
                           NULL};
     char *out = NULL, *err = NULL;
 
-    start_server();
-    assert_int_equal(run(argv, askpass_env(askpass_env_bad), &out, &err), 255);
+    st_start_server_with(extra);
+    assert_int_equal(st_run(argv, st_askpass_env(st_askpass_bad), &out, &err), 255);
     free(out);
     free(err);
-    assert_true(wait_log("Too many authentication failures", 5000));
-    assert_int_equal(log_count("Failed password for pat"), 3);
-    assert_int_equal(log_count("Accepted"), 0);
+    assert_true(st_wait_log("Too many authentication failures", 5000));
+    assert_int_equal(st_log_count("Failed password for pat"), 6);
+    assert_int_equal(st_log_count("Accepted"), 0);
     /* The client gave up well before its own limit of 10. */
-    assert_true(askpass_calls() <= 4);
+    assert_true(st_askpass_calls() <= 7);
 }
 
 static void test_refusals(void **state)
 {
-    const char *no_pty[] = {"/usr/bin/ssh", SSH_OPTS,       "-o", "BatchMode=yes", "-i", key_ed,
+    const char *no_pty[] = {"/usr/bin/ssh", SSH_OPTS,       "-o", "BatchMode=yes", "-i", st_key_ed,
                             "-T",           "ed@127.0.0.1", NULL};
-    const char *command[] = {"/usr/bin/ssh", SSH_OPTS,          "-o", "BatchMode=yes", "-i", key_ed,
-                             "ed@127.0.0.1", "cat /etc/passwd", NULL};
+    const char *command[] = {
+        "/usr/bin/ssh", SSH_OPTS,          "-o", "BatchMode=yes", "-i", st_key_ed,
+        "ed@127.0.0.1", "cat /etc/passwd", NULL};
     const char *remote_fwd[] = {"/usr/bin/ssh",
                                 SSH_OPTS,
                                 "-o",
@@ -638,7 +328,7 @@ static void test_refusals(void **state)
                                 "-o",
                                 "ExitOnForwardFailure=yes",
                                 "-i",
-                                key_ed,
+                                st_key_ed,
                                 "-N",
                                 "-R",
                                 "127.0.0.1:0:127.0.0.1:9",
@@ -649,21 +339,21 @@ static void test_refusals(void **state)
     const char *sftp[16];
     int n = 0;
 
-    start_server();
-    assert_int_equal(run(no_pty, NULL, &out, &err), 1);
+    st_start_server();
+    assert_int_equal(st_run(no_pty, NULL, &out, &err), 1);
     assert_non_null(strstr(err, "ssh -t"));
     assert_string_equal(out, "");
     free(out);
     free(err);
 
-    assert_int_equal(run(command, NULL, &out, &err), 1);
+    assert_int_equal(st_run(command, NULL, &out, &err), 1);
     assert_non_null(strstr(err, "not available"));
     assert_null(strstr(out, "root:"));
     free(out);
     free(err);
-    assert_true(wait_log("refused exec request for ed", 5000));
+    assert_true(st_wait_log("refused exec request for ed", 5000));
 
-    port_opt = xasprintf("Port=%d", srv.port);
+    port_opt = xasprintf("Port=%d", st_srv.port);
     sftp[n++] = "/usr/bin/sftp";
     sftp[n++] = "-F";
     sftp[n++] = "/dev/null";
@@ -676,20 +366,20 @@ static void test_refusals(void **state)
     sftp[n++] = "-o";
     sftp[n++] = "BatchMode=yes";
     sftp[n++] = "-i";
-    sftp[n++] = key_ed;
+    sftp[n++] = st_key_ed;
     sftp[n++] = "ed@127.0.0.1";
     sftp[n] = NULL;
-    assert_int_not_equal(run(sftp, NULL, &out, &err), 0);
+    assert_int_not_equal(st_run(sftp, NULL, &out, &err), 0);
     free(out);
     free(err);
     free(port_opt);
-    assert_true(wait_log("refused subsystem sftp for ed", 5000));
+    assert_true(st_wait_log("refused subsystem sftp for ed", 5000));
 
-    assert_int_equal(run(remote_fwd, NULL, &out, &err), 255);
+    assert_int_equal(st_run(remote_fwd, NULL, &out, &err), 255);
     free(out);
     free(err);
-    assert_true(wait_log("refused remote port forwarding for ed", 5000));
-    assert_int_equal(log_count("session opened"), 0);
+    assert_true(st_wait_log("refused remote port forwarding for ed", 5000));
+    assert_int_equal(st_log_count("session opened"), 0);
 }
 
 static void test_environment_filtered(void **state)
@@ -701,19 +391,19 @@ static void test_environment_filtered(void **state)
                           "-o",
                           "SetEnv=LD_PRELOAD=/tmp/x.so LANG=bn_BD.UTF-8 LC_TIME=C",
                           "-i",
-                          key_ed,
+                          st_key_ed,
                           "-T",
                           "ed@127.0.0.1",
                           NULL};
     char *out = NULL, *err = NULL;
 
-    start_server();
-    assert_int_equal(run(argv, NULL, &out, &err), 1);
+    st_start_server();
+    assert_int_equal(st_run(argv, NULL, &out, &err), 1);
     free(out);
     free(err);
-    assert_true(wait_log("refused environment variable LD_PRELOAD for ed", 5000));
-    assert_int_equal(log_count("refused environment variable LANG"), 0);
-    assert_int_equal(log_count("refused environment variable LC_TIME"), 0);
+    assert_true(st_wait_log("refused environment variable LD_PRELOAD for ed", 5000));
+    assert_int_equal(st_log_count("refused environment variable LANG"), 0);
+    assert_int_equal(st_log_count("refused environment variable LC_TIME"), 0);
 }
 
 /* ssh-audit (Debian's 2.5.0) against the defaults: no failure, and no
@@ -729,9 +419,9 @@ static void test_ssh_audit(void **state)
         fprintf(stderr, "ssh-audit is not installed (Debian package ssh-audit)\n");
         skip();
     }
-    start_server();
-    snprintf(target, sizeof target, "127.0.0.1:%d", srv.port);
-    run(argv, NULL, &out, &err);
+    st_start_server();
+    snprintf(target, sizeof target, "127.0.0.1:%d", st_srv.port);
+    st_run(argv, NULL, &out, &err);
     assert_non_null(strstr(out, "kex-strict-s-v00@openssh.com"));
     assert_non_null(strstr(out, "compression: disabled"));
     assert_non_null(strstr(out, "rsa-sha2-512 (3072-bit)"));
@@ -755,19 +445,19 @@ static void test_ssh_audit(void **state)
 
 static void test_local_forwarding_refused(void **state)
 {
-    char spec[64], *errpath = xasprintf("%s/fwd.err", tmp);
-    int lport = free_port(), fd = -1;
+    char spec[64], *errpath = xasprintf("%s/fwd.err", st_tmp);
+    int lport = st_free_port(), fd = -1;
     pid_t pid;
     struct sockaddr_in a = {0};
     char buf[64];
     ssize_t got = -1;
 
-    start_server();
-    snprintf(spec, sizeof spec, "127.0.0.1:%d:127.0.0.1:%d", lport, srv.port);
+    st_start_server();
+    snprintf(spec, sizeof spec, "127.0.0.1:%d:127.0.0.1:%d", lport, st_srv.port);
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        const char *argv[] = {"/usr/bin/ssh", SSH_OPTS, "-o", "BatchMode=yes", "-i", key_ed,
+        const char *argv[] = {"/usr/bin/ssh", SSH_OPTS, "-o", "BatchMode=yes", "-i", st_key_ed,
                               "-N",           "-L",     spec, "ed@127.0.0.1",  NULL};
         int e = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int nul = open("/dev/null", O_RDWR);
@@ -778,7 +468,7 @@ static void test_local_forwarding_refused(void **state)
         execv(argv[0], (char *const *)argv);
         _exit(127);
     }
-    assert_true(wait_log("Accepted publickey for ed", 30000));
+    assert_true(st_wait_log("Accepted publickey for ed", 30000));
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     a.sin_port = htons((uint16_t)lport);
@@ -788,7 +478,7 @@ static void test_local_forwarding_refused(void **state)
             break;
         close(fd);
         fd = -1;
-        sleep_ms(100);
+        st_sleep_ms(100);
     }
     assert_true(fd >= 0);
     {
@@ -800,7 +490,7 @@ static void test_local_forwarding_refused(void **state)
     close(fd);
     /* Closed at once: nothing of the server's SSH banner came through. */
     assert_int_equal(got, 0);
-    assert_true(wait_log("refused port forwarding (direct-tcpip)", 5000));
+    assert_true(st_wait_log("refused port forwarding (direct-tcpip)", 5000));
     kill(pid, SIGTERM);
     waitpid(pid, NULL, 0);
     free(errpath);
@@ -808,33 +498,16 @@ static void test_local_forwarding_refused(void **state)
 
 static void test_agent_forwarding_refused(void **state)
 {
-    const char *more[] = {"-A",           "-i", key_ed, "-o", "PasswordAuthentication=no",
+    const char *more[] = {"-A",           "-i", st_key_ed, "-o", "PasswordAuthentication=no",
                           "ed@127.0.0.1", NULL};
-    char *sock = xasprintf("%s/agent.sock", tmp), *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
+    char *sock = st_start_agent(), *env_sock = xasprintf("SSH_AUTH_SOCK=%s", sock);
     const char *env[] = {env_sock, NULL};
-    struct stat st;
     struct vt *vt;
 
-    /* An agent in the foreground (-D), so the test owns its process. */
-    remove(sock);
-    agent_pid = fork();
-    assert_true(agent_pid >= 0);
-    if (agent_pid == 0) {
-        int nul = open("/dev/null", O_RDWR);
-
-        dup2(nul, 0);
-        dup2(nul, 1);
-        dup2(nul, 2);
-        execl("/usr/bin/ssh-agent", "ssh-agent", "-D", "-a", sock, (char *)NULL);
-        _exit(127);
-    }
-    for (int t = 0; t < 10000 && stat(sock, &st) != 0; t += 50)
-        sleep_ms(50);
-    assert_int_equal(stat(sock, &st), 0);
-    start_server();
+    st_start_server();
     vt = ssh_vt(24, 80, env, more);
     VT_EXPECT_TEXT(vt, "Directory");
-    assert_true(wait_log("refused agent forwarding for ed", 5000));
+    assert_true(st_wait_log("refused agent forwarding for ed", 5000));
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
@@ -844,11 +517,11 @@ static void test_agent_forwarding_refused(void **state)
 
 static void test_resize_reaches_ui(void **state)
 {
-    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    const char *more[] = {"-i", st_key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
     const char *env[] = {"TERM=no-such-terminal-type", NULL};
     struct vt *vt;
 
-    start_server();
+    st_start_server();
     /* An unknown TERM falls back to one that exists instead of failing. */
     vt = ssh_vt(24, 80, env, more);
     VT_EXPECT_TEXT(vt, "Directory");
@@ -861,23 +534,23 @@ static void test_resize_reaches_ui(void **state)
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
-    assert_true(wait_log("session opened for ed (editor)", 5000));
-    assert_true(wait_log("TERM xterm", 5000));
+    assert_true(st_wait_log("session opened for ed (editor)", 5000));
+    assert_true(st_wait_log("TERM xterm", 5000));
 }
 
 static void test_idle_timeout_ends_session(void **state)
 {
     const char *extra[] = {"--idle-timeout", "2", NULL};
-    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    const char *more[] = {"-i", st_key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
     struct vt *vt;
 
-    start_server_with(extra);
+    st_start_server_with(extra);
     vt = ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "Directory");
     VT_EXPECT_TEXT(vt, "Session ended");
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
-    assert_true(wait_log("session closed for ed", 10000));
+    assert_true(st_wait_log("session closed for ed", 10000));
 }
 
 /* A libssh client connected (not authenticated) as user to the server:
@@ -886,7 +559,7 @@ static ssh_session lib_connect(const char *user)
 {
     ssh_session ss = ssh_new();
     bool no = false;
-    unsigned int port = (unsigned int)srv.port;
+    unsigned int port = (unsigned int)st_srv.port;
     long timeout = 30;
 
     assert_non_null(ss);
@@ -920,9 +593,9 @@ static void test_probe_gives_no_identity(void **state)
     ssh_session ss;
     ssh_key pub = NULL;
     ssh_channel ch;
-    char *pubpath = xasprintf("%s.pub", key_ed);
+    char *pubpath = xasprintf("%s.pub", st_key_ed);
 
-    start_server();
+    st_start_server();
     ss = lib_connect("ed");
     assert_int_equal(ssh_pki_import_pubkey_file(pubpath, &pub), SSH_OK);
     /* The key is acceptable ... */
@@ -940,10 +613,10 @@ static void test_probe_gives_no_identity(void **state)
     ssh_free(ss);
     ssh_key_free(pub);
     free(pubpath);
-    assert_true(wait_log("Postponed publickey for ed", 5000));
-    assert_true(wait_log("Failed password for ed", 5000));
-    assert_int_equal(log_count("Accepted"), 0);
-    assert_int_equal(log_count("session opened"), 0);
+    assert_true(st_wait_log("Postponed publickey for ed", 5000));
+    assert_true(st_wait_log("Failed password for ed", 5000));
+    assert_int_equal(st_log_count("Accepted"), 0);
+    assert_int_equal(st_log_count("session opened"), 0);
 }
 
 static void test_sizes_clamped_and_term_sanitised(void **state)
@@ -952,9 +625,9 @@ static void test_sizes_clamped_and_term_sanitised(void **state)
     ssh_key key = NULL;
     ssh_channel ch;
 
-    start_server();
+    st_start_server();
     ss = lib_connect("ed");
-    assert_int_equal(ssh_pki_import_privkey_file(key_ed, NULL, NULL, NULL, &key), SSH_OK);
+    assert_int_equal(ssh_pki_import_privkey_file(st_key_ed, NULL, NULL, NULL, &key), SSH_OK);
     assert_int_equal(ssh_userauth_publickey(ss, NULL, key), SSH_AUTH_SUCCESS);
     ch = ssh_channel_new(ss);
     assert_int_equal(ssh_channel_open_session(ch), SSH_OK);
@@ -973,19 +646,19 @@ static void test_sizes_clamped_and_term_sanitised(void **state)
     ssh_disconnect(ss);
     ssh_free(ss);
     ssh_key_free(key);
-    assert_true(wait_log("session opened for ed (editor) from 127.0.0.1", 5000));
-    assert_true(wait_log("TERM xterm, 80x24", 5000));
-    assert_int_equal(log_count("owned"), 0);
-    assert_true(wait_log("session closed for ed", 10000));
-    assert_int_equal(kill(srv.pid, 0), 0);
+    assert_true(st_wait_log("session opened for ed (editor) from 127.0.0.1", 5000));
+    assert_true(st_wait_log("TERM xterm, 80x24", 5000));
+    assert_int_equal(st_log_count("owned"), 0);
+    assert_true(st_wait_log("session closed for ed", 10000));
+    assert_int_equal(kill(st_srv.pid, 0), 0);
 }
 
 static void test_stalled_client_blocks_nobody(void **state)
 {
-    const char *more[] = {"-i", key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
+    const char *more[] = {"-i", st_key_ed, "-o", "PasswordAuthentication=no", "ed@127.0.0.1", NULL};
     struct vt *a, *b;
 
-    start_server();
+    st_start_server();
     a = ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(a, "Directory");
     /* a's client stops reading altogether. */
@@ -1003,48 +676,26 @@ static void test_stalled_client_blocks_nobody(void **state)
     vt_close(a);
 }
 
-/* One line (or EOF) from a freshly connected socket. */
-static void first_line(int fd, char *buf, size_t n)
-{
-    size_t len = 0;
-
-    buf[0] = '\0';
-    while (len + 1 < n) {
-        struct pollfd p = {fd, POLLIN, 0};
-        ssize_t r;
-
-        if (poll(&p, 1, 20000) != 1)
-            break;
-        r = read(fd, buf + len, 1);
-        if (r <= 0)
-            break;
-        len++;
-        if (buf[len - 1] == '\n')
-            break;
-    }
-    buf[len] = '\0';
-}
-
 static void test_fifty_connections_at_once(void **state)
 {
     enum { N = 50 };
-    const char *argv[] = {"/usr/bin/ssh", SSH_OPTS,       "-o", "BatchMode=yes", "-i", key_ed,
+    const char *argv[] = {"/usr/bin/ssh", SSH_OPTS,       "-o", "BatchMode=yes", "-i", st_key_ed,
                           "-T",           "ed@127.0.0.1", NULL};
     int fds[N], banners = 0, refused = 0, ok = 0;
     struct sockaddr_in a = {0};
     char line[256];
 
-    start_server();
+    st_start_server();
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons((uint16_t)srv.port);
+    a.sin_port = htons((uint16_t)st_srv.port);
     for (int i = 0; i < N; i++) {
         fds[i] = socket(AF_INET, SOCK_STREAM, 0);
         assert_true(fds[i] >= 0);
         assert_int_equal(connect(fds[i], (struct sockaddr *)&a, sizeof a), 0);
     }
     for (int i = 0; i < N; i++) {
-        first_line(fds[i], line, sizeof line);
+        st_first_line(fds[i], line, sizeof line);
         if (strncmp(line, "SSH-2.0-", 8) == 0)
             banners++;
         else if (strncmp(line, "mabdesk: too many", 17) == 0)
@@ -1056,46 +707,50 @@ static void test_fifty_connections_at_once(void **state)
     assert_true(banners <= 10);
     for (int i = 0; i < N; i++)
         close(fds[i]);
-    assert_int_equal(kill(srv.pid, 0), 0);
-    assert_true(log_count("refused connection from 127.0.0.1") >= N - 10);
+    assert_int_equal(kill(st_srv.pid, 0), 0);
+    assert_true(st_log_count("refused connection from 127.0.0.1") >= N - 10);
 
     /* Once the window has passed, a real login still works. */
     for (int attempt = 0; attempt < 40 && !ok; attempt++) {
         char *out = NULL, *err = NULL;
 
-        ok = run(argv, NULL, &out, &err) == 1 && strstr(err, "ssh -t") != NULL;
+        ok = st_run(argv, NULL, &out, &err) == 1 && strstr(err, "ssh -t") != NULL;
         free(out);
         free(err);
         if (!ok)
-            sleep_ms(1000);
+            st_sleep_ms(1000);
     }
     assert_true(ok);
-    assert_int_equal(kill(srv.pid, 0), 0);
+    assert_int_equal(kill(st_srv.pid, 0), 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fingerprints_and_host_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_key_login_editor_edits, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_sessions_conflict, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_password_login, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kiosk_read_only, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unsigned_key_and_fallbacks_never_log_in, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_three_wrong_passwords_disconnect, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_environment_filtered, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ssh_audit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_local_forwarding_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_agent_forwarding_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_resize_reaches_ui, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_idle_timeout_ends_session, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_probe_gives_no_identity, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_sizes_clamped_and_term_sanitised, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_stalled_client_blocks_nobody, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fifty_connections_at_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fingerprints_and_host_keys, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_key_login_editor_edits, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_two_sessions_conflict, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_password_login, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_read_only, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_unsigned_key_and_fallbacks_never_log_in, st_setup,
+                                        st_teardown),
+        cmocka_unit_test_setup_teardown(test_six_wrong_passwords_disconnect, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_refusals, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_environment_filtered, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_ssh_audit, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_local_forwarding_refused, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_agent_forwarding_refused, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_resize_reaches_ui, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_idle_timeout_ends_session, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_probe_gives_no_identity, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_sizes_clamped_and_term_sanitised, st_setup,
+                                        st_teardown),
+        cmocka_unit_test_setup_teardown(test_stalled_client_blocks_nobody, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_fifty_connections_at_once, st_setup, st_teardown),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    /* MABDESK_TEST_FILTER=test_name (a glob) runs only those tests. */
+    if (getenv("MABDESK_TEST_FILTER") != NULL)
+        cmocka_set_test_filter(getenv("MABDESK_TEST_FILTER"));
+    return cmocka_run_group_tests(tests, st_group_setup, st_group_teardown);
 }
