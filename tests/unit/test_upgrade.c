@@ -242,6 +242,24 @@ static void test_0_1_0_upgrades_with_nothing_lost(void **state)
     user_free(&u);
     assert_int_equal(db_user_auth_get(db, "nila", &u, &err), DB_NOTFOUND); /* disabled */
     free(err);
+    err = NULL;
+    /* What migration 2 added works on 0.1.0's bodies: a person of one,
+     * found by a word of the body's name, which the index follows. */
+    {
+        struct record c;
+        struct record_query q = {0};
+        int found = 0;
+
+        record_init(&c, &kind_contact);
+        record_set(&c, CF_NAME_EN, "Upgraded Person");
+        record_set(&c, CF_POSITION, "secretary");
+        record_set(&c, CF_MUNICIPALITY, "Fixture Town");
+        assert_int_equal(db_record_save(db, &c, NULL, NULL, &err), DB_OK);
+        q.search = "fixture secretary";
+        assert_int_equal(db_record_count(db, &kind_contact, &q, &found, &err), DB_OK);
+        assert_int_equal(found, 1);
+        record_free(&c);
+    }
     db_close(db);
     for (int i = 0; i < n; i++) {
         free(t[i].name);
