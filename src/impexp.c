@@ -3,15 +3,15 @@
  * export of any kind as CSV or, where the kind has cards, vCard.  The CSV
  * import is csvimport.c.
  *
- * What is printed to a terminal is sanitised as on screen; a file gets the
- * values as stored (formula-like cells guarded by the CSV writer).
+ * Stored text is written sanitised, as on screen, wherever it goes (a file
+ * ends up in a terminal or a spreadsheet too); formula-like cells are
+ * guarded by the CSV writer.
  */
 #include "impexp.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "auth.h"
 #include "db/db.h"
@@ -123,7 +123,6 @@ static void write_csv_header(FILE *out, const struct kind *k)
 struct export_to {
     FILE *out;
     enum export_format fmt;
-    int tty; /* the output is a terminal: values sanitised as on screen */
 };
 
 static void write_csv_row(const struct export_to *to, const struct record *m)
@@ -142,7 +141,11 @@ static void write_csv_row(const struct export_to *to, const struct record *m)
             v[n++] = xstrdup(m->x[i]);
     v[n++] = xstrdup(m->updated_at);
     v[n++] = xstrdup(m->updated_by);
-    for (size_t i = 0; to->tty && i < n; i++) {
+    /* Every value as on screen: text stored before the rules may hold
+     * control characters, and a CSV piped through grep or less reaches a
+     * terminal as surely as one written to it (an import would refuse
+     * them anyway). */
+    for (size_t i = 0; i < n; i++) {
         char *safe = text_sanitize_ml(v[i]);
 
         free(v[i]);
@@ -188,7 +191,6 @@ int impexp_export(struct db *db, const struct kind *k, enum export_format fmt, F
     }
     to.out = out;
     to.fmt = fmt;
-    to.tty = isatty(fileno(out));
     if (fmt == EXPORT_CSV)
         write_csv_header(out, k);
     rc = db_record_each(db, k, export_one, &to, err);

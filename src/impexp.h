@@ -19,8 +19,9 @@ enum export_format { EXPORT_CSV, EXPORT_VCF };
 int impexp_find(struct db *, const char *query, FILE *out, char **err);
 /* Every record of the kind, in its first sort order: CSV (header: id,
  * version, the fields, the exported read-only values, updated_at,
- * updated_by) or vCard 4.0 (a kind without cards: DB_INVALID).  To a
- * terminal, values are sanitised (text_sanitize_ml()) as on screen. */
+ * updated_by) or vCard 4.0 (a kind without cards: DB_INVALID).  Values
+ * are sanitised (text_sanitize_ml()) as on screen: no control character
+ * stored before the rules reaches whatever reads the output. */
 int impexp_export(struct db *, const struct kind *, enum export_format, FILE *out, char **err);
 
 #endif

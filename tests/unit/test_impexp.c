@@ -631,8 +631,9 @@ static void *read_all(void *arg)
     return NULL;
 }
 
-/* Text stored before the rules (planted with SQL) reaches a terminal
- * sanitised, CSV included; a file gets the bytes as stored. */
+/* Text stored before the rules (planted with SQL) is exported sanitised,
+ * to a terminal and to a pipe or file alike (which grep or less may show
+ * on a terminal): no control character, a visible mark instead. */
 static void test_export_to_terminal_sanitised(void **state)
 {
     struct fx *fx = *state;
@@ -662,6 +663,19 @@ static void test_export_to_terminal_sanitised(void **state)
     assert_null(memchr(got.data, '\x07', got.len));
     assert_null(strstr(got.data, "\xc2\x9b"));
     buf_free(&got);
+    {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *pipe_like = open_memstream(&buf, &len);
+
+        assert_int_equal(impexp_export(fx->db, &kind_municipality, EXPORT_CSV, pipe_like, &err),
+                         DB_OK);
+        fclose(pipe_like);
+        assert_non_null(strstr(buf, "Evil\xe2\x90\x9b]0;pwned\xe2\x90\x87"));
+        assert_null(memchr(buf, '\x1b', len));
+        assert_null(memchr(buf, '\x07', len));
+        free(buf);
+    }
 }
 
 /* Other character sets: named, with the option that reads them, in one
