@@ -98,8 +98,8 @@ static int named(const char *path, int status, char **err)
  * and the message says what to do. */
 static int refuse(const char *path, enum refusal why, char **err)
 {
-    const char *todo = _("It was left as it is: restore it from a backup copy, or move it aside "
-                         "to start a new database.");
+    const char *advice = _("It was left as it is: restore it from a backup copy, or move it aside "
+                           "to start a new database.");
     char *what;
     int rc;
 
@@ -113,13 +113,13 @@ static int refuse(const char *path, enum refusal why, char **err)
     case REFUSE_FOREIGN:
         what =
             xasprintf(_("%s is not a mabdesk database: it holds another program's tables."), path);
-        todo = _("It was left as it is: check the path given with --db or in MABDESK_DB.");
+        advice = _("It was left as it is: check the path given with --db or in MABDESK_DB.");
         break;
     default:
         what = xasprintf(_("%s is damaged or is not a mabdesk database."), path);
         break;
     }
-    rc = db_err(err, DB_ERROR, "%s %s", what, todo);
+    rc = db_err(err, DB_ERROR, "%s %s", what, advice);
     free(what);
     return rc;
 }

@@ -54,11 +54,32 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
     return 0;
 }
 
+void tu_remove_tree(const char *path)
+{
+    nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int tu_mode(const char *path)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0)
+        return -1;
+    return (int)(st.st_mode & 07777);
+}
+
+int tu_exists(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) == 0;
+}
+
 void tu_cleanup(void)
 {
     if (tmpdir == NULL)
         return;
-    nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tu_remove_tree(tmpdir);
     free(tmpdir);
     tmpdir = NULL;
 }

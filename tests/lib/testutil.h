@@ -18,6 +18,12 @@ const char *tu_tmpdir(void);
 char *tu_db_path(void);
 /* The mabdesk binary under test ($MABDESK_BIN, else build/asan/mabdesk). */
 const char *tu_bin(void);
+/* The permission bits of path, or -1 if it cannot be read. */
+int tu_mode(const char *path);
+/* 1 if path exists. */
+int tu_exists(const char *path);
+/* Remove path and everything below it. */
+void tu_remove_tree(const char *path);
 /* Remove tu_tmpdir() and everything in it. */
 void tu_cleanup(void);
 /* A session with this role (user "test-<role>") and municipality. */

@@ -158,15 +158,6 @@ static int open_up(const char *path, const struct stat *st, int flag, struct FTW
     return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 void tu_unpriv_cleanup(void)
 {
     if (dir == NULL)
@@ -174,7 +165,7 @@ void tu_unpriv_cleanup(void)
     /* Directories a test made read-only must open up to be emptied (as a
      * user other than root). */
     nftw(dir, open_up, 16, FTW_PHYS);
-    nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tu_remove_tree(dir);
     free(dir);
     dir = NULL;
     free(bin);

@@ -29,22 +29,6 @@
 
 #include "util.h"
 
-static int mode_of(const char *path)
-{
-    struct stat st;
-
-    if (stat(path, &st) != 0)
-        fail_msg("stat %s failed", path);
-    return (int)(st.st_mode & 07777);
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0;
-}
-
 static int lines(const char *s)
 {
     int n = 0;
@@ -88,9 +72,9 @@ static void test_new_database_private(void **state)
     (void)state;
     tu_create_db(path);
     umask(old);
-    assert_int_equal(mode_of(path), 0600);
-    assert_int_equal(mode_of(dir), 0700);
-    assert_int_equal(mode_of(top), 0700);
+    assert_int_equal(tu_mode(path), 0600);
+    assert_int_equal(tu_mode(dir), 0700);
+    assert_int_equal(tu_mode(top), 0700);
     free(top);
     free(path);
     free(dir);
@@ -277,7 +261,7 @@ static void test_read_only_file(void **state)
      * with the file's read-only mode, keeping it read-only when made
      * writable again). */
     side = xasprintf("%s-shm", db);
-    assert_false(exists(side));
+    assert_false(tu_exists(side));
     free(side);
     assert_int_equal(chmod(db, 0644), 0);
     check_writable(db, csv);

@@ -35,22 +35,6 @@
 #include "db/internal.h"
 #include "util.h"
 
-static int mode_of(const char *path)
-{
-    struct stat st;
-
-    if (stat(path, &st) != 0)
-        fail_msg("stat %s failed", path);
-    return (int)(st.st_mode & 07777);
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0;
-}
-
 /* The whole file (it may hold NULs), and its size in *n. */
 static char *slurp(const char *path, long *n)
 {
@@ -75,7 +59,7 @@ static void assert_untouched(const char *path, const char *data, long n)
 
     assert_int_equal(m, n);
     assert_memory_equal(now, data, (size_t)n);
-    assert_false(exists(wal));
+    assert_false(tu_exists(wal));
     free(wal);
     free(now);
 }
@@ -111,13 +95,13 @@ static void test_new_file_private(void **state)
     /* Even with a umask that lets everyone read what is created. */
     db = tu_db_open(path, ROLE_ADMIN, 0);
     umask(old);
-    assert_int_equal(mode_of(path), 0600);
+    assert_int_equal(tu_mode(path), 0600);
     /* SQLite creates these as the open connection reads and writes. */
     assert_int_equal(tu_db_int(db, "SELECT count(*) FROM municipality"), 342);
-    assert_int_equal(mode_of(wal), 0600);
-    assert_int_equal(mode_of(shm), 0600);
-    assert_int_equal(mode_of(made), 0700);
-    assert_int_equal(mode_of(dir), 0700);
+    assert_int_equal(tu_mode(wal), 0600);
+    assert_int_equal(tu_mode(shm), 0600);
+    assert_int_equal(tu_mode(made), 0700);
+    assert_int_equal(tu_mode(dir), 0700);
     db_close(db);
     /* Nothing of the making is left beside it. */
     d = opendir(dir);
@@ -143,7 +127,7 @@ static void test_empty_file_refused(void **state)
         assert_refused(path, roles[i], DB_ERROR, "is empty");
         assert_refused(path, roles[i], DB_ERROR, "restore it from a backup copy");
         assert_untouched(path, "", 0);
-        assert_false(exists(shm));
+        assert_false(tu_exists(shm));
     }
     free(shm);
     free(path);
