@@ -59,6 +59,10 @@ static void usage(FILE *f)
               "                           the SSH server (see mabdesk serve --help)\n"
               "  user add|list|disable|enable|key|passwd ...\n"
               "                           accounts for SSH users (see mabdesk user --help)\n"
+              "  backup FILE              a consistent copy of the database, made while it is "
+              "in use\n"
+              "  restore FILE             put a backup in place of the database (kept beside it)\n"
+              "  check                    the database's integrity and schema version\n"
               "\n"
               "Options:\n"
               "  --db PATH      database file (default: $MABDESK_DB, else\n"
@@ -344,14 +348,102 @@ static int cmd_ui(const struct globals *g, int argc, char **argv)
     return serve_result(rc, err);
 }
 
+/* "--help" or "-h" as a command's only argument: its usage, exit 0. */
+static int asks_help(int argc, char **argv, const char *text)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("%s\n", text);
+        return 1;
+    }
+    return 0;
+}
+
+static int cmd_backup(const struct globals *g, int argc, char **argv)
+{
+    const char *usage_text = _("usage: mabdesk backup FILE");
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc;
+
+    if (asks_help(argc, argv, usage_text))
+        return EX_OK_;
+    if (argc != 2)
+        return usage_error("%s", usage_text);
+    if ((db = open_db(g, &code)) == NULL)
+        return code;
+    rc = db_backup(db, argv[1], &err);
+    db_close(db);
+    if (rc != DB_OK) {
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+        free(err);
+        return exit_code(rc);
+    }
+    printf(_("%s: a copy of the database, taken now\n"), argv[1]);
+    return EX_OK_;
+}
+
+static int cmd_check(const struct globals *g, int argc, char **argv)
+{
+    const char *usage_text = _("usage: mabdesk check");
+    struct db_health h;
+    char *err = NULL, *path;
+    int rc, sound;
+
+    if (asks_help(argc, argv, usage_text))
+        return EX_OK_;
+    if (argc != 1)
+        return usage_error("%s", usage_text);
+    path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
+    rc = db_health(path, &h, &err);
+    free(path);
+    if (rc != DB_OK) {
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+        free(err);
+        db_health_free(&h);
+        return exit_code(rc);
+    }
+    printf(_("schema version: %d (this release: %d)\n"), h.version, h.latest);
+    printf(_("integrity: %s\n"), h.integrity);
+    printf(_("foreign key problems: %d\n"), h.fk_problems);
+    sound = strcmp(h.integrity, "ok") == 0 && h.fk_problems == 0;
+    db_health_free(&h);
+    return sound ? EX_OK_ : EX_DATAERR_;
+}
+
+static int cmd_restore(const struct globals *g, int argc, char **argv)
+{
+    const char *usage_text = _("usage: mabdesk restore FILE");
+    char *path, *kept = NULL, *err = NULL;
+    int rc;
+
+    if (asks_help(argc, argv, usage_text))
+        return EX_OK_;
+    if (argc != 2)
+        return usage_error("%s", usage_text);
+    /* Not opened first: that would hold it, and migrate it. */
+    path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
+    rc = db_restore(path, argv[1], &kept, &err);
+    if (rc != DB_OK)
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+    else if (kept != NULL)
+        printf(_("%s restored from %s; the database it replaced is %s\n"), path, argv[1], kept);
+    else
+        printf(_("%s restored from %s\n"), path, argv[1]);
+    free(err);
+    free(kept);
+    free(path);
+    return exit_code(rc);
+}
+
 struct command {
     const char *name;
     int (*fn)(const struct globals *, int, char **);
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run},   {"find", cmd_find},   {"export", cmd_export}, {"import", cmd_import},
-    {"user", cmd_user}, {"serve", cmd_serve}, {"ui", cmd_ui},
+    {"run", cmd_run},         {"find", cmd_find},   {"export", cmd_export}, {"import", cmd_import},
+    {"user", cmd_user},       {"serve", cmd_serve}, {"ui", cmd_ui},         {"backup", cmd_backup},
+    {"restore", cmd_restore}, {"check", cmd_check},
 };
 
 int main(int argc, char **argv)

@@ -104,6 +104,28 @@ int db_audit_page(struct db *, const struct audit_query *, int offset, int limit
                   struct audit_row **rows, int *n, char **err);
 void audit_rows_free(struct audit_row *, int n);
 
+/*
+ * Safety copies (backup.c).  db_backup(): a consistent copy of the open
+ * database at dest, taken online while others read and write, made 0600
+ * and put in place when complete; admin only (it holds the accounts).
+ * db_health(): of the file at path, opened read-only and never migrated:
+ * its schema version against this release's, integrity_check ("ok" or
+ * its first problems) and the number of foreign key problems.
+ * db_restore(): the database at path replaced by a copy of from, after
+ * checking from (a sound mabdesk database of this or an earlier release);
+ * refused (DB_BUSY) while any process has path open; the old files are
+ * kept as *kept (malloc'd; NULL when there were none).
+ */
+int db_backup(struct db *, const char *dest, char **err);
+struct db_health {
+    int version, latest;
+    char *integrity;
+    int fk_problems;
+};
+int db_health(const char *path, struct db_health *, char **err);
+void db_health_free(struct db_health *);
+int db_restore(const char *path, const char *from, char **kept, char **err);
+
 /* Pages of text kept in the database: "about" in "en" and "bn". */
 int db_page_get(struct db *, const char *key, const char *lang, char **text, char **err);
 

@@ -104,6 +104,14 @@ struct db_migration {
 extern const struct db_migration db_migrations[];
 extern const int db_nmigrations;
 
+/*
+ * The schema version of the database open on h (read from path, named in
+ * messages) in *version: DB_OK, or refused with a message saying what the
+ * file is and what to do (not SQLite, damaged, no schema version, another
+ * program's, DB_NEWER from a newer release).  Only reads.
+ */
+int db_check_schema(sqlite3 *h, const char *path, int *version, char **err);
+
 /* Seed data: run inside migration 1's transaction on a new database.
  * Fatal on a seed row that cannot be resolved (a bug in data/). */
 int db_seed_load(sqlite3 *, char **err);

@@ -172,7 +172,7 @@ static int read_int(sqlite3 *h, const char *sql, int *v)
  * version (never seeded over: an empty database or another program's),
  * and one from a newer release.  Only reads.
  */
-static int check_schema(sqlite3 *h, const char *path, int *version, char **err)
+int db_check_schema(sqlite3 *h, const char *path, int *version, char **err)
 {
     int rc, v, tables;
 
@@ -406,7 +406,7 @@ static int open_read_only(sqlite3 **out, const char *path, const char *real, con
     }
     rc = open_h(out, path, uri != NULL ? uri : path, flags, err);
     if (rc == DB_OK)
-        rc = check_schema(*out, path, &v, err);
+        rc = db_check_schema(*out, path, &v, err);
     if (rc == DB_OK && v < db_nmigrations)
         rc = db_err(err, DB_ERROR,
                     _("%s must be brought up to this release's schema (%d to %d), which writes "
@@ -435,7 +435,7 @@ static int open_writable(sqlite3 **out, const char *path, int ro, char **err)
 
     rc = open_h(&h, path, path, SQLITE_OPEN_READWRITE, err);
     if (rc == DB_OK)
-        rc = check_schema(h, path, &v, err);
+        rc = db_check_schema(h, path, &v, err);
     if (rc == DB_OK)
         rc = setup_connection(h, path, 1, err);
     if (rc == DB_OK)
