@@ -73,10 +73,12 @@ static int audit_fetch(void *ctx, int off, int lim, void **page, char **err)
     return n;
 }
 
-/* A flat JSON object {"key": "string" | number | null, ...} as parallel
- * arrays of keys and values; -1 if it is anything else. */
+/* A flat JSON object {"key": "string" | number | true | false | null, ...}
+ * as parallel arrays of keys and values (lit: 1 where the value was no
+ * string); -1 if it is anything else. */
 struct flat {
     char **k, **v;
+    unsigned char *lit;
     int n;
 };
 
@@ -141,6 +143,7 @@ static void flat_free(struct flat *f)
     }
     free(f->k);
     free(f->v);
+    free(f->lit);
     *f = (struct flat){0};
 }
 
@@ -156,6 +159,7 @@ static int flat_parse(const char *s, struct flat *f)
         return -1;
     for (;;) {
         struct buf k = {0}, v = {0};
+        int lit = 0;
 
         p += strspn(p, " \t\r\n,");
         if (*p == '}')
@@ -174,6 +178,7 @@ static int flat_parse(const char *s, struct flat *f)
             } else {
                 size_t n = strcspn(p, ",}");
 
+                lit = 1;
                 if (strncmp(p, "null", 4) != 0)
                     buf_add(&v, p, n);
                 p += n;
@@ -187,6 +192,8 @@ static int flat_parse(const char *s, struct flat *f)
         }
         f->k = xreallocarray(f->k, (size_t)f->n + 1, sizeof *f->k);
         f->v = xreallocarray(f->v, (size_t)f->n + 1, sizeof *f->v);
+        f->lit = xreallocarray(f->lit, (size_t)f->n + 1, sizeof *f->lit);
+        f->lit[f->n] = (unsigned char)lit;
         f->k[f->n] = buf_take(&k);
         f->v[f->n] = buf_take(&v);
         f->n++;
@@ -195,65 +202,49 @@ static int flat_parse(const char *s, struct flat *f)
     }
 }
 
-static const char *flat_get(const struct flat *f, const char *key)
+/* The index of key in f, or -1. */
+static int flat_find(const struct flat *f, const char *key)
 {
     for (int i = 0; i < f->n; i++) {
         if (strcmp(f->k[i], key) == 0)
-            return f->v[i];
+            return i;
     }
-    return NULL;
+    return -1;
 }
 
-/* The fields of a user account's audit entries (src/db/user.c). */
-static const struct {
-    const char *key;
-    const char *label;
-} user_keys[] = {
-    {"name", N_("Name")},
-    {"role", N_("Role")},
-    {"municipality_id", N_("Municipality")},
-    {"disabled", N_("Disabled")},
-    {"password", N_("Password set")},
-    {"keys", N_("Keys")},
-};
-
-static int is_user(const char *kind)
+static const char *flat_get(const struct flat *f, const char *key)
 {
-    return kind != NULL && strcmp(kind, "user") == 0;
+    int i = flat_find(f, key);
+
+    return i >= 0 ? f->v[i] : NULL;
 }
 
-/* A stored field's name as a person reads it. */
+/* A stored field's (or audited extra's) name as a person reads it. */
 static const char *key_label(const char *kind, const char *key)
 {
-    const struct kind *k;
-    int f;
+    const struct kind *k = kind_audited(kind != NULL ? kind : "");
+    int f, x;
 
-    if (is_user(kind)) {
-        for (size_t i = 0; i < nitems(user_keys); i++) {
-            if (strcmp(user_keys[i].key, key) == 0)
-                return _(user_keys[i].label);
-        }
+    if (k == NULL)
         return key;
-    }
-    k = kind_by_name(kind != NULL ? kind : "");
-    f = k != NULL ? kind_field_by_key(k, key) : -1;
-    return f >= 0 ? _(k->fields[f].label) : key;
+    if ((f = kind_field_by_key(k, key)) >= 0)
+        return _(k->fields[f].label);
+    x = kind_extra_by_key(k, key);
+    return x >= 0 && k->extras[x].label != NULL ? _(k->extras[x].label) : key;
 }
 
-/* A stored value as a person reads it: choice fields by their label. */
-static const char *value_label(const char *kind, const char *key, const char *v)
+/* A stored value as a person reads it: a JSON true / false as yes / no,
+ * choice fields by their label. */
+static const char *value_label(const char *kind, const char *key, const char *v, int lit)
 {
     const struct kind *k;
     int f;
 
-    if (is_user(kind)) {
-        if (strcmp(v, "true") == 0)
-            return _("yes");
-        if (strcmp(v, "false") == 0)
-            return _("no");
-        return v;
-    }
-    k = kind_by_name(kind != NULL ? kind : "");
+    if (lit && strcmp(v, "true") == 0)
+        return _("yes");
+    if (lit && strcmp(v, "false") == 0)
+        return _("no");
+    k = kind_audited(kind != NULL ? kind : "");
     f = k != NULL ? kind_field_by_key(k, key) : -1;
     return f >= 0 ? field_readable(&k->fields[f], v) : v;
 }
@@ -261,12 +252,10 @@ static const char *value_label(const char *kind, const char *key, const char *v)
 /* The kind of record as a person reads it. */
 static const char *kind_label(const char *kind)
 {
-    const struct kind *k = kind_by_name(kind != NULL ? kind : "");
+    const struct kind *k = kind_audited(kind != NULL ? kind : "");
 
     if (k != NULL)
         return _(k->label);
-    if (is_user(kind))
-        return _("User account");
     return kind != NULL ? kind : "";
 }
 
@@ -364,16 +353,18 @@ static void entry_fill(struct ui_textview *tv, void *arg)
         ui_tv_heading(tv, head);
         free(head);
         for (int i = 0; i < after.n; i++) {
-            const char *old = flat_get(&before, after.k[i]);
+            int o = flat_find(&before, after.k[i]);
+            const char *old = o >= 0 ? before.v[o] : NULL;
 
             /* The lock and stamp change with every save: not news. */
             if (strcmp(after.k[i], "version") == 0 || strcmp(after.k[i], "updated_at") == 0 ||
                 strcmp(after.k[i], "updated_by") == 0)
                 continue;
             if (old == NULL || strcmp(old, after.v[i]) != 0) {
-                char *v = xasprintf("%s%s%s",
-                                    old != NULL ? value_label(r->record_kind, after.k[i], old) : "",
-                                    arrow, value_label(r->record_kind, after.k[i], after.v[i]));
+                char *v = xasprintf(
+                    "%s%s%s",
+                    old != NULL ? value_label(r->record_kind, after.k[i], old, before.lit[o]) : "",
+                    arrow, value_label(r->record_kind, after.k[i], after.v[i], after.lit[i]));
 
                 ui_tv_kv(tv, key_label(r->record_kind, after.k[i]), v);
                 free(v);
@@ -385,7 +376,7 @@ static void entry_fill(struct ui_textview *tv, void *arg)
         ui_tv_heading(tv, pa == 0 ? _("After") : _("Before"));
         for (int i = 0; i < only->n; i++)
             ui_tv_kv(tv, key_label(r->record_kind, only->k[i]),
-                     value_label(r->record_kind, only->k[i], only->v[i]));
+                     value_label(r->record_kind, only->k[i], only->v[i], only->lit[i]));
     }
     if (pb != 0 && r->before != NULL) {
         ui_tv_heading(tv, _("Before"));

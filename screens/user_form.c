@@ -60,13 +60,13 @@ struct uform {
     int npicks;
 };
 
-static const enum action_id new_actions[] = {ACT_USER_SAVE, ACT_NEXT_FIELD, ACT_PREV_FIELD,
-                                             ACT_CHOICE,    ACT_PICK,       ACT_PGUP,
-                                             ACT_PGDN,      ACT_BACK,       ACT_NONE};
+static const enum action_id new_actions[] = {ACT_SAVE,   ACT_NEXT_FIELD, ACT_PREV_FIELD,
+                                             ACT_CHOICE, ACT_PICK,       ACT_PGUP,
+                                             ACT_PGDN,   ACT_BACK,       ACT_NONE};
 /* Enter goes to the next field, as in every form (ACT_PICK off a picker). */
-static const enum action_id password_actions[] = {ACT_USER_SAVE, ACT_NEXT_FIELD, ACT_PREV_FIELD,
-                                                  ACT_PICK,      ACT_BACK,       ACT_NONE};
-static const enum action_id key_actions[] = {ACT_USER_SAVE, ACT_BACK, ACT_NONE};
+static const enum action_id password_actions[] = {ACT_SAVE, ACT_NEXT_FIELD, ACT_PREV_FIELD,
+                                                  ACT_PICK, ACT_BACK,       ACT_NONE};
+static const enum action_id key_actions[] = {ACT_SAVE, ACT_BACK, ACT_NONE};
 
 static const char *value(const struct uform *u, enum ufield f)
 {
@@ -426,7 +426,7 @@ static int form_key(struct screen *s, enum action_id a, const struct ui_key *k)
     struct uform *u = s->st;
     int r;
 
-    if (a == ACT_USER_SAVE) {
+    if (a == ACT_SAVE) {
         if (u->kind == FORM_NEW)
             save_new(u);
         else if (u->kind == FORM_PASSWORD)
@@ -516,6 +516,7 @@ struct screen *user_form_new(enum form_kind kind, const char *name)
     s->actions = kind == FORM_NEW        ? new_actions
                  : kind == FORM_PASSWORD ? password_actions
                                          : key_actions;
+    s->kind = &kind_user; /* F2 saves as the kind says: AUTH_MANAGE_USERS */
     s->draw = form_draw;
     s->key = form_key;
     s->unsaved = form_unsaved;

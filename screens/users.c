@@ -28,10 +28,6 @@
 #include "usercmd.h"
 #include "util.h"
 
-const char *const user_role_choices[] = {"admin", "editor", "municipal", "viewer", NULL};
-const char *const user_role_labels[] = {N_("administrator"), N_("editor"), N_("municipal"),
-                                        N_("viewer"), NULL};
-
 const char *role_label(enum role r)
 {
     const char *name = auth_role_name(r);

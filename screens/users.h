@@ -15,9 +15,7 @@ enum { PICK_MAX = 400 };
 
 enum form_kind { FORM_NEW, FORM_PASSWORD, FORM_KEY };
 
-extern const char *const user_role_choices[];
-extern const char *const user_role_labels[];
-
+/* The role as a person reads it (kind_user's labels). */
 const char *role_label(enum role);
 /* The mark for "none". */
 const char *none_mark(void);

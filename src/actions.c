@@ -142,9 +142,6 @@ static const struct action_def table[ACT_COUNT] = {
     {ACT_USER_DISABLE, {'D'}, "D", "D", N_("Disable/enable"),
      N_("Disable the account so it cannot log in, or enable it again (asks first)"),
      BAR_NORMAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
-    {ACT_USER_SAVE, {UI_FN | KEY_F(2)}, "F2", "F2", N_("Save"),
-     N_("Save the account"),
-     BAR_ESSENTIAL, 1, AUTH_MANAGE_USERS, 0, VERB_NONE},
 };
 // clang-format on;
 

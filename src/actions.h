@@ -63,7 +63,6 @@ enum action_id {
     ACT_USER_KEY_ADD,
     ACT_USER_KEY_REMOVE,
     ACT_USER_DISABLE,
-    ACT_USER_SAVE,
     ACT_COUNT
 };
 

@@ -69,6 +69,10 @@ struct field_def {
     const char *column;               /* the stored column; NULL: key */
     const char *read;                 /* SQL read back ("d.name_en"); NULL: t.<column> */
     unsigned flags;
+    /* SQL of the value in the audit log's picture of the record (a JSON
+     * true/false: "json(CASE WHEN t.x THEN 'true' ELSE 'false' END)");
+     * NULL: read. */
+    const char *audit;
 };
 
 /* A read-only value a record carries beside its fields (a district's
@@ -82,6 +86,7 @@ struct extra_def {
     const char *key;
     const char *read; /* SQL expression over the kind's from */
     unsigned flags;
+    const char *label; /* N_(): how the audit log names it; NULL: key */
 };
 
 /* The verbs whose permission a kind names. */
@@ -204,6 +209,9 @@ struct kind {
      * else the index of the bad field (or RECORD_BAD: the record as a
      * whole) with a message in msg. */
     int (*check)(const struct record *, char *msg, size_t msgsz);
+    /* 1: the audit picture holds the fields and XF_AUDIT extras alone, no
+     * id, version or stamp (the picture accounts have always had). */
+    int audit_bare;
 };
 
 struct record {

@@ -297,7 +297,7 @@ static int write_row(struct db *db, const struct checked_row *r, int i, struct e
     long long id = 0;
     int rc;
 
-    rc = db_record_write(db, &r->c, r->refs, "import", &id, &why);
+    rc = db_record_write(db, &r->c, r->refs, NULL, "import", &id, &why);
     if (rc == DB_OK)
         rc = search_pending(db, r->c.kind, id, &why);
     if (rc == DB_INVALID || rc == DB_DENIED || rc == DB_CONFLICT) {

@@ -29,18 +29,27 @@ static const char *read_expr(const struct field_def *d, struct buf *tmp)
     return tmp->data;
 }
 
+/* The audit log's picture of t: id, the fields, the XF_AUDIT extras, the
+ * lock and stamp (only fields and extras for a bare kind). */
 static void build_json(struct kind_sql *q, const struct kind *k)
 {
     struct buf b = {0}, tmp = {0};
+    const char *sep = k->audit_bare ? "" : ", ";
 
-    buf_adds(&b, "json_object('id', t.id");
-    for (int i = 0; i < k->nfields; i++)
-        buf_printf(&b, ", '%s', %s", k->fields[i].key, read_expr(&k->fields[i], &tmp));
+    buf_adds(&b, k->audit_bare ? "json_object(" : "json_object('id', t.id");
+    for (int i = 0; i < k->nfields; i++) {
+        const struct field_def *d = &k->fields[i];
+
+        buf_printf(&b, "%s'%s', %s", sep, d->key, d->audit != NULL ? d->audit : read_expr(d, &tmp));
+        sep = ", ";
+    }
     for (int i = 0; i < k->nextras; i++)
         if (k->extras[i].flags & XF_AUDIT)
             buf_printf(&b, ", '%s', %s", k->extras[i].key, k->extras[i].read);
-    buf_adds(&b, ", 'version', t.version, 'updated_at', t.updated_at, 'updated_by', "
-                 "t.updated_by)");
+    if (!k->audit_bare)
+        buf_adds(&b, ", 'version', t.version, 'updated_at', t.updated_at, 'updated_by', "
+                     "t.updated_by");
+    buf_adds(&b, ")");
     q->json = buf_take(&b);
     buf_free(&tmp);
 }

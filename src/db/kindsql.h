@@ -10,6 +10,7 @@
 
 #include <sqlite3.h>
 
+#include "db/records.h"
 #include "record.h"
 
 struct db;
@@ -66,7 +67,7 @@ void db_record_bind(struct db *, sqlite3_stmt *, int base, const struct record *
 /* Insert (c->id == 0) or update (WHERE id AND version) one cleaned,
  * validated record and append its audit row, inside a transaction.
  * DB_NOTFOUND / DB_CONFLICT come back without a message. */
-int db_record_write(struct db *, const struct record *c, const long long *refs, const char *action,
-                    long long *id, char **err);
+int db_record_write(struct db *, const struct record *c, const long long *refs,
+                    const struct record_also *also, const char *action, long long *id, char **err);
 
 #endif

@@ -233,7 +233,7 @@ static int record_json(struct db *db, const struct kind *k, long long id, char *
 }
 
 int db_record_write(struct db *db, const struct record *c, const long long *refs,
-                    const char *action, long long *id, char **err)
+                    const struct record_also *also, const char *action, long long *id, char **err)
 {
     const struct kind *k = c->kind;
     struct kind_sql *q = kind_sql(k);
@@ -263,6 +263,10 @@ int db_record_write(struct db *db, const struct record *c, const long long *refs
         return DB_CONFLICT;
     }
     *id = c->id != 0 ? c->id : sqlite3_last_insert_rowid(db->h);
+    if (also != NULL && (rc = also->fn(db, *id, also->arg, err)) != DB_OK) {
+        free(before);
+        return rc;
+    }
     rc = record_json(db, k, *id, &after, err);
     if (rc == DB_OK)
         rc = db_audit_add(db, action, k->name, *id, before, after, err);
@@ -381,9 +385,16 @@ static int conflict(struct db *db, const struct record *m, struct record *theirs
 
 int db_record_save(struct db *db, struct record *m, struct record *theirs, int *bad, char **err)
 {
+    return db_record_save_also(db, m, NULL, theirs, bad, err);
+}
+
+int db_record_save_also(struct db *db, struct record *m, const struct record_also *also,
+                        struct record *theirs, int *bad, char **err)
+{
     const struct kind *k = m->kind;
     struct record c, now;
     long long *refs = xcalloc((size_t)k->nfields, sizeof *refs), id = 0;
+    char *why = NULL; /* the write's: its own conflicts come without one */
     int rc, f = 0;
 
     db_record_clean(&c, m);
@@ -395,7 +406,7 @@ int db_record_save(struct db *db, struct record *m, struct record *theirs, int *
     if (rc == DB_OK)
         rc = may_write(db, &c, refs, err);
     if (rc == DB_OK && (rc = db_begin(db, err)) == DB_OK) {
-        rc = db_record_write(db, &c, refs, c.id == 0 ? "create" : "update", &id, err);
+        rc = db_record_write(db, &c, refs, also, c.id == 0 ? "create" : "update", &id, &why);
         if (rc == DB_OK)
             rc = db_commit(db, err);
         else
@@ -403,8 +414,12 @@ int db_record_save(struct db *db, struct record *m, struct record *theirs, int *
     }
     record_free(&c);
     free(refs);
-    if (rc == DB_CONFLICT || (rc == DB_NOTFOUND && m->id != 0))
+    if (why == NULL && (rc == DB_CONFLICT || (rc == DB_NOTFOUND && m->id != 0)))
         return conflict(db, m, theirs, err);
+    if (err != NULL && why != NULL)
+        *err = why;
+    else
+        free(why);
     if (rc != DB_OK)
         return rc;
     /* Hand back the record as stored: id, version, normalised values. */

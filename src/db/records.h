@@ -38,6 +38,20 @@ int db_record_each(struct db *, const struct kind *, int (*fn)(const struct reco
 int db_record_save(struct db *, struct record *r, struct record *theirs, int *bad, char **err);
 int db_record_delete(struct db *, const struct kind *, long long id, long long version, char **err);
 
+/*
+ * What no descriptor can say that a save of one kind also writes (an
+ * account's password hash and public keys): fn runs inside the save's
+ * transaction, after the record's row is written and before its audit
+ * picture is taken, with the record's id; a status other than DB_OK (with
+ * *err) rolls the whole save back.  One save, one audit row.
+ */
+struct record_also {
+    int (*fn)(struct db *, long long id, const void *arg, char **err);
+    const void *arg;
+};
+int db_record_save_also(struct db *, struct record *r, const struct record_also *also,
+                        struct record *theirs, int *bad, char **err);
+
 /* Lists: paged from the database, never loaded whole. */
 struct record_query {
     const char *search;                 /* search-as-you-type text; NULL or "" for none */

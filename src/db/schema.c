@@ -219,9 +219,15 @@ static const char migration_2[] =
                                    "c.municipality_id WHERE m.id = new.id;"
                                    " END;";
 
+/* 0.2: accounts saved by the generic record code (src/kinds/user.c), which
+ * stamps who saved a record last, as every other editable table does. */
+static const char migration_3[] =
+    "ALTER TABLE users ADD COLUMN updated_by TEXT NOT NULL DEFAULT '';";
+
 const struct db_migration db_migrations[] = {
     {migration_1, db_seed_load},
     {migration_2, NULL},
+    {migration_3, NULL},
 };
 
 const int db_nmigrations = (int)nitems(db_migrations);

@@ -1,6 +1,10 @@
 /*
  * user.h: the accounts that may log in over SSH (users, user_keys).
  *
+ * The account itself is a record of kind_user (src/kinds/user.c), read,
+ * listed, validated, saved and audited by the generic code (db/records.h);
+ * this is what is particular to accounts: their password hashes, their
+ * public keys, look-up by name and the SSH session's look-ups.
  * Writes ask auth_allowed(AUTH_MANAGE_USERS) and append an audit row in the
  * same transaction, as every db/ write does.  Password hashes go in and are
  * compared elsewhere (ssh/cred.c); they never come out of here except
@@ -11,6 +15,7 @@
 #define MABDESK_DB_USER_H
 
 #include "auth.h"
+#include "kinds/kinds.h" /* kind_user, user_name_problem(), USER_KIOSK_NAME */
 
 struct db;
 
@@ -36,14 +41,6 @@ struct user {
     char *updated_at;
     long long version;
 };
-
-/* The account name that logs in without credentials into the kiosk role;
- * it can never be added as a user. */
-#define USER_KIOSK_NAME "kiosk"
-
-/* NULL if name is acceptable for a new account, else a short translated
- * reason (static storage). */
-const char *user_name_problem(const char *name);
 
 /*
  * Add an account.  role may not be ROLE_KIOSK; ROLE_MUNICIPAL needs a

@@ -32,27 +32,14 @@ static const char *const position_labels[] = {
     NULL,
 };
 
-/* A municipality by its id, or by a name only one body has. */
-static const struct ref_def municipality_ref = {
-    N_("municipality"),
-    "SELECT m.name_en || ' (' || d.name_en || ')', m.name_bn || ' (' || d.name_bn || ')'"
-    " FROM municipality m JOIN district d ON d.id = m.district_id WHERE m.id = ?1",
-    "SELECT id FROM municipality WHERE id = ?1 OR name_en = ?1 COLLATE NOCASE OR name_bn = ?1"
-    " ORDER BY id = ?1 DESC, id LIMIT 1",
-    "SELECT count(*) FROM municipality WHERE (name_en = ?1 COLLATE NOCASE OR name_bn = ?1)"
-    " AND NOT EXISTS (SELECT 1 FROM municipality WHERE id = ?1)",
-    "SELECT m.id, m.name_en || ' (' || d.name_en || ')', m.name_bn || ' (' || d.name_bn || ')'"
-    " FROM municipality m JOIN district d ON d.id = m.district_id"
-    " ORDER BY m.name_en COLLATE NOCASE, m.id",
-};
-
 static const struct field_def fields[CF_COUNT] = {
     [CF_NAME_EN] = {"name_en", N_("Name (English)"), FT_TEXT, 0, 200},
     [CF_NAME_BN] = {"name_bn", N_("Name (Bengali)"), FT_TEXT, 0, 400},
     [CF_POSITION] = {"position", N_("Position"), FT_CHOICE, 1, 32, positions, position_labels},
     [CF_POSITION_OTHER] = {"position_other", N_("Position (if other)"), FT_TEXT, 0, 200},
     [CF_MUNICIPALITY] = {"municipality", N_("Municipality"), FT_REF, 1, 400,
-                         .ref = &municipality_ref, .column = "municipality_id", .flags = FF_OWNER},
+                         .ref = &kinds_municipality_ref, .column = "municipality_id",
+                         .flags = FF_OWNER},
     [CF_PHONE] = {"phone", N_("Phone(s)"), FT_PHONE, 0, 200, .flags = FF_MULTI},
     [CF_EMAIL] = {"email", N_("Email"), FT_EMAIL, 0, 254},
     [CF_FROM] = {"from_date", N_("In office from"), FT_DATE, 0, 10},

@@ -11,12 +11,20 @@
 
 extern const struct kind kind_municipality;
 extern const struct kind kind_contact;
+extern const struct kind kind_user;
 
 /* The kinds the command line and the audit log know, by name or plural
  * ("contact", "contacts"); NULL if none. */
 const struct kind *kind_by_name(const char *name);
 /* Every kind, NULL-terminated. */
 extern const struct kind *const kinds_all[];
+/* The kind whose audit record_kind is name, of every kind the audit log
+ * names (kinds_all and user accounts, which have no CSV); NULL if none. */
+const struct kind *kind_audited(const char *name);
+
+/* A municipality by its id, or by a name only one body has (contacts,
+ * user accounts). */
+extern const struct ref_def kinds_municipality_ref;
 
 /* --- municipality --------------------------------------------------------- */
 
@@ -108,5 +116,46 @@ enum contact_filter { CONTACT_FILTER_MUNICIPALITY, CONTACT_FILTER_COUNT };
 #define CONTACT_FTS_VALUES(c)                                                                      \
     c ".id, coalesce(" c ".name_en, ''), coalesce(" c ".name_bn, ''), " c ".position || ' ' || "   \
       "coalesce(" c ".position_other, ''), m.name_en, m.name_bn"
+
+/* --- user accounts (logins over SSH; db/user.c keeps their secrets) ------ */
+
+/* The account name that logs in without credentials into the kiosk role;
+ * it can never be added as a user. */
+#define USER_KIOSK_NAME "kiosk"
+
+/* NULL if name is acceptable for a new account, else a short translated
+ * reason (static storage). */
+const char *user_name_problem(const char *name);
+
+/* The roles an account may have (kiosk never), and their labels (N_()). */
+extern const char *const user_role_choices[];
+extern const char *const user_role_labels[];
+
+enum user_field {
+    AF_NAME,         /* user_name_problem() */
+    AF_ROLE,         /* user_role_choices */
+    AF_MUNICIPALITY, /* its id; exactly when the role is municipal */
+    AF_DISABLED,     /* "0" | "1" */
+    AF_COUNT
+};
+enum user_extra {
+    AX_PASSWORD,   /* "true" | "false": whether a password is set */
+    AX_KEYS,       /* JSON array of the keys' fingerprints */
+    AX_NKEYS,      /* how many keys */
+    AX_CREATED_AT, /* UTC */
+    AX_COUNT
+};
+enum user_list {
+    AL_NAME,
+    AL_ROLE,
+    AL_MUNICIPALITY_ID,
+    AL_DISABLED,
+    AL_PASSWORD, /* 1 if set */
+    AL_NKEYS,
+    AL_CREATED_AT,
+    AL_UPDATED_AT,
+    AL_VERSION,
+    AL_COUNT
+};
 
 #endif

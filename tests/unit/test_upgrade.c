@@ -201,6 +201,36 @@ static void check_fixture(const struct table_digest *t, int n)
         assert_int_equal(rows_of(t, n, want[i].table), want[i].rows);
 }
 
+/* Migration 3: accounts carry who saved them last, as the generic save
+ * writes; 0.1.0's accounts are saved, audited and still log in. */
+static void check_migration_3(struct db *db)
+{
+    struct user u = {0};
+    char *s, *err = NULL;
+
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM pragma_table_info('users')"
+                                   " WHERE name = 'updated_by' AND \"notnull\" = 1"),
+                     1);
+    assert_int_equal(db_user_set_disabled(db, "nila", 0, &err), DB_OK);
+    assert_int_equal(db_user_auth_get(db, "nila", &u, &err), DB_OK);
+    assert_non_null(u.password_hash);
+    user_free(&u);
+    s = tu_db_text(db, "SELECT updated_by FROM users WHERE name = 'nila'");
+    assert_string_equal(s, "test-admin");
+    free(s);
+    /* The picture of nila before that change is, byte for byte, the one
+     * 0.1.0 wrote after her last change: old and new entries read alike. */
+    assert_int_equal(tu_db_int(db,
+                               "SELECT count(*) FROM audit a, audit b"
+                               " WHERE a.record_kind = 'user' AND a.record_id = b.record_id"
+                               " AND b.record_kind = 'user' AND a.id = 4"
+                               " AND b.id = (SELECT max(id) FROM audit) AND b.before = a.after"),
+                     1);
+    assert_int_equal(db_user_auth_get(db, "rahim", &u, &err), DB_OK);
+    assert_int_equal(cred_password_check("S3cret-pass-1", u.password_hash), 1);
+    user_free(&u);
+}
+
 static void test_0_1_0_upgrades_with_nothing_lost(void **state)
 {
     char *pristine = fixture_copy("pristine.db"), *path = fixture_copy("upgraded.db");
@@ -243,6 +273,7 @@ static void test_0_1_0_upgrades_with_nothing_lost(void **state)
     assert_int_equal(db_user_auth_get(db, "nila", &u, &err), DB_NOTFOUND); /* disabled */
     free(err);
     err = NULL;
+    check_migration_3(db);
     /* What migration 2 added works on 0.1.0's bodies: a person of one,
      * found by a word of the body's name, which the index follows. */
     {
