@@ -23,9 +23,7 @@
 #include "i18n.h"
 #include "util.h"
 
-/* Copy the database open on src into a new file at dest (0600, complete
- * or not there at all).  what names the copy in messages. */
-static int copy_to(sqlite3 *src, const char *dest, char **err)
+int db_copy_to(sqlite3 *src, const char *dest, char **err)
 {
     sqlite3 *out = NULL;
     sqlite3_backup *b = NULL;
@@ -81,7 +79,7 @@ int db_backup(struct db *db, const char *dest, char **err)
                       _("only an administrator may copy the database: it holds the accounts"));
     if (path != NULL && same_file(path, dest))
         return db_err(err, DB_INVALID, _("%s is the database itself: name another file"), dest);
-    return copy_to(db->h, dest, err);
+    return db_copy_to(db->h, dest, err);
 }
 
 /* --- check --------------------------------------------------------------- */
@@ -248,7 +246,7 @@ int db_restore(const char *path, const char *from, char **kept, char **err)
         rc = move_aside(path, *kept, err);
     }
     if (rc == DB_OK)
-        rc = copy_to(src, path, err);
+        rc = db_copy_to(src, path, err);
     if (src != NULL)
         sqlite3_close(src);
     return rc;

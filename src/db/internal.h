@@ -111,6 +111,9 @@ extern const int db_nmigrations;
  * program's, DB_NEWER from a newer release).  Only reads.
  */
 int db_check_schema(sqlite3 *h, const char *path, int *version, char **err);
+/* A consistent copy of the database open on src in a new file at dest
+ * (0600; complete, or not there at all). */
+int db_copy_to(sqlite3 *src, const char *dest, char **err);
 
 /* Seed data: run inside migration 1's transaction on a new database.
  * Fatal on a seed row that cannot be resolved (a bug in data/). */

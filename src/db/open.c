@@ -424,6 +424,21 @@ static int open_read_only(sqlite3 **out, const char *path, const char *real, con
 }
 
 /*
+ * A database from an earlier release is copied before its first
+ * migration runs, as PATH.before-upgrade-from-schema-N: a migration is one
+ * transaction, but what it does to the records is only known afterwards.
+ * No upgrade without its copy.
+ */
+static int copy_before_upgrade(sqlite3 *h, const char *path, int v, char **err)
+{
+    char *copy = xasprintf("%s.before-upgrade-from-schema-%d", path, v);
+    int rc = access(copy, F_OK) == 0 ? DB_OK : db_copy_to(h, copy, err);
+
+    free(copy);
+    return rc;
+}
+
+/*
  * An existing database this process can write: checked before anything
  * writes to it (even setting WAL mode does), brought up to date.  A
  * read-only session then reads through a connection of its own.
@@ -438,6 +453,8 @@ static int open_writable(sqlite3 **out, const char *path, int ro, char **err)
         rc = db_check_schema(h, path, &v, err);
     if (rc == DB_OK)
         rc = setup_connection(h, path, 1, err);
+    if (rc == DB_OK && v < db_nmigrations)
+        rc = copy_before_upgrade(h, path, v, err);
     if (rc == DB_OK)
         rc = migrate(h, path, v, err);
     if (rc == DB_OK && ro) {

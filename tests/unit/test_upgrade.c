@@ -246,6 +246,15 @@ static void test_0_1_0_upgrades_with_nothing_lost(void **state)
     db = tu_db_open(path, ROLE_ADMIN, 0);
     assert_true(db_nmigrations >= 1);
     assert_int_equal(db_schema_version(db), db_nmigrations);
+    /* The upgrade kept a private copy of the database as it was. */
+    {
+        char *copy = xasprintf("%s.before-upgrade-from-schema-1", path);
+
+        assert_int_equal(tu_mode(copy), 0600);
+        assert_int_equal(tu_sql_int(copy, "PRAGMA user_version"), 1);
+        assert_int_equal(tu_sql_int(copy, "SELECT count(*) FROM audit"), 8);
+        free(copy);
+    }
     for (int i = 0; i < n; i++) {
         struct table_digest now = t[i];
 
