@@ -257,6 +257,16 @@ static void discard_answer(void *ctx, int yes)
         app_pop();
 }
 
+void form_screen_back(const struct ui_form *form)
+{
+    if (form->dirty)
+        app_push(ui_confirm_new(_("Throw away changes"),
+                                _("You have changes that are not saved. Throw them away?"),
+                                discard_answer, NULL));
+    else
+        app_pop();
+}
+
 static int edit_key(struct screen *s, enum action_id a, const struct ui_key *k)
 {
     struct edit *e = s->st;
@@ -269,12 +279,7 @@ static int edit_key(struct screen *s, enum action_id a, const struct ui_key *k)
         return 1;
     }
     if (a == ACT_BACK) {
-        if (e->form.dirty)
-            app_push(ui_confirm_new(_("Throw away changes"),
-                                    _("You have changes that are not saved. Throw them away?"),
-                                    discard_answer, e));
-        else
-            app_pop();
+        form_screen_back(&e->form);
         return 1;
     }
     r = ui_form_key(&e->form, a, k);

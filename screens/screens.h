@@ -10,6 +10,7 @@
 struct screen;
 struct kind;
 struct record;
+struct ui_form;
 
 struct screen *screen_home_new(void);
 struct screen *screen_directory_new(void);
@@ -20,6 +21,9 @@ struct screen *screen_records_new(const struct kind *k, long long owner);
 /* Edit record id of kind k, or add one (id 0) starting from the non-empty
  * fields of preset (may be NULL). */
 struct screen *screen_edit_new(const struct kind *k, long long id, const struct record *preset);
+/* Esc on any form screen: leave at once when nothing was typed, else ask
+ * before throwing the typing away. */
+void form_screen_back(const struct ui_form *form);
 struct screen *screen_about_new(void);
 /* Help for the screen from (its actions first), then every key. */
 struct screen *screen_help_new(const struct screen *from);

@@ -414,13 +414,6 @@ static void form_draw(struct screen *s, const struct ui_rect *r)
     ui_form_draw(&u->form, &fr);
 }
 
-static void discard_answer(void *ctx, int yes)
-{
-    (void)ctx;
-    if (yes)
-        app_pop();
-}
-
 static int form_key(struct screen *s, enum action_id a, const struct ui_key *k)
 {
     struct uform *u = s->st;
@@ -436,12 +429,7 @@ static int form_key(struct screen *s, enum action_id a, const struct ui_key *k)
         return 1;
     }
     if (a == ACT_BACK) {
-        if (u->form.dirty)
-            app_push(ui_confirm_new(_("Throw away changes"),
-                                    _("You have changes that are not saved. Throw them away?"),
-                                    discard_answer, u));
-        else
-            app_pop();
+        form_screen_back(&u->form);
         return 1;
     }
     if (a == ACT_PICK && current_field(u) == UF_MUNI && municipal(u)) {
