@@ -589,11 +589,20 @@ static void loop(void)
         int r, ms;
 
         replay_resize();
-        draw();
-        ms = next_deadline();
-        timeout(ms);
-        clock_gettime(CLOCK_MONOTONIC, &before);
+        /* Keys typed ahead (five PageDowns over a slow line) are all
+         * handled before the screen is drawn again: one repaint. */
+        timeout(0);
         r = wget_wch(stdscr, &wc);
+        if (r == ERR) {
+            draw();
+            ms = next_deadline();
+            timeout(ms);
+            clock_gettime(CLOCK_MONOTONIC, &before);
+            r = wget_wch(stdscr, &wc);
+        } else {
+            ms = 0;
+            clock_gettime(CLOCK_MONOTONIC, &before);
+        }
         if (r == ERR) {
             /* A terminal that went away returns ERR at once, forever. */
             if (since(&before) < 0.005 && errno != EINTR && (ms < 0 || ms > 10)) {
