@@ -20,13 +20,13 @@
  * spread each over ten lines). */
 // clang-format off
 static const struct action_def table[ACT_COUNT] = {
-    {ACT_HELP, {UI_FN | KEY_F(1), '?'}, "F1", "F1, ?", N_("Help"),
+    {ACT_HELP, {UI_FN | KEY_F(1), '?', 7}, "F1", "F1, ?, Ctrl-G", N_("Help"),
      N_("Show the keys of this screen and of every screen"),
      BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_BACK, {27}, "Esc", "Esc", N_("Back"),
      N_("Go back to the previous screen or cancel"),
      BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
-    {ACT_LANG, {UI_FN | KEY_F(9)}, "F9", "F9", N_("Language"),
+    {ACT_LANG, {UI_FN | KEY_F(9), 20}, "F9", "F9, Ctrl-T", N_("Language"),
      N_("Switch the language between Bengali and English"),
      BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_REDRAW, {12}, "^L", "Ctrl-L", N_("Redraw"),
@@ -90,7 +90,8 @@ static const struct action_def table[ACT_COUNT] = {
     {ACT_PEOPLE, {'p'}, "p", "p", N_("People"),
      N_("The officials and contacts of this municipality"),
      BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
-    {ACT_SAVE, {UI_FN | KEY_F(2)}, "F2", "F2", N_("Save"),
+    /* Ctrl-S reaches us: the terminal's XON/XOFF is off (setup_terminal). */
+    {ACT_SAVE, {UI_FN | KEY_F(2), 19, 24}, "F2", "F2, Ctrl-S, Ctrl-X", N_("Save"),
      N_("Save the form"),
      BAR_ESSENTIAL, 1, AUTH_EDIT_MUNICIPALITY, 1, VERB_EDIT},
     {ACT_NEXT_FIELD, {'\t', UI_FN | KEY_DOWN}, "Tab", "Tab, Down", N_("Next field"),

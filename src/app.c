@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -241,11 +242,45 @@ static void draw_status(void)
            ui_attr(app.status_err ? UI_ERROR : UI_STATUS));
 }
 
+/*
+ * The key the bar names for an action: its function key, or, where the
+ * terminal's description has no such key (TERM=ansi has none), the first
+ * other key that does it: "^S" for F2, "?" for F1.
+ */
+static const char *bar_key(const struct action_def *d)
+{
+    static char alt[8];
+    char cap[8];
+    const char *s;
+
+    if (d->bar_key[0] != 'F' || d->bar_key[1] < '1' || d->bar_key[1] > '9')
+        return d->bar_key;
+    snprintf(cap, sizeof cap, "kf%d", atoi(d->bar_key + 1));
+    s = tigetstr(cap);
+    if (s != NULL && s != (char *)-1 && *s != '\0')
+        return d->bar_key;
+    /* A control key first: a letter would be typed into a form's field. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < nitems(d->keys) && d->keys[i] != 0; i++) {
+            int c = d->keys[i];
+
+            if (pass == 0 && c > 0 && c < 32)
+                snprintf(alt, sizeof alt, "^%c", c + '@');
+            else if (pass == 1 && c >= 32 && c < 127)
+                snprintf(alt, sizeof alt, "%c", c);
+            else
+                continue;
+            return alt;
+        }
+    }
+    return d->bar_key;
+}
+
 static int bar_item_width(enum action_id id)
 {
     const struct action_def *d = action_def(id);
 
-    return text_width(d->bar_key) + 1 + text_width(_(d->label));
+    return text_width(bar_key(d)) + 1 + text_width(_(d->label));
 }
 
 static void add_bar(enum action_id *ids, int *n, enum action_id id)
@@ -301,7 +336,7 @@ static void draw_keybar(struct screen *s)
         const struct action_def *d = action_def(ids[i]);
         int x0 = x;
 
-        x += ui_put(stdscr, LINES - 1, x, COLS - x, d->bar_key, ui_attr(UI_KEY));
+        x += ui_put(stdscr, LINES - 1, x, COLS - x, bar_key(d), ui_attr(UI_KEY));
         x += 1;
         x += ui_put(stdscr, LINES - 1, x, COLS - x, _(d->label), ui_attr(UI_KEYLABEL));
         app.bar[app.nbar++] = (struct bar_item){ids[i], x0, x};
@@ -578,6 +613,8 @@ static void replay_resize(void)
     }
 }
 
+/* --- the loop ------------------------------------------------------------------ */
+
 static void loop(void)
 {
     int spins = 0;
@@ -621,6 +658,11 @@ static void loop(void)
         }
         clock_gettime(CLOCK_MONOTONIC, &app.last_key);
         k.code = r == KEY_CODE_YES ? (int)(UI_FN | (int)wc) : (int)wc;
+        if (k.code == 27) {
+            ui_escape_key(&k);
+            if (k.code == 0)
+                continue;
+        }
         if (k.code == (UI_FN | KEY_MOUSE)) {
             read_mouse(&k);
             if (k.code == 0)
@@ -639,6 +681,19 @@ static void loop(void)
 }
 
 /* --- set-up ------------------------------------------------------------------ */
+
+/* Ctrl-S and Ctrl-Q are keys here (Ctrl-S saves), not the terminal's
+ * XOFF/XON: raw() turns flow control off, cbreak() does not. */
+static void no_flow_control(void)
+{
+    struct termios t;
+
+    if (tcgetattr(STDIN_FILENO, &t) == 0) {
+        t.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        tcsetattr(STDIN_FILENO, TCSANOW, &t);
+        def_prog_mode();
+    }
+}
 
 static int setup_terminal(char **err)
 {
@@ -675,6 +730,7 @@ static int setup_terminal(char **err)
         raw();
     else
         cbreak();
+    no_flow_control();
     noecho();
     nonl();
     keypad(stdscr, TRUE);

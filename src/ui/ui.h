@@ -56,6 +56,16 @@ int ui_cursor_wanted(int *y, int *x);
  * static initialisers.
  */
 #define UI_FN 0x40000000
+/*
+ * k holds an Esc that ncurses returned alone: read what came with it.  A
+ * lone Esc stays Esc (27); Esc then a digit becomes F1..F10 (0: F10), as
+ * in mc; an escape sequence terminfo does not name is read whole and
+ * becomes the common key it stands for, or code 0 (ignore it): never a
+ * lone Esc.  A key typed after a lone Esc is put back.
+ */
+struct ui_key;
+void ui_escape_key(struct ui_key *k);
+
 struct ui_key {
     int code;
     int mouse_y, mouse_x; /* code == UI_FN | KEY_MOUSE */
