@@ -682,6 +682,15 @@ static void loop(void)
 
 /* --- set-up ------------------------------------------------------------------ */
 
+/* A full-screen program needs cursor addressing (TERM=dumb has none):
+ * without it, a clear refusal instead of an empty screen. */
+static int can_address(void)
+{
+    const char *cup = tigetstr("cup");
+
+    return cup != NULL && cup != (char *)-1 && *cup != '\0';
+}
+
 /* Ctrl-S and Ctrl-Q are keys here (Ctrl-S saves), not the terminal's
  * XOFF/XON: raw() turns flow control off, cbreak() does not. */
 static void no_flow_control(void)
@@ -717,6 +726,17 @@ static int setup_terminal(char **err)
         return -1;
     }
     set_term(app.term);
+    if (!can_address()) {
+        const char *t = getenv("TERM");
+
+        endwin();
+        delscreen(app.term);
+        app.term = NULL;
+        *err = xasprintf(_("the terminal type '%s' cannot move the cursor; mabdesk needs one "
+                           "that can, such as vt100, xterm or linux"),
+                         t != NULL ? t : "");
+        return -1;
+    }
     /* i18n_init() made LC_CTYPE UTF-8; the terminal speaks what the
      * user's locale said. */
     codeset = i18n_locale_charset();

@@ -142,6 +142,10 @@ void ui_list_draw(struct ui_list *l, const struct ui_rect *r)
         if (row == l->cur)
             ui_fill(stdscr, r->y + i, r->x, r->w, a);
         l->ops->draw_row(l->ctx, l->page, in, r->y + i, r->x, r->w, a);
+        /* Without reverse video (a VT52) the selection is a marker in the
+         * first column, which rows leave blank. */
+        if (row == l->cur && !(termattrs() & A_REVERSE))
+            mvwaddch(stdscr, r->y + i, r->x, '>' | a);
     }
     if (l->err != NULL)
         ui_put(stdscr, r->y + r->h - 1, r->x + 1, r->w - 1, l->err, ui_attr(UI_ERROR));

@@ -202,6 +202,19 @@ const char *tu_test_db(void)
     return test_db;
 }
 
+char *tu_terminfo(const char *source)
+{
+    char *dir = xasprintf("%s/terminfo", tu_tmpdir()), *src = xasprintf("%s.src", dir);
+    char *argv[] = {(char *)"/usr/bin/tic", (char *)"-o", dir, src, NULL};
+    char *entry = xasprintf("TERMINFO=%s", dir);
+
+    assert_int_equal(tu_write_file(src, source), 0);
+    assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
+    free(src);
+    free(dir);
+    return entry;
+}
+
 struct vt *tu_start(const char *arg, ...)
 {
     const char *argv[64];

@@ -76,6 +76,11 @@ void tu_create_db(const char *db);
 
 /* --- screen tests ------------------------------------------------------ */
 
+/* A terminal description of the test's own, compiled with tic from source
+ * ("name|what,\n\tcaps@, use=xterm,\n") into the test's directory: the
+ * "TERMINFO=dir" entry for the program's environment (malloc'd). */
+char *tu_terminfo(const char *source);
+
 /* Per-test fixture: tu_screen_setup() gives the test a new database path
  * (tu_test_db(), not created yet) in a temporary directory of its own;
  * tu_screen_teardown() closes every terminal still open (vt_close_all()),

@@ -20,26 +20,6 @@
 #include "util.h"
 #include "vt.h"
 
-/* A terminal description of its own: xterm without F1..F12 (compiled
- * with tic into the test's directory), so that what the program does
- * without function keys is what is tested, not how another description
- * draws.  The TERMINFO=... entry for the environment (malloc'd). */
-static char *no_fkeys_terminfo(void)
-{
-    char *dir = xasprintf("%s/terminfo", tu_tmpdir()), *src = xasprintf("%s.src", dir);
-    char *argv[] = {(char *)"/usr/bin/tic", (char *)"-o", dir, src, NULL};
-    char *entry = xasprintf("TERMINFO=%s", dir);
-
-    assert_int_equal(tu_write_file(src, "mabdesk-nofkeys|xterm without function keys,\n"
-                                        "\tkf1@, kf2@, kf3@, kf4@, kf5@, kf6@, kf7@, kf8@, kf9@,"
-                                        " kf10@, kf11@, kf12@,\n\tuse=xterm,\n"),
-                     0);
-    assert_int_equal(tu_run(argv, NULL, NULL, NULL), 0);
-    free(src);
-    free(dir);
-    return entry;
-}
-
 /* The edit form of Amtali, on a terminal of type term (env: NULL or one
  * more entry). */
 static struct vt *edit_amtali(const char *term, const char *more)
@@ -69,7 +49,11 @@ static void save_with(struct vt *vt, const char *wards, const char *keys)
 
 static void test_saves_without_function_keys(void **state)
 {
-    char *terminfo = no_fkeys_terminfo();
+    /* xterm without F1..F12: what the program does without function keys
+     * is tested, not how another description draws. */
+    char *terminfo = tu_terminfo("mabdesk-nofkeys|xterm without function keys,\n"
+                                 "\tkf1@, kf2@, kf3@, kf4@, kf5@, kf6@, kf7@, kf8@, kf9@, kf10@,"
+                                 " kf11@, kf12@,\n\tuse=xterm,\n");
     struct vt *vt;
 
     tu_create_db(tu_test_db());
