@@ -5,19 +5,27 @@
 #   make test       AddressSanitizer + UBSan build, every suite, "N passed, N failed"
 #   make bench      benchmarks (not part of make test)
 #   make fuzz       build the libFuzzer targets (clang)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (binary, catalogue, man pages,
+#                   config file, systemd units, sysusers.d and tmpfiles.d)
+#   make deb        mabdesk_VERSION_ARCH.deb with dpkg-buildpackage (packaging/debian/)
 #   make format     clang-format every source file
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 LOCALEDIR ?= $(PREFIX)/share/locale
 MANDIR ?= $(PREFIX)/share/man
+# /etc/mabdesk/mabdesk.conf is where mabdesk looks, whatever the PREFIX.
+SYSCONFDIR ?= /etc
+# systemd reads units, sysusers.d and tmpfiles.d from /usr/local/lib as well.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 DESTDIR ?=
 VERSION := 0.1.0
 
 CC ?= cc
 BUILD ?= build
-PKGS := ncursesw sqlite3 libutf8proc libssh libcrypt
+PKGS := ncursesw sqlite3 libutf8proc libssh libcrypt libsystemd
 TEST_PKGS := cmocka vterm
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -51,12 +59,16 @@ TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(BUILD)/%.o)
 
 MO := $(BUILD)/locale/bn/LC_MESSAGES/mabdesk.mo
 
-.PHONY: all run test test-build check-format check-layers deps install uninstall clean bench fuzz format pot
+.PHONY: all run test test-build check-format check-layers deps install uninstall clean bench fuzz format pot \
+	deb
 
 all: mabdesk
 
+# The Debian package build sets INSTALL_DEPS=: (its Build-Depends are
+# installed already, and it must not reach the network).
+INSTALL_DEPS ?= sh packaging/install-deps.sh
 deps:
-	@sh packaging/install-deps.sh
+	@$(INSTALL_DEPS)
 
 mabdesk: $(BUILD)/mabdesk
 	cp $< $@
@@ -149,17 +161,69 @@ check-format:
 check-layers:
 	@sh tests/check_layers.sh
 
-install: mabdesk
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 mabdesk $(DESTDIR)$(BINDIR)/mabdesk
-	install -m 0644 packaging/mabdesk.1 $(DESTDIR)$(MANDIR)/man1/mabdesk.1
-	install -m 0644 $(MO) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo
+MAN1 := $(wildcard packaging/*.1)
+MAN5 := $(wildcard packaging/*.5)
+UNITS := mabdesk-serve.service mabdesk-kiosk@.service
 
+# The units are written from their templates with the real BINDIR.  An
+# existing configuration file is the administrator's: never overwritten.
+install: mabdesk
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(SYSCONFDIR)/mabdesk $(DESTDIR)$(SYSTEMDUNITDIR) \
+		$(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	install -m 0755 mabdesk $(DESTDIR)$(BINDIR)/mabdesk
+	install -m 0644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(MAN5),install -d $(DESTDIR)$(MANDIR)/man5 && \
+		install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+	install -m 0644 $(MO) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo
+	[ -e $(DESTDIR)$(SYSCONFDIR)/mabdesk/mabdesk.conf ] || \
+		install -m 0644 packaging/mabdesk.conf $(DESTDIR)$(SYSCONFDIR)/mabdesk/mabdesk.conf
+	for u in $(UNITS); do \
+		sed 's|@BINDIR@|$(BINDIR)|g' packaging/$$u.in > $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp && \
+		mv $(DESTDIR)$(SYSTEMDUNITDIR)/$$u.tmp $(DESTDIR)$(SYSTEMDUNITDIR)/$$u || exit 1; \
+	done
+	install -m 0644 packaging/mabdesk.sysusers $(DESTDIR)$(SYSUSERSDIR)/mabdesk.conf
+	install -m 0644 packaging/mabdesk.tmpfiles $(DESTDIR)$(TMPFILESDIR)/mabdesk.conf
+
+# The configuration file stays, as it may hold the administrator's changes.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mabdesk $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo \
-		$(DESTDIR)$(MANDIR)/man1/mabdesk.1
+		$(MAN1:packaging/%=$(DESTDIR)$(MANDIR)/man1/%) \
+		$(MAN5:packaging/%=$(DESTDIR)$(MANDIR)/man5/%) \
+		$(UNITS:%=$(DESTDIR)$(SYSTEMDUNITDIR)/%) \
+		$(DESTDIR)$(SYSUSERSDIR)/mabdesk.conf $(DESTDIR)$(TMPFILESDIR)/mabdesk.conf
+
+# --- Debian package ------------------------------------------------------------
+# A copy of the tracked files (as they are in the work tree), with
+# packaging/debian/ as debian/, built by dpkg-buildpackage without network;
+# the .deb lands here.  DEB_VERSION=X adds a changelog entry for version X
+# first (an upgrade test, a local rebuild).
+DEB_TOP := $(BUILD)/deb
+DEB_SRC := $(DEB_TOP)/mabdesk
+deb:
+	rm -rf $(DEB_TOP)
+	mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git ls-files -z -c -o --exclude-standard | xargs -0 sh -c 'for f; do [ -e "$$f" ] && printf "%s\0" "$$f"; done' sh | \
+			tar --null -T - -cf - | tar -C $(DEB_SRC) -xf -; \
+	else \
+		tar --exclude=./build --exclude=./mabdesk --exclude='./*.deb' -cf - . | tar -C $(DEB_SRC) -xf -; \
+	fi
+	mv $(DEB_SRC)/packaging/debian $(DEB_SRC)/debian
+	if [ -n "$(DEB_VERSION)" ]; then \
+		{ printf 'mabdesk (%s) unstable; urgency=medium\n\n  * Local build %s.\n\n -- %s  %s\n\n' \
+			'$(DEB_VERSION)' '$(DEB_VERSION)' \
+			"$$(sed -n 's/^ -- \(.*>\)  .*/\1/p' $(DEB_SRC)/debian/changelog | head -n 1)" \
+			"$$(date -R)"; cat $(DEB_SRC)/debian/changelog; } > $(DEB_SRC)/debian/changelog.new && \
+		mv $(DEB_SRC)/debian/changelog.new $(DEB_SRC)/debian/changelog; \
+	fi
+	cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc
+	cp $(DEB_TOP)/mabdesk_*.deb .
+	@ls -1 $(DEB_TOP)/mabdesk_*.deb | sed 's|.*/||'
 
 clean:
-	rm -rf build mabdesk
+	rm -rf build mabdesk mabdesk_*.deb
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (Not the package build's copy of the tree, nor directories such as sysusers.d.)
+-include $(shell find $(BUILD) -path $(DEB_TOP) -prune -o -name '*.d' -type f -print 2>/dev/null)

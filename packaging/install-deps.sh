@@ -10,16 +10,18 @@ set -eu
 
 PACKAGES="build-essential pkg-config gettext
 libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
-libical-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev
-openssh-client sqlite3 ssh-audit clang-format"
+libsystemd-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev
+openssh-client sqlite3 ssh-audit clang-format
+dpkg-dev debhelper lintian"
 
 # pkg-config module or command -> package that provides it
 CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
-pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libical:libical-dev pc:inih:libinih-dev
+pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libsystemd:libsystemd-dev pc:inih:libinih-dev
 pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev
 cmd:cc:build-essential cmd:make:build-essential cmd:pkg-config:pkg-config
 cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:openssh-client
-cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format"
+cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format
+cmd:dpkg-buildpackage:dpkg-dev cmd:dh:debhelper cmd:lintian:lintian"
 
 if [ "${1:-}" = "--print" ]; then
     echo $PACKAGES

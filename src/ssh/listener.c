@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -366,6 +367,7 @@ static void serve_loop(struct server *sv)
 /* End every session: SIGTERM, five seconds, then SIGKILL. */
 static void stop_all(struct server *sv)
 {
+    sd_notify(0, "STOPPING=1");
     syslog(LOG_INFO, "stopping: ending %d sessions", sv->nkids);
     for (int i = 0; i < sv->nkids; i++)
         kill(sv->kids[i].pid, SIGTERM);

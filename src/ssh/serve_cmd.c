@@ -19,6 +19,7 @@
 #include <syslog.h>
 #include <sys/socket.h>
 #include <syslog.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "auth.h"
@@ -317,8 +318,12 @@ static int run(struct serve_config *cfg, struct cmdline *cl, char **err)
             rc = DB_ERROR;
         }
     }
-    if (rc == DB_OK)
+    if (rc == DB_OK) {
+        /* Listening: "systemctl start" (Type=notify) returns now.  Without
+         * $NOTIFY_SOCKET, outside systemd, this does nothing. */
+        sd_notify(0, "READY=1");
         listener_run(cfg, lfd, nlfd, bind);
+    }
     for (int i = 0; i < nlfd; i++)
         close(lfd[i]);
     free(lfd);
