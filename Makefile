@@ -150,14 +150,16 @@ check-layers:
 	@sh tests/check_layers.sh
 
 install: mabdesk
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5
 	install -m 0755 mabdesk $(DESTDIR)$(BINDIR)/mabdesk
 	install -m 0644 packaging/mabdesk.1 $(DESTDIR)$(MANDIR)/man1/mabdesk.1
+	install -m 0644 packaging/mabdesk.conf.5 $(DESTDIR)$(MANDIR)/man5/mabdesk.conf.5
 	install -m 0644 $(MO) $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/mabdesk $(DESTDIR)$(LOCALEDIR)/bn/LC_MESSAGES/mabdesk.mo \
-		$(DESTDIR)$(MANDIR)/man1/mabdesk.1
+		$(DESTDIR)$(MANDIR)/man1/mabdesk.1 $(DESTDIR)$(MANDIR)/man5/mabdesk.conf.5
 
 clean:
 	rm -rf build mabdesk
