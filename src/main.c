@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "auth.h"
+#include "config.h"
 #include "db/db.h"
 #include "fmt/charset.h"
 #include "i18n.h"
@@ -38,6 +40,7 @@ enum {
 };
 
 struct globals {
+    struct config conf; /* db path, language, the server's settings */
     const char *db_path;
     const char *lang;
     enum role role;
@@ -48,7 +51,8 @@ struct globals {
 static void usage(FILE *f)
 {
     fprintf(f, "%s",
-            _("usage: mabdesk [--db PATH] [--lang bn|en] [--role ROLE] [--kiosk] [COMMAND]\n"
+            _("usage: mabdesk [--config FILE] [--db PATH] [--lang bn|en] [--role ROLE] [--kiosk]\n"
+              "               [COMMAND]\n"
               "\n"
               "Commands:\n"
               "  run                      the full-screen application (the default)\n"
@@ -63,10 +67,14 @@ static void usage(FILE *f)
               "in use\n"
               "  restore FILE             put a backup in place of the database (kept beside it)\n"
               "  check                    the database's integrity and schema version\n"
+              "  config check [FILE]|show the configuration: check it, or show the settings\n"
+              "\n"
+              "Every command answers --help.\n"
               "\n"
               "Options:\n"
-              "  --db PATH      database file (default: $MABDESK_DB, else\n"
-              "                 $XDG_DATA_HOME/mabdesk/mabdesk.db)\n"
+              "  --config FILE  read this configuration file too (see mabdesk.conf(5))\n"
+              "  --db PATH      database file (default: $MABDESK_DB, else the configuration's\n"
+              "                 database, else $XDG_DATA_HOME/mabdesk/mabdesk.db)\n"
               "  --lang bn|en   language of the session\n"
               "  --role ROLE    admin (default), editor, municipal, viewer\n"
               "  --kiosk        read-only public kiosk mode\n"
@@ -88,6 +96,16 @@ static int usage_error(const char *fmt, ...)
     fputc('\n', stderr);
     fprintf(stderr, "%s\n", _("Try 'mabdesk --help'."));
     return EX_USAGE_;
+}
+
+/* "--help" or "-h" as a command's only argument: its usage, exit 0. */
+static int asks_help(int argc, char **argv, const char *text)
+{
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("%s\n", text);
+        return 1;
+    }
+    return 0;
 }
 
 static int exit_code(int status)
@@ -112,7 +130,7 @@ static int exit_code(int status)
 
 /* Open the database for the session the global options describe; on failure
  * print the reason and return NULL with *code set. */
-static struct db *open_db(const struct globals *g, int *code)
+static struct db *open_db(struct globals *g, int *code)
 {
     struct session s;
     struct db *db = NULL;
@@ -123,7 +141,7 @@ static struct db *open_db(const struct globals *g, int *code)
     if (g->kiosk)
         snprintf(s.user, sizeof s.user, "%s", "kiosk");
     s.municipality_id = g->municipality_id;
-    path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
+    path = xstrdup(config_str(&g->conf, CK_DATABASE));
     rc = db_open(&db, path, &s, &err);
     if (rc != DB_OK) {
         /* db_open()'s messages name the file. */
@@ -137,13 +155,15 @@ static struct db *open_db(const struct globals *g, int *code)
     return db;
 }
 
-static int cmd_run(const struct globals *g, int argc, char **argv)
+static int cmd_run(struct globals *g, int argc, char **argv)
 {
     struct app_options o = {0};
     struct db *db;
     char *err = NULL;
     int code = 0, rc;
 
+    if (asks_help(argc, argv, _("usage: mabdesk [OPTIONS] run")))
+        return EX_OK_;
     if (argc > 1)
         return usage_error(_("unexpected argument '%s'"), argv[1]);
     db = open_db(g, &code);
@@ -151,7 +171,7 @@ static int cmd_run(const struct globals *g, int argc, char **argv)
         return code;
     o.lang = g->lang;
     o.kiosk = g->kiosk;
-    o.idle_timeout = g->kiosk ? 180 : 0;
+    o.idle_timeout = g->kiosk ? config_int(&g->conf, CK_KIOSK_IDLE_TIMEOUT) : 0;
     o.root = screen_home_new;
     o.help = screen_help_new;
     rc = app_run(db, &o, &err);
@@ -164,12 +184,14 @@ static int cmd_run(const struct globals *g, int argc, char **argv)
     return EX_OK_;
 }
 
-static int cmd_find(const struct globals *g, int argc, char **argv)
+static int cmd_find(struct globals *g, int argc, char **argv)
 {
     struct db *db;
     char *err = NULL;
     int code = 0, rc;
 
+    if (asks_help(argc, argv, _("usage: mabdesk find QUERY")))
+        return EX_OK_;
     if (argc != 2)
         return usage_error("%s", _("usage: mabdesk find QUERY"));
     db = open_db(g, &code);
@@ -185,13 +207,15 @@ static int cmd_find(const struct globals *g, int argc, char **argv)
     return exit_code(rc);
 }
 
-static int cmd_export(const struct globals *g, int argc, char **argv)
+static int cmd_export(struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
         {NULL, 0, NULL, 0},
     };
+    const char *usage_text =
+        _("usage: mabdesk export municipalities|contacts [--format csv|vcf] [-o FILE]");
     enum export_format fmt = EXPORT_CSV;
     const char *outpath = NULL;
     FILE *out = stdout;
@@ -200,6 +224,8 @@ static int cmd_export(const struct globals *g, int argc, char **argv)
     char *err = NULL;
     int c, code = 0, rc;
 
+    if (asks_help(argc, argv, usage_text))
+        return EX_OK_;
     optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
     while ((c = getopt_long(argc, argv, "f:o:", opts, NULL)) != -1) {
         switch (c) {
@@ -215,13 +241,11 @@ static int cmd_export(const struct globals *g, int argc, char **argv)
             outpath = optarg;
             break;
         default:
-            return usage_error("%s", _("usage: mabdesk export municipalities|contacts "
-                                       "[--format csv|vcf] [-o FILE]"));
+            return usage_error("%s", usage_text);
         }
     }
     if (optind != argc - 1 || (kind = kind_by_name(argv[optind])) == NULL)
-        return usage_error("%s", _("usage: mabdesk export municipalities|contacts "
-                                   "[--format csv|vcf] [-o FILE]"));
+        return usage_error("%s", usage_text);
     db = open_db(g, &code);
     if (db == NULL)
         return code;
@@ -245,7 +269,7 @@ static int cmd_export(const struct globals *g, int argc, char **argv)
     return exit_code(rc);
 }
 
-static int cmd_import(const struct globals *g, int argc, char **argv)
+static int cmd_import(struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"dry-run", no_argument, NULL, 'n'},
@@ -260,6 +284,8 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
     char *err = NULL;
     int c, dry = 0, code = 0, rc, count = 0;
 
+    if (asks_help(argc, argv, usage_text))
+        return EX_OK_;
     optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
     while ((c = getopt_long(argc, argv, "ne:", opts, NULL)) != -1) {
         if (c == 'n') {
@@ -296,7 +322,7 @@ static int cmd_import(const struct globals *g, int argc, char **argv)
     return exit_code(rc);
 }
 
-static int cmd_user(const struct globals *g, int argc, char **argv)
+static int cmd_user(struct globals *g, int argc, char **argv)
 {
     struct usercmd uc;
     struct db *db;
@@ -306,6 +332,7 @@ static int cmd_user(const struct globals *g, int argc, char **argv)
     rc = usercmd_parse(argc, argv, &uc);
     if (rc != 0)
         return rc > 0 ? EX_OK_ : EX_USAGE_;
+    uc.kiosk = config_int(&g->conf, CK_KIOSK);
     db = open_db(g, &code);
     if (db != NULL) {
         rc = usercmd_exec(db, &uc, stdin, stdout, &err);
@@ -330,35 +357,76 @@ static int serve_result(int rc, char *err)
     return exit_code(rc);
 }
 
-static int cmd_serve(const struct globals *g, int argc, char **argv)
+static int cmd_serve(struct globals *g, int argc, char **argv)
 {
-    char *path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path(), *err = NULL;
-    int rc = serve_main(path, argc, argv, &err);
+    char *err = NULL;
+    /* serve adds its own options to the settings, and re-reads them on SIGHUP. */
+    int rc = serve_main(&g->conf, argc, argv, &err);
 
-    free(path);
     return serve_result(rc, err);
 }
 
-static int cmd_ui(const struct globals *g, int argc, char **argv)
+static int cmd_ui(struct globals *g, int argc, char **argv)
 {
-    char *path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path(), *err = NULL;
-    int rc = serve_ui_main(path, g->lang, argc, argv, &err);
+    char *path = xstrdup(config_str(&g->conf, CK_DATABASE)), *err = NULL;
+    int rc;
 
-    free(path);
-    return serve_result(rc, err);
-}
-
-/* "--help" or "-h" as a command's only argument: its usage, exit 0. */
-static int asks_help(int argc, char **argv, const char *text)
-{
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("%s\n", text);
-        return 1;
+    if (asks_help(argc, argv, _("usage: mabdesk ui (run by mabdesk serve in each SSH session)"))) {
+        free(path);
+        return EX_OK_;
     }
-    return 0;
+    rc = serve_ui_main(path, g->lang, argc, argv, &err);
+    free(path);
+    return serve_result(rc, err);
 }
 
-static int cmd_backup(const struct globals *g, int argc, char **argv)
+/* The files config_load() read, one per line. */
+static void print_files_read(const struct config *c)
+{
+    for (size_t i = 0; i < nitems(c->files); i++)
+        if (c->files[i] != NULL && access(c->files[i], F_OK) == 0)
+            printf(_("%s: read\n"), c->files[i]);
+}
+
+static int config_status(int rc)
+{
+    return rc == CONFIG_OK ? EX_OK_ : rc == CONFIG_MISSING ? EX_NOINPUT_ : EX_CONFIG_;
+}
+
+static int cmd_config(struct globals *g, int argc, char **argv)
+{
+    const char *usage_text = _("usage: mabdesk config check [FILE]\n"
+                               "       mabdesk config show");
+    char *err = NULL;
+    int rc;
+
+    if (asks_help(argc, argv, usage_text) ||
+        (argc >= 2 && asks_help(argc - 1, argv + 1, usage_text)))
+        return EX_OK_;
+    if (argc == 2 && strcmp(argv[1], "show") == 0) {
+        config_show(&g->conf, stdout);
+        return EX_OK_;
+    }
+    if (argc == 2 && strcmp(argv[1], "check") == 0) {
+        /* main() has read and checked them all already. */
+        print_files_read(&g->conf);
+        printf("%s\n", _("configuration ok"));
+        return EX_OK_;
+    }
+    if (argc == 3 && strcmp(argv[1], "check") == 0) {
+        rc = config_check_file(argv[2], &err);
+        if (rc != CONFIG_OK) {
+            fprintf(stderr, "mabdesk: %s\n", err);
+            free(err);
+            return config_status(rc);
+        }
+        printf(_("%s: configuration ok\n"), argv[2]);
+        return EX_OK_;
+    }
+    return usage_error("%s", usage_text);
+}
+
+static int cmd_backup(struct globals *g, int argc, char **argv)
 {
     const char *usage_text = _("usage: mabdesk backup FILE");
     struct db *db;
@@ -382,7 +450,7 @@ static int cmd_backup(const struct globals *g, int argc, char **argv)
     return EX_OK_;
 }
 
-static int cmd_check(const struct globals *g, int argc, char **argv)
+static int cmd_check(struct globals *g, int argc, char **argv)
 {
     const char *usage_text = _("usage: mabdesk check");
     struct db_health h;
@@ -393,7 +461,7 @@ static int cmd_check(const struct globals *g, int argc, char **argv)
         return EX_OK_;
     if (argc != 1)
         return usage_error("%s", usage_text);
-    path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
+    path = xstrdup(config_str(&g->conf, CK_DATABASE));
     rc = db_health(path, &h, &err);
     free(path);
     if (rc != DB_OK) {
@@ -410,7 +478,7 @@ static int cmd_check(const struct globals *g, int argc, char **argv)
     return sound ? EX_OK_ : EX_DATAERR_;
 }
 
-static int cmd_restore(const struct globals *g, int argc, char **argv)
+static int cmd_restore(struct globals *g, int argc, char **argv)
 {
     const char *usage_text = _("usage: mabdesk restore FILE");
     char *path, *kept = NULL, *err = NULL;
@@ -421,7 +489,7 @@ static int cmd_restore(const struct globals *g, int argc, char **argv)
     if (argc != 2)
         return usage_error("%s", usage_text);
     /* Not opened first: that would hold it, and migrate it. */
-    path = g->db_path != NULL ? xstrdup(g->db_path) : db_default_path();
+    path = xstrdup(config_str(&g->conf, CK_DATABASE));
     rc = db_restore(path, argv[1], &kept, &err);
     if (rc != DB_OK)
         fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
@@ -437,18 +505,62 @@ static int cmd_restore(const struct globals *g, int argc, char **argv)
 
 struct command {
     const char *name;
-    int (*fn)(const struct globals *, int, char **);
+    int (*fn)(struct globals *, int, char **);
 };
 
 static const struct command commands[] = {
     {"run", cmd_run},         {"find", cmd_find},   {"export", cmd_export}, {"import", cmd_import},
     {"user", cmd_user},       {"serve", cmd_serve}, {"ui", cmd_ui},         {"backup", cmd_backup},
-    {"restore", cmd_restore}, {"check", cmd_check},
+    {"restore", cmd_restore}, {"check", cmd_check}, {"config", cmd_config},
 };
+
+/*
+ * The settings: the configuration files (not for "ui", which the server
+ * hands everything it needs), then --db and --lang over them.  0, or the
+ * exit status after saying what is wrong.
+ */
+static int load_settings(struct globals *g, const char *config_file, const char *cmd)
+{
+    char *err = NULL;
+    int rc;
+
+    if (cmd != NULL && strcmp(cmd, "ui") == 0)
+        config_defaults(&g->conf);
+    else if ((rc = config_load(&g->conf, config_file, &err)) != CONFIG_OK) {
+        fprintf(stderr, "mabdesk: %s\n", err);
+        free(err);
+        return config_status(rc);
+    }
+    if (g->db_path != NULL &&
+        config_override(&g->conf, "--db", CK_DATABASE, g->db_path, &err) != CONFIG_OK) {
+        rc = usage_error("%s", err);
+        free(err);
+        return rc;
+    }
+    if (g->lang != NULL)
+        config_override(&g->conf, "--lang", CK_LANGUAGE, g->lang, &err);
+    else if (config_str(&g->conf, CK_LANGUAGE) != NULL)
+        i18n_set_lang(config_str(&g->conf, CK_LANGUAGE));
+    /* i18n.c and the UI read the zone from there; sessions inherit it. */
+    setenv("MABDESK_TZ", config_str(&g->conf, CK_TIMEZONE), 1);
+    return 0;
+}
+
+static int run_command(struct globals *g, int argc, char **argv)
+{
+    if (argc == 0)
+        return cmd_run(g, 1, (char *[]){(char *)"run", NULL});
+    for (size_t i = 0; i < nitems(commands); i++) {
+        if (strcmp(argv[0], commands[i].name) == 0)
+            return commands[i].fn(g, argc, argv);
+    }
+    return usage_error(_("unknown command '%s'"), argv[0]);
+}
 
 int main(int argc, char **argv)
 {
     static const struct option opts[] = {
+        {"config", required_argument, NULL, 'c'},
         {"db", required_argument, NULL, 'd'},
         {"lang", required_argument, NULL, 'l'},
         {"role", required_argument, NULL, 'r'},
@@ -459,14 +571,16 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     struct globals g = {0};
-    const char *env;
-    int c;
+    const char *config_file = NULL;
+    int c, code;
 
     setlocale(LC_ALL, "");
     g.role = ROLE_ADMIN;
-    g.db_path = NULL;
     while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
         switch (c) {
+        case 'c':
+            config_file = optarg;
+            break;
         case 'd':
             g.db_path = optarg;
             break;
@@ -508,13 +622,9 @@ int main(int argc, char **argv)
     i18n_init(g.lang);
     if (g.role == ROLE_MUNICIPAL && g.municipality_id == 0)
         return usage_error("%s", _("--role municipal needs --municipality ID"));
-    if (g.db_path == NULL && (env = getenv("MABDESK_DB")) != NULL && *env != '\0')
-        g.db_path = env;
-    if (optind >= argc)
-        return cmd_run(&g, 1, (char *[]){(char *)"run", NULL});
-    for (size_t i = 0; i < nitems(commands); i++) {
-        if (strcmp(argv[optind], commands[i].name) == 0)
-            return commands[i].fn(&g, argc - optind, argv + optind);
-    }
-    return usage_error(_("unknown command '%s'"), argv[optind]);
+    code = load_settings(&g, config_file, optind < argc ? argv[optind] : NULL);
+    if (code == 0)
+        code = run_command(&g, argc - optind, argv + optind);
+    config_free(&g.conf);
+    return code;
 }

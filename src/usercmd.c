@@ -28,6 +28,29 @@ static const char *usage_text(void)
              "       mabdesk user passwd NAME\n");
 }
 
+/* The usage of one subcommand, for "mabdesk user SUB --help". */
+static const char *sub_usage(const char *sub)
+{
+    if (strcmp(sub, "add") == 0)
+        return _("usage: mabdesk user add NAME --role admin|editor|municipal|viewer "
+                 "[--municipality ID] [--key FILE.pub]... [--password]\n");
+    if (strcmp(sub, "list") == 0)
+        return _("usage: mabdesk user list\n");
+    if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0)
+        return _("usage: mabdesk user disable|enable NAME\n");
+    if (strcmp(sub, "key") == 0)
+        return _("usage: mabdesk user key add NAME FILE.pub\n"
+                 "       mabdesk user key remove NAME FILE.pub|SHA256:FINGERPRINT\n");
+    if (strcmp(sub, "passwd") == 0)
+        return _("usage: mabdesk user passwd NAME\n");
+    return NULL;
+}
+
+static int is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
 /* Print msg (taken over) and the usage text; returns -1. */
 static int usage(char *msg)
 {
@@ -98,8 +121,15 @@ int usercmd_parse(int argc, char **argv, struct usercmd *c)
     if (argc < 2)
         return usage(xasprintf("%s", _("user needs a subcommand")));
     sub = argv[1];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0 || strcmp(sub, "help") == 0) {
+    if (is_help(sub) || strcmp(sub, "help") == 0) {
         fputs(usage_text(), stdout);
+        return 1;
+    }
+    /* "user passwd --help" is a question, not an account called "--help";
+     * "user key add --help" too. */
+    if (sub_usage(sub) != NULL && ((argc == 3 && is_help(argv[2])) ||
+                                   (argc == 4 && strcmp(sub, "key") == 0 && is_help(argv[3])))) {
+        fputs(sub_usage(sub), stdout);
         return 1;
     }
     if (strcmp(sub, "add") == 0) {
@@ -215,7 +245,7 @@ out:
     return rc;
 }
 
-static int run_list(struct db *db, FILE *out, char **err)
+static int run_list(struct db *db, int kiosk, FILE *out, char **err)
 {
     struct user *v;
     int n, rc = db_user_list(db, &v, &n, err);
@@ -236,6 +266,10 @@ static int run_list(struct db *db, FILE *out, char **err)
         free(name);
     }
     users_free(v, n);
+    /* Not in the table: the configuration's kiosk key turns it on or off. */
+    fprintf(out, "%s\t%s\t-\t%s\t%s\t", USER_KIOSK_NAME, auth_role_name(ROLE_KIOSK),
+            kiosk ? _("enabled") : _("disabled"), _("no-credentials"));
+    fprintf(out, ngettext("%d key\n", "%d keys\n", 0UL), 0);
     return DB_OK;
 }
 
@@ -278,7 +312,7 @@ int usercmd_exec(struct db *db, const struct usercmd *c, FILE *in, FILE *out, ch
     case USERCMD_ADD:
         return run_add(db, c, in, out, err);
     case USERCMD_LIST:
-        return run_list(db, out, err);
+        return run_list(db, c->kiosk, out, err);
     case USERCMD_DISABLE:
     case USERCMD_ENABLE:
         rc = db_user_set_disabled(db, c->name, c->op == USERCMD_DISABLE, err);

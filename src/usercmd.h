@@ -34,6 +34,7 @@ struct usercmd {
     int nkey_files;
     int password;        /* add: --password */
     const char *key_arg; /* key add: FILE.pub; key remove: FILE.pub or SHA256:... */
+    int kiosk;           /* list: the kiosk account is on (the configuration's kiosk) */
 };
 
 /* Parse argv (argv[0] is "user"); 0, 1 after printing the usage on stdout

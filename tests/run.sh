@@ -11,8 +11,10 @@ export MABDESK_LOCALEDIR="$top/$build/locale"
 export MABDESK_TOP="$top"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:${UBSAN_OPTIONS:-}"
-# Tests must not see the developer's own database or language.
-unset MABDESK_DB XDG_DATA_HOME LANGUAGE LC_ALL LC_MESSAGES
+# Tests must not see the developer's own database, language or
+# configuration (a test that wants a system file sets MABDESK_SYSCONF).
+unset MABDESK_DB MABDESK_TZ XDG_DATA_HOME XDG_CONFIG_HOME XDG_STATE_HOME LANGUAGE LC_ALL LC_MESSAGES
+export MABDESK_SYSCONF=/nonexistent/mabdesk.conf
 export LANG=C.UTF-8
 
 passed=0

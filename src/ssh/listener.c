@@ -53,7 +53,7 @@ struct child {
 };
 
 struct server {
-    const struct serve_config *cfg;
+    struct serve_config *cfg;
     const int *lfd;
     int nlfd;
     ssh_bind bind;
@@ -64,11 +64,16 @@ struct server {
     struct throttle *thr;
 };
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reload_requested;
 
 static void on_stop(int sig)
 {
     stop_requested = 1;
+}
+
+static void on_reload(int sig)
+{
+    reload_requested = 1;
 }
 
 static void on_child(int sig)
@@ -345,6 +350,10 @@ static void serve_loop(struct server *sv)
     while (!stop_requested) {
         int n = 0;
 
+        if (reload_requested) {
+            reload_requested = 0;
+            serve_reload(sv->cfg);
+        }
         reap(sv);
         pfd = xreallocarray(pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
         for (int i = 0; i < sv->nlfd; i++)
@@ -364,7 +373,8 @@ static void serve_loop(struct server *sv)
     free(pfd);
 }
 
-/* End every session: SIGTERM, five seconds, then SIGKILL. */
+/* End every session: SIGTERM (each tells its user the server is going
+ * down and closes cleanly), five seconds, then SIGKILL. */
 static void stop_all(struct server *sv)
 {
     sd_notify(0, "STOPPING=1");
@@ -380,7 +390,7 @@ static void stop_all(struct server *sv)
     reap(sv);
 }
 
-void listener_run(const struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind bind)
+void listener_run(struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind bind)
 {
     struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL};
     struct sigaction sa = {0};
@@ -391,6 +401,7 @@ void listener_run(const struct serve_config *cfg, const int *lfd, int nlfd, ssh_
     sa.sa_handler = on_stop;
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = on_reload;
     sigaction(SIGHUP, &sa, NULL);
     sa.sa_handler = on_child;
     sa.sa_flags = SA_NOCLDSTOP;

@@ -9,6 +9,8 @@
 #ifndef MABDESK_SSH_SERVE_H
 #define MABDESK_SSH_SERVE_H
 
+struct config;
+
 enum { SERVE_USAGE = -1 };
 
 /*
@@ -17,10 +19,11 @@ enum { SERVE_USAGE = -1 };
  *               [--max-session-time SECS] [--log-stderr]
  *               [--auth-delay SECS] [--auth-delay-max SECS]
  *               [--penalty SECS] [--penalty-min SECS] [--penalty-max SECS]
- * db_path: the database (main.c resolves --db / MABDESK_DB / the default).
+ * conf: the settings main.c loaded (config.h); the options above are added
+ * to it as command-line overrides, kept when SIGHUP re-reads the files.
  * Runs until SIGTERM / SIGINT.  *err set on failure.
  */
-int serve_main(const char *db_path, int argc, char **argv, char **err);
+int serve_main(struct config *conf, int argc, char **argv, char **err);
 
 /*
  * mabdesk ui: run by an SSH session process on a pty slave.  The identity

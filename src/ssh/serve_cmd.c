@@ -16,65 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <sys/socket.h>
 #include <syslog.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 #include "auth.h"
+#include "config.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "ssh/serve_internal.h"
 #include "util.h"
-
-static char *default_state_dir(void)
-{
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-
-    if (geteuid() == 0)
-        return xstrdup("/var/lib/mabdesk");
-    if (xdg != NULL && *xdg == '/')
-        return xasprintf("%s/mabdesk", xdg);
-    if (home != NULL && *home != '\0')
-        return xasprintf("%s/.local/state/mabdesk", home);
-    return xstrdup("mabdesk-state");
-}
-
-static int parse_int(const char *s, int min, int max, int *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno != 0 || *end != '\0' || end == s || v < min || v > max)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-/* "ADDR:PORT" or "[V6ADDR]:PORT" into host and port strings. */
-static int split_listen(const char *spec, char *host, size_t hn, char *port, size_t pn)
-{
-    const char *colon;
-
-    if (spec[0] == '[') {
-        const char *close = strchr(spec, ']');
-
-        if (close == NULL || close[1] != ':')
-            return -1;
-        snprintf(host, hn, "%.*s", (int)(close - spec - 1), spec + 1);
-        colon = close + 1;
-    } else {
-        colon = strrchr(spec, ':');
-        if (colon == NULL)
-            return -1;
-        snprintf(host, hn, "%.*s", (int)(colon - spec), spec);
-    }
-    snprintf(port, pn, "%s", colon + 1);
-    return *host != '\0' && *port != '\0' ? 0 : -1;
-}
 
 /* Bind one listening socket; its fd, or -1 with *err. */
 static int listen_on(const char *spec, char **err)
@@ -83,7 +35,7 @@ static int listen_on(const char *spec, char **err)
     char host[128], port[16];
     int fd, one = 1, rc;
 
-    if (split_listen(spec, host, sizeof host, port, sizeof port) != 0) {
+    if (config_split_listen(spec, host, sizeof host, port, sizeof port) != 0) {
         *err = xasprintf(_("bad --listen '%s' (ADDR:PORT or [ADDR]:PORT)"), spec);
         return -1;
     }
@@ -114,40 +66,41 @@ static int listen_on(const char *spec, char **err)
     return fd;
 }
 
-/* The options that take a number, in the order of their entries at the
- * end of opts[] (getopt_long() returns OPT_NUM + index for them). */
-enum { OPT_NUM = 1000 };
+/* The options that set a key of the configuration, in the order of their
+ * entries at the end of opts[] (getopt_long() returns OPT_KEY + index). */
+enum { OPT_KEY = 1000 };
 
-static const struct num_opt {
-    const char *name;
-    int min, max;
-    size_t off; /* in struct serve_config */
-} num_opts[] = {
-    {"max-sessions", 1, 100000, offsetof(struct serve_config, max_sessions)},
-    {"idle-timeout", 0, 7 * 86400, offsetof(struct serve_config, idle_timeout)},
-    {"max-session-time", 0, 30 * 86400, offsetof(struct serve_config, max_session)},
-    {"auth-delay", 0, 3600, offsetof(struct serve_config, auth_delay)},
-    {"auth-delay-max", 0, 3600, offsetof(struct serve_config, auth_delay_max)},
-    {"penalty", 0, 86400, offsetof(struct serve_config, penalty)},
-    {"penalty-min", 1, 86400, offsetof(struct serve_config, penalty_min)},
-    {"penalty-max", 1, 30 * 86400, offsetof(struct serve_config, penalty_max)},
+static const struct key_opt {
+    const char *option;
+    enum config_key key;
+} key_opts[] = {
+    {"--max-sessions", CK_MAX_SESSIONS},
+    {"--idle-timeout", CK_IDLE_TIMEOUT},
+    {"--max-session-time", CK_MAX_SESSION_TIME},
+    {"--auth-delay", CK_AUTH_DELAY},
+    {"--auth-delay-max", CK_AUTH_DELAY_MAX},
+    {"--penalty", CK_PENALTY},
+    {"--penalty-min", CK_PENALTY_MIN},
+    {"--penalty-max", CK_PENALTY_MAX},
+    {"--state-dir", CK_STATE_DIR},
+    {"--db", CK_DATABASE},
 };
 
 static const struct option opts[] = {
     {"listen", required_argument, NULL, 'l'},
-    {"db", required_argument, NULL, 'd'},
-    {"state-dir", required_argument, NULL, 's'},
     {"fingerprints", no_argument, NULL, 'f'},
     {"log-stderr", no_argument, NULL, 'e'},
     {"help", no_argument, NULL, 'h'},
-    {"max-sessions", required_argument, NULL, OPT_NUM + 0},
-    {"idle-timeout", required_argument, NULL, OPT_NUM + 1},
-    {"max-session-time", required_argument, NULL, OPT_NUM + 2},
-    {"auth-delay", required_argument, NULL, OPT_NUM + 3},
-    {"auth-delay-max", required_argument, NULL, OPT_NUM + 4},
-    {"penalty", required_argument, NULL, OPT_NUM + 5},
-    {"penalty-min", required_argument, NULL, OPT_NUM + 6},
-    {"penalty-max", required_argument, NULL, OPT_NUM + 7},
+    {"max-sessions", required_argument, NULL, OPT_KEY + 0},
+    {"idle-timeout", required_argument, NULL, OPT_KEY + 1},
+    {"max-session-time", required_argument, NULL, OPT_KEY + 2},
+    {"auth-delay", required_argument, NULL, OPT_KEY + 3},
+    {"auth-delay-max", required_argument, NULL, OPT_KEY + 4},
+    {"penalty", required_argument, NULL, OPT_KEY + 5},
+    {"penalty-min", required_argument, NULL, OPT_KEY + 6},
+    {"penalty-max", required_argument, NULL, OPT_KEY + 7},
+    {"state-dir", required_argument, NULL, OPT_KEY + 8},
+    {"db", required_argument, NULL, OPT_KEY + 9},
     {NULL, 0, NULL, 0},
 };
 
@@ -164,45 +117,55 @@ static void usage(FILE *f)
 
 /* What the command line asks for besides the configuration. */
 struct cmdline {
-    const char *db_path;
-    const char **listen;
-    int nlisten;
+    struct buf listen; /* --listen, space-separated */
     int fingerprints;
     int help;
+    int log_stderr;
 };
 
-static void defaults(struct serve_config *c)
+/* The settings a running server follows, from the configuration: at the
+ * start and again on SIGHUP. */
+static void apply_config(struct serve_config *c, const struct config *conf)
+{
+    c->kiosk = config_int(conf, CK_KIOSK);
+    c->lang = config_str(conf, CK_LANGUAGE);
+    c->idle_timeout = config_int(conf, CK_IDLE_TIMEOUT);
+    c->kiosk_idle = config_int(conf, CK_KIOSK_IDLE_TIMEOUT);
+    c->max_session = config_int(conf, CK_MAX_SESSION_TIME);
+    c->max_sessions = config_int(conf, CK_MAX_SESSIONS);
+    c->per_source_max = config_int(conf, CK_PER_SOURCE_MAX);
+    c->per_source_window = config_int(conf, CK_PER_SOURCE_WINDOW);
+    c->auth_delay = config_int(conf, CK_AUTH_DELAY);
+    c->auth_delay_max = config_int(conf, CK_AUTH_DELAY_MAX);
+    c->penalty = config_int(conf, CK_PENALTY);
+    c->penalty_min = config_int(conf, CK_PENALTY_MIN);
+    c->penalty_max = config_int(conf, CK_PENALTY_MAX);
+}
+
+static void defaults(struct serve_config *c, struct config *conf)
 {
     memset(c, 0, sizeof *c);
+    c->conf = conf;
     c->login_grace = 30;
     c->max_auth_tries = 6;
-    c->idle_timeout = 15 * 60;
-    c->kiosk_idle = 3 * 60;
-    c->max_sessions = 200;
     c->startups_begin = 10;
     c->startups_rate = 30;
     c->startups_full = 100;
-    c->per_source_max = 10;
-    c->per_source_window = 10;
-    c->auth_delay = 1;
-    c->auth_delay_max = 10;
-    c->penalty = 5;
-    c->penalty_min = 15;
-    c->penalty_max = 600;
+    apply_config(c, conf);
 }
 
 /* One option of getopt_long(); 0, or -1 (with a message) on bad usage. */
-static int take_option(int c, struct serve_config *cfg, struct cmdline *cl)
+static int take_option(int c, struct config *conf, struct cmdline *cl)
 {
-    char host[128], port[16];
-    int pn;
+    char *err = NULL;
 
-    if (c >= OPT_NUM && c < OPT_NUM + (int)nitems(num_opts)) {
-        const struct num_opt *o = &num_opts[c - OPT_NUM];
+    if (c >= OPT_KEY && c < OPT_KEY + (int)nitems(key_opts)) {
+        const struct key_opt *o = &key_opts[c - OPT_KEY];
 
-        if (parse_int(optarg, o->min, o->max, (int *)((char *)cfg + o->off)) == 0)
+        if (config_override(conf, o->option, o->key, optarg, &err) == CONFIG_OK)
             return 0;
-        fprintf(stderr, _("mabdesk: --%s wants a number from %d to %d\n"), o->name, o->min, o->max);
+        fprintf(stderr, "mabdesk: %s\n", err);
+        free(err);
         return -1;
     }
     switch (c) {
@@ -210,26 +173,19 @@ static int take_option(int c, struct serve_config *cfg, struct cmdline *cl)
         cl->help = 1;
         return 0;
     case 'l':
-        if (split_listen(optarg, host, sizeof host, port, sizeof port) != 0 ||
-            parse_int(port, 1, 65535, &pn) != 0) {
+        if (strchr(optarg, ' ') != NULL || strchr(optarg, ',') != NULL) {
             fprintf(stderr, _("mabdesk: bad --listen '%s' (ADDR:PORT or [ADDR]:PORT)\n"), optarg);
             return -1;
         }
-        cl->listen = xreallocarray(cl->listen, (size_t)cl->nlisten + 1, sizeof *cl->listen);
-        cl->listen[cl->nlisten++] = optarg;
-        return 0;
-    case 'd':
-        cl->db_path = optarg;
-        return 0;
-    case 's':
-        free(cfg->state_dir);
-        cfg->state_dir = xstrdup(optarg);
+        if (cl->listen.len > 0)
+            buf_addc(&cl->listen, ' ');
+        buf_adds(&cl->listen, optarg);
         return 0;
     case 'f':
         cl->fingerprints = 1;
         return 0;
     case 'e':
-        cfg->log_stderr = 1;
+        cl->log_stderr = 1;
         return 0;
     default:
         return -1;
@@ -258,38 +214,74 @@ static int prepare_db(const char *db_path, char **err)
     return rc;
 }
 
-/* Bind every --listen address (or the defaults); 0, or -1 with *err. */
-static int listen_all(struct cmdline *cl, int **lfd, int *nlfd, char **err)
+/* Bind every listen address (--listen, else the configuration's); 0, or
+ * -1 with *err.  An address of the built-in default that the machine lacks
+ * (no IPv6) is not fatal while another one works. */
+static int listen_all(const struct config *conf, int **lfd, int *nlfd, char **err)
 {
-    static const char *defaults_v[] = {"0.0.0.0:2222", "[::]:2222"};
-    int user_listen = cl->nlisten > 0, n = user_listen ? cl->nlisten : 2;
-    char *e = NULL;
+    char *list = xstrdup(config_str(conf, CK_LISTEN)), *save = NULL, *e = NULL;
+    int is_default = conf->from[CK_LISTEN].src == CONFIG_DEFAULT, rc = 0;
 
-    *lfd = xcalloc((size_t)n, sizeof **lfd);
+    *lfd = NULL;
     *nlfd = 0;
-    for (int i = 0; i < n; i++) {
-        const char *spec = user_listen ? cl->listen[i] : defaults_v[i];
+    for (char *spec = strtok_r(list, " \t,", &save); spec != NULL && rc == 0;
+         spec = strtok_r(NULL, " \t,", &save)) {
         int fd = listen_on(spec, &e);
 
-        if (fd < 0) {
-            /* A default address the machine lacks (no IPv6) is not fatal. */
-            if (user_listen || (i == n - 1 && *nlfd == 0)) {
-                *err = e;
-                return -1;
-            }
+        if (fd < 0 && !is_default) {
+            *err = e;
+            rc = -1;
+        } else if (fd < 0) {
             syslog(LOG_WARNING, "not listening on %s: %s", spec, e);
-            free(e);
-            e = NULL;
-            continue;
+            free(*err);
+            *err = e; /* kept in case none works */
+        } else {
+            *lfd = xreallocarray(*lfd, (size_t)*nlfd + 1, sizeof **lfd);
+            (*lfd)[(*nlfd)++] = fd;
+            syslog(LOG_INFO, "listening on %s", spec);
         }
-        (*lfd)[(*nlfd)++] = fd;
-        syslog(LOG_INFO, "listening on %s", spec);
+        e = NULL;
     }
-    return 0;
+    free(list);
+    if (rc == 0 && *nlfd == 0)
+        return -1;
+    if (rc == 0) {
+        free(*err);
+        *err = NULL;
+    }
+    return rc;
+}
+
+/* SIGHUP (listener.c): read the configuration again and follow what a
+ * running server can change; sessions go on.  The listen addresses, the
+ * database and the state directory need a restart. */
+void serve_reload(struct serve_config *c)
+{
+    struct config fresh;
+    char *err = NULL;
+
+    if (config_reload(c->conf, &fresh, &err) != CONFIG_OK) {
+        syslog(LOG_ERR, "configuration not reloaded, the old one stays: %s", err);
+        free(err);
+        return;
+    }
+    for (int k = CK_DATABASE; k <= CK_LISTEN; k++)
+        if (strcmp(config_str(&fresh, k), config_str(c->conf, k)) != 0)
+            syslog(LOG_WARNING, "configuration reloaded: %s changes at the next start",
+                   config_key_name(k));
+    config_free(c->conf);
+    *c->conf = fresh;
+    apply_config(c, c->conf);
+    setenv("MABDESK_TZ", config_str(c->conf, CK_TIMEZONE), 1);
+    syslog(LOG_INFO,
+           "configuration reloaded: kiosk %s, idle timeout %d s, max session time %d s, "
+           "max sessions %d, per source %d in %d s",
+           c->kiosk ? "on" : "off", c->idle_timeout, c->max_session, c->max_sessions,
+           c->per_source_max, c->per_source_window);
 }
 
 /* From the host keys to the end of the listener; a db_status. */
-static int run(struct serve_config *cfg, struct cmdline *cl, char **err)
+static int run(struct serve_config *cfg, const struct cmdline *cl, char **err)
 {
     char exe[PATH_MAX];
     int *lfd = NULL, nlfd = 0, rc;
@@ -308,7 +300,7 @@ static int run(struct serve_config *cfg, struct cmdline *cl, char **err)
     exe[n] = '\0';
     cfg->exe = xstrdup(exe);
     rc = prepare_db(cfg->db_path, err);
-    if (rc == DB_OK && listen_all(cl, &lfd, &nlfd, err) != 0)
+    if (rc == DB_OK && listen_all(cfg->conf, &lfd, &nlfd, err) != 0)
         rc = DB_ERROR;
     if (rc == DB_OK) {
         bind = ssh_bind_new();
@@ -332,40 +324,44 @@ static int run(struct serve_config *cfg, struct cmdline *cl, char **err)
     return rc;
 }
 
-int serve_main(const char *db_path, int argc, char **argv, char **err)
+int serve_main(struct config *conf, int argc, char **argv, char **err)
 {
     struct serve_config cfg;
-    struct cmdline cl = {db_path, NULL, 0, 0, 0};
-    int c, rc;
+    struct cmdline cl = {{NULL, 0, 0}, 0, 0, 0};
+    char *listen = NULL, *db_path;
+    int c, rc = DB_OK;
 
-    defaults(&cfg);
     optind = 0; /* 0: a full restart of GNU getopt after main.c's own parse */
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-        if (take_option(c, &cfg, &cl) != 0)
+        if (take_option(c, conf, &cl) != 0)
             break;
-    if (c != -1 || optind != argc) {
-        usage(stderr);
-        free(cl.listen);
-        free(cfg.state_dir);
-        return SERVE_USAGE;
+    listen = buf_take(&cl.listen);
+    if (c == -1 && optind == argc && *listen != '\0' &&
+        config_override(conf, "--listen", CK_LISTEN, listen, err) != CONFIG_OK) {
+        fprintf(stderr, "mabdesk: %s\n", *err);
+        free(*err);
+        *err = NULL;
+        c = '?';
     }
-    if (cl.help) {
-        usage(stdout);
-        free(cl.listen);
-        free(cfg.state_dir);
-        return DB_OK;
+    free(listen);
+    if (c != -1 || optind != argc || cl.help) {
+        usage(cl.help ? stdout : stderr);
+        return cl.help ? DB_OK : SERVE_USAGE;
     }
-    if (cfg.state_dir == NULL)
-        cfg.state_dir = default_state_dir();
-    cfg.db_path = cl.db_path;
+    defaults(&cfg, conf);
+    cfg.state_dir = xstrdup(config_str(conf, CK_STATE_DIR));
+    /* A copy: a reload replaces the configuration's strings. */
+    db_path = xstrdup(config_str(conf, CK_DATABASE));
+    cfg.db_path = db_path;
+    cfg.log_stderr = cl.log_stderr;
     openlog("mabdesk", LOG_PID | LOG_NDELAY | (cfg.log_stderr ? LOG_PERROR : 0), LOG_AUTH);
     ssh_init();
     rc = run(&cfg, &cl, err);
     ssh_finalize();
-    free(cl.listen);
     free(cfg.state_dir);
     free(cfg.exe);
+    free(db_path);
     closelog();
     return rc;
 }

@@ -13,7 +13,10 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+struct config;
+
 struct serve_config {
+    struct config *conf; /* where these come from; re-read on SIGHUP */
     const char *db_path;
     char *state_dir;
     char *exe;          /* this program, for exec "mabdesk ui" */
@@ -34,7 +37,13 @@ struct serve_config {
     int penalty_min;       /* a network block is refused from this much ... */
     int penalty_max;       /* ... for growing times, up to this */
     int log_stderr;
+    int kiosk;        /* the kiosk account logs in without credentials */
+    const char *lang; /* the sessions' language; NULL: the locale's */
 };
+
+/* Read the configuration again (SIGHUP) and apply what can change while
+ * running; logs what it did.  The old settings stay on an error. */
+void serve_reload(struct serve_config *);
 
 /* The identity handed to "mabdesk ui" on fd 3: one "key=value" per line. */
 enum { IDENTITY_FD = 3 };
@@ -156,9 +165,10 @@ struct report_answer {
 
 /* --- the listener (listener.c) ----------------------------------------------- */
 
-/* Accept on the listening sockets and run every connection until SIGTERM,
- * SIGINT or SIGHUP; then end every session. */
-void listener_run(const struct serve_config *, const int *lfd, int nlfd, ssh_bind bind);
+/* Accept on the listening sockets and run every connection until SIGTERM
+ * or SIGINT; then end every session, each telling its user why.  SIGHUP:
+ * serve_reload(), and the sessions go on. */
+void listener_run(struct serve_config *, const int *lfd, int nlfd, ssh_bind bind);
 
 /*
  * Run one connection in this (forked) process: key exchange, authentication,

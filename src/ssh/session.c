@@ -403,7 +403,11 @@ static int start_ui(struct sess *s)
         return -1;
     }
     if (pid == 0) {
-        char *argv[] = {s->cfg->exe, (char *)"--db", (char *)s->cfg->db_path, (char *)"ui", NULL};
+        /* Without a configured language, the locale's: no --lang. */
+        char *tail[] = {(char *)"--lang", (char *)s->cfg->lang, (char *)"ui", NULL, NULL, NULL};
+        char **t = s->cfg->lang != NULL ? tail : tail + 2;
+        char *argv[] = {s->cfg->exe, (char *)"--db", (char *)s->cfg->db_path, t[0], t[1], t[2],
+                        NULL};
 
         setsid();
         ioctl(slave, TIOCSCTTY, 0);
@@ -564,7 +568,8 @@ static int wait_child(struct sess *s, int block_ms)
     }
 }
 
-static void end_ui(struct sess *s, int status_known)
+/* End the UI: SIGHUP, as when the terminal goes, then SIGKILL. */
+static void stop_ui(struct sess *s)
 {
     if (s->child > 0) {
         kill(s->child, SIGHUP);
@@ -573,6 +578,11 @@ static void end_ui(struct sess *s, int status_known)
             wait_child(s, 2000);
         }
     }
+}
+
+static void end_ui(struct sess *s, int status_known)
+{
+    stop_ui(s);
     syslog(LOG_INFO,
            "session closed for %s from %s: duration %lds, bytes in %llu out %llu, exit status %d",
            s->ident.user, peer_text(s->peer), (long)(time(NULL) - s->started), s->bytes_in,
@@ -609,6 +619,37 @@ static void finish_channel(struct sess *s)
     }
 }
 
+/* SIGTERM from the listener: the server is going down. */
+static volatile sig_atomic_t going_down;
+
+static void on_going_down(int sig)
+{
+    going_down = 1;
+}
+
+/* End the UI, pass on what it still wrote (curses leaving the screen),
+ * tell the user why, and close the channel cleanly. */
+static void go_down(struct sess *s)
+{
+    static const char *bye = N_("mabdesk: the server is going down");
+    ssize_t n;
+
+    syslog(LOG_INFO, "the server is going down: ending the session from %s", peer_text(s->peer));
+    if (!s->authed || s->ch == NULL) {
+        ssh_session_set_disconnect_message(s->ss, _(bye));
+        return;
+    }
+    stop_ui(s);
+    while (s->master >= 0 && s->outlen < OUT_MAX &&
+           (n = read(s->master, s->out + s->outlen, OUT_MAX - s->outlen)) > 0)
+        s->outlen += (size_t)n;
+    n = snprintf((char *)s->out + s->outlen, OUT_MAX - s->outlen, "\r\n%s\r\n", _(bye));
+    if (n > 0 && (size_t)n < OUT_MAX - s->outlen)
+        s->outlen += (size_t)n;
+    flush_out(s);
+    finish_channel(s);
+}
+
 static void run_loop(struct sess *s)
 {
     int ui_ended = 0;
@@ -621,6 +662,10 @@ static void run_loop(struct sess *s)
             break;
         if (s->kill)
             break;
+        if (going_down) {
+            go_down(s);
+            break;
+        }
         now = session_now();
         if (!s->authed) {
             session_auth_flush(s);
@@ -685,6 +730,7 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     s->auth_deadline.tv_sec += cfg->login_grace;
     signal(SIGPIPE, SIG_IGN);
     signal(SIGCHLD, SIG_DFL);
+    sigaction(SIGTERM, &(struct sigaction){.sa_handler = on_going_down}, NULL);
     /* A last resort for a client stuck inside the key exchange. */
     signal(SIGALRM, SIG_DFL);
     alarm((unsigned int)cfg->login_grace + 5);

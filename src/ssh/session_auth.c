@@ -141,7 +141,8 @@ static int on_auth_none(ssh_session ss, const char *user, void *ud)
     answer_all_dropped(s);
     if (refuse_more(s))
         return SSH_AUTH_DENIED;
-    if (strcmp(user, USER_KIOSK_NAME) != 0) {
+    /* With the kiosk off (configuration), "kiosk" is an unknown user. */
+    if (strcmp(user, USER_KIOSK_NAME) != 0 || !s->cfg->kiosk) {
         /* The probe every client sends first is no failure; another is. */
         if (s->nones++ > 0)
             auth_failed(s, user, FAIL_OTHER);

@@ -34,6 +34,8 @@
 #define KEY1                                                                                       \
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK8ivHr2DXoMB1x+Y+JAo451UbWPPyfIMHpRcHGmFOuZ "            \
     "rahima@laptop"
+/* "user list" ends with the kiosk account, on by default (mabdesk.conf). */
+#define KIOSK_LINE "kiosk\tkiosk\t-\tenabled\tno-credentials\t0 keys\n"
 #define FP1 "SHA256:QFrZ6H64NGP3LQ7SKnO/tHyzPrEwJk4HpWdoCr3btVw"
 #define KEY2                                                                                       \
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBFlEREuQppOvCoXzDgZX770bW7AHi2MLqoQZmfjJkmB "            \
@@ -168,7 +170,7 @@ static void test_admin_adds_account(void **state)
 
     /* In the database: role, key, password, audit. */
     out = tu_mabdesk(db, "user", "list", NULL);
-    assert_string_equal(out, "rahima\teditor\t-\tenabled\tpassword\t1 key\n");
+    assert_string_equal(out, "rahima\teditor\t-\tenabled\tpassword\t1 key\n" KIOSK_LINE);
     free(out);
     fps = fingerprints("rahima");
     assert_string_equal(fps, FP1);
@@ -188,7 +190,7 @@ static void test_admin_adds_account(void **state)
     assert_true(vt_find(vt, "rahima", &y, NULL));
     VT_ASSERT(vt, strstr(vt_row(vt, y), "disabled") != NULL);
     out = tu_mabdesk(db, "user", "list", NULL);
-    assert_string_equal(out, "rahima\teditor\t-\tdisabled\tpassword\t1 key\n");
+    assert_string_equal(out, "rahima\teditor\t-\tdisabled\tpassword\t1 key\n" KIOSK_LINE);
     free(out);
 
     /* Enabling asks too; "n" changes nothing. */
@@ -269,7 +271,7 @@ static void test_account_keys_and_password(void **state)
     free(fps);
     assert_true(password_is("rahima", "Tiger-77 moon"));
     out = tu_mabdesk(db, "user", "list", NULL);
-    assert_string_equal(out, "rahima\tviewer\t-\tenabled\tpassword\t1 key\n");
+    assert_string_equal(out, "rahima\tviewer\t-\tenabled\tpassword\t1 key\n" KIOSK_LINE);
     free(out);
 }
 
