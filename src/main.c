@@ -576,7 +576,10 @@ int main(int argc, char **argv)
 
     setlocale(LC_ALL, "");
     g.role = ROLE_ADMIN;
-    while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+    /* getopt's own messages would name the binary by its path: ours say
+     * "mabdesk: " whatever it is called. */
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "+:hV", opts, NULL)) != -1) {
         switch (c) {
         case 'c':
             config_file = optarg;
@@ -613,10 +616,12 @@ int main(int argc, char **argv)
         case 'V':
             printf("mabdesk %s\n", MABDESK_VERSION);
             return EX_OK_;
+        case ':':
+            i18n_init(g.lang);
+            return usage_error(_("the option '%s' needs a value"), argv[optind - 1]);
         default:
             i18n_init(g.lang);
-            fprintf(stderr, "%s\n", _("Try 'mabdesk --help'."));
-            return EX_USAGE_;
+            return usage_error(_("unknown option '%s'"), argv[optind - 1]);
         }
     }
     i18n_init(g.lang);
