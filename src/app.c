@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -682,28 +681,6 @@ static void loop(void)
 
 /* --- set-up ------------------------------------------------------------------ */
 
-/* A full-screen program needs cursor addressing (TERM=dumb has none):
- * without it, a clear refusal instead of an empty screen. */
-static int can_address(void)
-{
-    const char *cup = tigetstr("cup");
-
-    return cup != NULL && cup != (char *)-1 && *cup != '\0';
-}
-
-/* Ctrl-S and Ctrl-Q are keys here (Ctrl-S saves), not the terminal's
- * XOFF/XON: raw() turns flow control off, cbreak() does not. */
-static void no_flow_control(void)
-{
-    struct termios t;
-
-    if (tcgetattr(STDIN_FILENO, &t) == 0) {
-        t.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
-        tcsetattr(STDIN_FILENO, TCSANOW, &t);
-        def_prog_mode();
-    }
-}
-
 static int setup_terminal(char **err)
 {
     const char *codeset;
@@ -726,7 +703,7 @@ static int setup_terminal(char **err)
         return -1;
     }
     set_term(app.term);
-    if (!can_address()) {
+    if (!ui_can_address()) {
         const char *t = getenv("TERM");
 
         endwin();
@@ -750,7 +727,7 @@ static int setup_terminal(char **err)
         raw();
     else
         cbreak();
-    no_flow_control();
+    ui_no_flow_control();
     noecho();
     nonl();
     keypad(stdscr, TRUE);

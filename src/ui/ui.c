@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -321,4 +322,26 @@ char *ui_local_time(const char *utc)
         return xstrdup(utc);
     strftime(out, sizeof out, "%Y-%m-%d %H:%M", &lt);
     return i18n_digits(out);
+}
+
+/* A full-screen program needs cursor addressing (TERM=dumb has none):
+ * without it, a clear refusal instead of an empty screen. */
+int ui_can_address(void)
+{
+    const char *cup = tigetstr("cup");
+
+    return cup != NULL && cup != (char *)-1 && *cup != '\0';
+}
+
+/* Ctrl-S and Ctrl-Q are keys here (Ctrl-S saves), not the terminal's
+ * XOFF/XON: raw() turns flow control off, cbreak() does not. */
+void ui_no_flow_control(void)
+{
+    struct termios t;
+
+    if (tcgetattr(STDIN_FILENO, &t) == 0) {
+        t.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        tcsetattr(STDIN_FILENO, TCSANOW, &t);
+        def_prog_mode();
+    }
 }

@@ -65,6 +65,11 @@ int ui_cursor_wanted(int *y, int *x);
  */
 struct ui_key;
 void ui_escape_key(struct ui_key *k);
+/* 1 if the terminal can move the cursor (TERM=dumb cannot). */
+int ui_can_address(void);
+/* Ctrl-S and Ctrl-Q as keys, not the terminal's XOFF/XON (cbreak() keeps
+ * flow control; raw() does not). */
+void ui_no_flow_control(void);
 
 struct ui_key {
     int code;
