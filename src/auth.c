@@ -26,9 +26,19 @@ int auth_allowed(const struct session *s, enum auth_action a, long long municipa
         if (s->role == ROLE_MUNICIPAL)
             return municipality_id != 0 && municipality_id == s->municipality_id;
         return s->role == ROLE_ADMIN || s->role == ROLE_EDITOR;
+    case AUTH_SUBSCRIBE:
+        return 1;
+    case AUTH_READ_SUBSCRIBERS:
+        /* A municipal user reads the subscribers of its own body only,
+         * not those who asked for news of every municipality. */
+        if (s->role == ROLE_MUNICIPAL)
+            return municipality_id != 0 && municipality_id == s->municipality_id;
+        return s->role == ROLE_ADMIN || s->role == ROLE_EDITOR;
     case AUTH_CREATE_MUNICIPALITY:
     case AUTH_IMPORT_MUNICIPALITIES:
     case AUTH_EDIT_PAGES:
+    case AUTH_EDIT_SUBSCRIBERS:
+    case AUTH_EXPORT_SUBSCRIBERS:
         return s->role == ROLE_ADMIN || s->role == ROLE_EDITOR;
     case AUTH_EXPORT_MUNICIPALITIES:
         return s->role != ROLE_KIOSK;

@@ -26,8 +26,12 @@ enum auth_action {
     AUTH_EXPORT_MUNICIPALITIES,
     AUTH_READ_AUDIT,
     AUTH_MANAGE_USERS,
-    AUTH_EDIT_PAGES, /* the About text */
-    AUTH_QUIT,       /* leave the program with a key (not kiosk) */
+    AUTH_EDIT_PAGES,       /* the About text */
+    AUTH_QUIT,             /* leave the program with a key (not kiosk) */
+    AUTH_READ_SUBSCRIBERS, /* with the subscriber's municipality (0: all) */
+    AUTH_EDIT_SUBSCRIBERS, /* add, change, delete, import; confirm in bulk */
+    AUTH_EXPORT_SUBSCRIBERS,
+    AUTH_SUBSCRIBE, /* the public form, and confirming or unsubscribing by token */
     AUTH_ACTION_COUNT
 };
 

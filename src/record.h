@@ -111,6 +111,13 @@ struct kind_msgs {
 
 struct record;
 
+/* What an import knows of the file it reads, for a kind's import_row. */
+struct import_opts {
+    const char *source;       /* the file's name */
+    const char *consent_note; /* where the people of the file consented; NULL: not said */
+    const int *present;       /* per field: the file has a column for it */
+};
+
 /* What the screens say of a kind, each N_(). */
 struct kind_ui {
     const char *edit_title;   /* "Edit municipality" */
@@ -209,6 +216,25 @@ struct kind {
      * else the index of the bad field (or RECORD_BAD: the record as a
      * whole) with a message in msg. */
     int (*check)(const struct record *, char *msg, size_t msgsz);
+    /*
+     * Hook for the rules of a change of one record (NULL: none): stored is
+     * the record as it is (NULL for a new one), c the cleaned record about
+     * to be written, which the hook may complete with what the kind fills
+     * itself (the stored extras of a new record: tokens).  -1 when the
+     * change is allowed, else the bad field (or RECORD_BAD) with msg.  db/
+     * runs it on every save and every imported row, before validation.
+     */
+    int (*change)(const struct record *stored, struct record *c, const struct session *, char *msg,
+                  size_t msgsz);
+    /* A key that finds the record an import row without an id means
+     * (NULL: none): SQL with ?1 bound to the value of key_field, yielding
+     * the id (a UNIQUE index on a normalised column). */
+    const char *key_find;
+    int key_field;
+    /* Hook of the CSV import (NULL: none): row, read from a file, as it
+     * is to be written, given the record it matches (NULL: a new one);
+     * row holds stored's values where the file has no column. */
+    void (*import_row)(const struct record *stored, struct record *row, const struct import_opts *);
     /* 1: the audit picture holds the fields and XF_AUDIT extras alone, no
      * id, version or stamp (the picture accounts have always had). */
     int audit_bare;

@@ -227,9 +227,18 @@ static int check_row(struct db *db, const struct record *row, int i, struct chec
     long long current = 0;
     int ok = 1, rc;
 
+    char msg[256];
+    int bad;
+
     db_record_clean(c, row);
     out->refs = xcalloc((size_t)k->nfields, sizeof *out->refs);
-    rc = check_values(db, p, i, out, &ok, err);
+    rc = db_record_rules(db, c, &bad, msg, sizeof msg, err);
+    if (rc == DB_OK && bad != -1) {
+        errlist_add(&p->l, i, bad >= 0 ? bad : -1, xstrdup(msg));
+        ok = 0;
+    }
+    if (rc == DB_OK)
+        rc = check_values(db, p, i, out, &ok, err);
     if (rc == DB_OK && c->id != 0) {
         if (!vm_get(&p->vm, c->id, &current)) {
             rc = db_one_id(db, kind_sql(k)->version, c->id, &current, NULL, err);

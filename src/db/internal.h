@@ -36,6 +36,7 @@ struct db {
     struct db_cached_stmt *cache;
     int ncache;
     int cache_cap;
+    int public_writes; /* db_subscribe_public() calls made so far */
 };
 
 /*

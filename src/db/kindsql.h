@@ -58,6 +58,10 @@ const char *kind_sql_count(struct kind_sql *, unsigned used);
 /* dst (uninitialised) becomes src with every field NFC and trimmed and
  * choices by their stored value, as every input path stores. */
 void db_record_clean(struct record *dst, const struct record *src);
+/* The kind's change hook (record.h) on c, cleaned, against the record as
+ * stored: DB_OK with *bad -1 when allowed, else the bad field (or
+ * RECORD_BAD) and msg; another status only when the database fails. */
+int db_record_rules(struct db *, struct record *c, int *bad, char *msg, size_t msgsz, char **err);
 /* Validate c and find the ids its references name (refs[field]); on
  * DB_INVALID *bad names the field (or RECORD_BAD). */
 int db_record_resolve(struct db *, const struct record *c, long long *refs, int *bad, char **err);

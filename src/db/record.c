@@ -360,6 +360,31 @@ int db_record_resolve(struct db *db, const struct record *c, long long *refs, in
     return DB_OK;
 }
 
+int db_record_rules(struct db *db, struct record *c, int *bad, char *msg, size_t msgsz, char **err)
+{
+    const struct kind *k = c->kind;
+    struct record stored;
+    int rc, found = 0;
+
+    *bad = -1;
+    if (k->change == NULL)
+        return DB_OK;
+    record_init(&stored, k);
+    if (c->id != 0) {
+        rc = db_record_get(db, k, c->id, &stored, NULL);
+        /* Gone meanwhile: the write says so. */
+        if (rc != DB_OK && rc != DB_NOTFOUND) {
+            record_free(&stored);
+            return db_fail(db, SQLITE_ERROR, err);
+        }
+        found = rc == DB_OK;
+    }
+    if (c->id == 0 || found)
+        *bad = k->change(found ? &stored : NULL, c, &db->s, msg, msgsz);
+    record_free(&stored);
+    return DB_OK;
+}
+
 /* After a conflict: theirs gets the record as it is now. */
 static int conflict(struct db *db, const struct record *m, struct record *theirs, char **err)
 {
@@ -397,8 +422,15 @@ int db_record_save_also(struct db *db, struct record *m, const struct record_als
     char *why = NULL; /* the write's: its own conflicts come without one */
     int rc, f = 0;
 
+    char msg[256];
+
     db_record_clean(&c, m);
-    rc = db_record_resolve(db, &c, refs, &f, err);
+    rc = db_record_rules(db, &c, &f, msg, sizeof msg, err);
+    if (rc == DB_OK && f != -1)
+        rc = f >= 0 ? db_err(err, DB_INVALID, "%s: %s", _(k->fields[f].label), msg)
+                    : db_err(err, DB_INVALID, "%s", msg);
+    if (rc == DB_OK)
+        rc = db_record_resolve(db, &c, refs, &f, err);
     if (rc == DB_INVALID && bad != NULL)
         *bad = f;
     /* Asked before the transaction: a read-only session never starts one.

@@ -224,10 +224,96 @@ static const char migration_2[] =
 static const char migration_3[] =
     "ALTER TABLE users ADD COLUMN updated_by TEXT NOT NULL DEFAULT '';";
 
+/*
+ * 0.3: the subscribers of the Municipality Digest (src/kinds/subscriber.c,
+ * db/subscriber.c).  The address is stored as typed and is unique without
+ * regard to case through email_key.  Tokens are hex of 128 random bits
+ * (getrandom), unique, so a link's token finds its row through an index;
+ * they are in no list, export or audit picture.  Every status a subscriber
+ * takes is stamped and written to subscriber_history by the triggers, so
+ * no write path can forget it.
+ */
+static const char migration_4[] =
+    "CREATE TABLE subscriber ("
+    " id INTEGER PRIMARY KEY,"
+    " email TEXT NOT NULL CHECK (email <> ''),"
+    " email_key TEXT NOT NULL GENERATED ALWAYS AS (lower(email)) VIRTUAL,"
+    " name TEXT,"
+    " municipality_id INTEGER REFERENCES municipality(id),"
+    " lang TEXT NOT NULL CHECK (lang IN ('bn', 'en')),"
+    " status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'unsubscribed', 'bounced')),"
+    " status_reason TEXT,"
+    " consent_how TEXT NOT NULL CHECK (consent_how IN ('kiosk', 'ssh', 'staff', 'import')),"
+    " consent_by TEXT,"
+    " consent_note TEXT,"
+    " consent_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
+    " confirm_token TEXT NOT NULL UNIQUE,"
+    " unsubscribe_token TEXT NOT NULL UNIQUE,"
+    " token_issued_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
+    " created_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
+    " confirmed_at TEXT,"
+    " unsubscribed_at TEXT,"
+    " bounced_at TEXT,"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " updated_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
+    " updated_by TEXT NOT NULL DEFAULT ''"
+    ");"
+    "CREATE UNIQUE INDEX subscriber_email_key ON subscriber(email_key);"
+    "CREATE INDEX subscriber_municipality ON subscriber(municipality_id);"
+    "CREATE INDEX subscriber_status ON subscriber(status, lang);"
+    "CREATE INDEX subscriber_name ON subscriber(name COLLATE NOCASE);"
+    "CREATE TABLE subscriber_history ("
+    " id INTEGER PRIMARY KEY,"
+    " subscriber_id INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,"
+    " at TEXT NOT NULL,"
+    " from_status TEXT,"
+    " to_status TEXT NOT NULL,"
+    " by TEXT NOT NULL,"
+    " reason TEXT"
+    ");"
+    "CREATE INDEX subscriber_history_subscriber ON subscriber_history(subscriber_id);"
+    "CREATE TRIGGER subscriber_status_insert AFTER INSERT ON subscriber BEGIN"
+    " INSERT INTO subscriber_history(subscriber_id, at, from_status, to_status, by, reason)"
+    " VALUES (new.id, " NOW_SQL ", NULL, new.status, new.updated_by, new.status_reason);"
+    " UPDATE subscriber SET"
+    " confirmed_at = CASE new.status WHEN 'active' THEN " NOW_SQL " END,"
+    " unsubscribed_at = CASE new.status WHEN 'unsubscribed' THEN " NOW_SQL " END,"
+    " bounced_at = CASE new.status WHEN 'bounced' THEN " NOW_SQL " END"
+    " WHERE id = new.id AND new.status <> 'pending';"
+    " END;"
+    "CREATE TRIGGER subscriber_status_update AFTER UPDATE OF status ON subscriber"
+    " WHEN old.status IS NOT new.status BEGIN"
+    " INSERT INTO subscriber_history(subscriber_id, at, from_status, to_status, by, reason)"
+    " VALUES (new.id, " NOW_SQL ", old.status, new.status, new.updated_by, new.status_reason);"
+    " UPDATE subscriber SET"
+    " confirmed_at = CASE new.status WHEN 'active' THEN " NOW_SQL " ELSE confirmed_at END,"
+    " unsubscribed_at = CASE new.status WHEN 'unsubscribed' THEN " NOW_SQL
+    " ELSE unsubscribed_at END,"
+    " bounced_at = CASE new.status WHEN 'bounced' THEN " NOW_SQL " ELSE bounced_at END"
+    " WHERE id = new.id;"
+    " END;"
+    "CREATE VIRTUAL TABLE subscriber_fts USING fts5(email, name, tokenize = \"" FTS_TOKENIZER "\");"
+    "CREATE TRIGGER subscriber_fts_insert AFTER INSERT ON subscriber"
+    " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+    " INSERT INTO subscriber_fts(" SUBSCRIBER_FTS_COLUMNS ") VALUES (" SUBSCRIBER_FTS_VALUES(
+        "new") ");"
+               " END;"
+               "CREATE TRIGGER subscriber_fts_delete AFTER DELETE ON subscriber"
+               " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+               " DELETE FROM subscriber_fts WHERE rowid = old.id;"
+               " END;"
+               "CREATE TRIGGER subscriber_fts_update AFTER UPDATE OF email, name ON subscriber"
+               " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+               " DELETE FROM subscriber_fts WHERE rowid = old.id;"
+               " INSERT INTO subscriber_fts(" SUBSCRIBER_FTS_COLUMNS
+               ") VALUES (" SUBSCRIBER_FTS_VALUES("new") ");"
+                                                         " END;";
+
 const struct db_migration db_migrations[] = {
     {migration_1, db_seed_load},
     {migration_2, NULL},
     {migration_3, NULL},
+    {migration_4, NULL},
 };
 
 const int db_nmigrations = (int)nitems(db_migrations);

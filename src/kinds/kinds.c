@@ -8,7 +8,7 @@
 
 #include "i18n.h"
 
-const struct kind *const kinds_all[] = {&kind_municipality, &kind_contact, NULL};
+const struct kind *const kinds_all[] = {&kind_municipality, &kind_contact, &kind_subscriber, NULL};
 
 const struct kind *kind_by_name(const char *name)
 {

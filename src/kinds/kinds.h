@@ -12,6 +12,7 @@
 extern const struct kind kind_municipality;
 extern const struct kind kind_contact;
 extern const struct kind kind_user;
+extern const struct kind kind_subscriber;
 
 /* The kinds the command line and the audit log know, by name or plural
  * ("contact", "contacts"); NULL if none. */
@@ -116,6 +117,64 @@ enum contact_filter { CONTACT_FILTER_MUNICIPALITY, CONTACT_FILTER_COUNT };
 #define CONTACT_FTS_VALUES(c)                                                                      \
     c ".id, coalesce(" c ".name_en, ''), coalesce(" c ".name_bn, ''), " c ".position || ' ' || "   \
       "coalesce(" c ".position_other, ''), m.name_en, m.name_bn"
+
+/* --- subscriber: the Municipality Digest's readers ------------------------ */
+
+enum subscriber_field {
+    SF_EMAIL, /* unique without regard to case */
+    SF_NAME,
+    SF_MUNICIPALITY, /* its id; "" for news of every municipality */
+    SF_LANG,         /* "bn" | "en" */
+    SF_STATUS,       /* subscriber_statuses */
+    SF_REASON,       /* why the subscriber has its status (history keeps the earlier ones) */
+    SF_CONSENT_HOW,  /* "kiosk" | "ssh" | "staff" | "import" */
+    SF_CONSENT_BY,   /* the user who entered it, or the file it came from */
+    SF_CONSENT_NOTE, /* where the person consented (an import's --consent-note) */
+    SF_COUNT
+};
+enum subscriber_extra {
+    SX_MUNICIPALITY_EN,
+    SX_MUNICIPALITY_BN,
+    SX_CONSENT_AT,
+    SX_CREATED_AT,
+    SX_CONFIRMED_AT,
+    SX_UNSUBSCRIBED_AT,
+    SX_BOUNCED_AT,
+    SX_CONFIRM_TOKEN,     /* never listed, exported or audited */
+    SX_UNSUBSCRIBE_TOKEN, /* likewise */
+    SX_TOKEN_ISSUED_AT,
+    SX_COUNT
+};
+enum subscriber_list {
+    SL_EMAIL,
+    SL_NAME,
+    SL_STATUS,
+    SL_LANG,
+    SL_MUNICIPALITY_EN,
+    SL_MUNICIPALITY_BN,
+    SL_MUNICIPALITY_ID,
+    SL_COUNT
+};
+enum subscriber_sort { SUB_SORT_EMAIL, SUB_SORT_NAME, SUB_SORT_NEWEST, SUB_SORT_COUNT };
+/* The status and language filters take 1 + the index of the value in
+ * subscriber_statuses / subscriber_langs. */
+enum subscriber_filter {
+    SUB_FILTER_MUNICIPALITY,
+    SUB_FILTER_STATUS,
+    SUB_FILTER_LANG,
+    SUB_FILTER_COUNT
+};
+extern const char *const subscriber_statuses[]; /* pending, active, unsubscribed, bounced */
+extern const char *const subscriber_langs[];    /* bn, en */
+
+/* A new token: 128 bits from getrandom() as 32 lowercase hex digits. */
+#define SUBSCRIBER_TOKEN_LEN 32
+void subscriber_token(char out[SUBSCRIBER_TOKEN_LEN + 1]);
+/* How long a confirmation token is good for. */
+#define SUBSCRIBER_TOKEN_DAYS 7
+
+#define SUBSCRIBER_FTS_COLUMNS "rowid, email, name"
+#define SUBSCRIBER_FTS_VALUES(s) s ".id, " s ".email, coalesce(" s ".name, '')"
 
 /* --- user accounts (logins over SSH; db/user.c keeps their secrets) ------ */
 

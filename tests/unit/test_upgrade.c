@@ -268,6 +268,13 @@ static void test_0_1_0_upgrades_with_nothing_lost(void **state)
     assert_string_equal(s, "ok");
     free(s);
     assert_int_equal(tu_db_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    /* Migration 4: the subscribers' tables, empty, email unique without
+     * regard to case. */
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM subscriber"), 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM subscriber_history"), 0);
+    assert_int_equal(tu_db_int(db, "SELECT \"unique\" FROM pragma_index_list('subscriber')"
+                                   " WHERE name = 'subscriber_email_key'"),
+                     1);
     /* What 0.1.0's edits left is still found, searched and usable. */
     assert_int_equal(tu_muni_count(db, "Fixture Town"), 1);
     assert_int_equal(tu_muni_count(db, "ফিক্সচার"), 1);
