@@ -50,6 +50,8 @@ struct import {
     size_t ncols;
     int *present; /* per field: a column names it */
     int have_id, have_version;
+    struct import_opts hook; /* for the kind's import_row */
+    int unchanged;           /* rows identical to their record */
 };
 
 static void problem(struct import *im, long line, const char *field, const char *fmt, ...)
@@ -203,6 +205,37 @@ static int id_line_cmp(const void *a, const void *b)
     return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* A kind with a key: the record a row without an id names by its key
+ * column, in *id (0: a new one); -1 on a database failure. */
+static int match_key(struct import *im, struct db *db, char **fields, long long *id, int *rcp,
+                     char **err)
+{
+    int f = im->kind->key_field;
+    char *v, *kerr = NULL;
+    int rc;
+
+    if (im->kind->key_find == NULL || !im->present[f])
+        return 0;
+    for (size_t i = 0; i < im->ncols; i++) {
+        if (im->cols[i].kind != COL_FIELD || im->cols[i].field != f)
+            continue;
+        v = text_clean(csv_unguard(fields[i]));
+        rc = db_record_find_key(db, im->kind, v, id, &kerr);
+        free(v);
+        if (rc == DB_NOTFOUND) {
+            *id = 0;
+            rc = DB_OK;
+        }
+        if (rc != DB_OK) {
+            *rcp = rc;
+            *err = kerr;
+            return -1;
+        }
+        free(kerr);
+    }
+    return 0;
+}
+
 /*
  * Turn one data row into *m.  Returns 1 when the row is to be written, 0
  * when it changes nothing or cannot be read (problems recorded), 2 when
@@ -243,6 +276,8 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
     }
     if (im->np > before)
         return 0;
+    if (id == 0 && match_key(im, db, fields, &id, rcp, err) < 0)
+        return -1;
     memset(&cur, 0, sizeof cur);
     is_update = id > 0;
     if (is_update) {
@@ -280,12 +315,18 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
             str_set(&v, field_choice_value(d, v));
         free(m->f[f]);
         m->f[f] = v;
+    }
+    if (im->kind->import_row != NULL)
+        im->kind->import_row(is_update ? &cur : NULL, m, &im->hook);
+    for (size_t i = 0; i < n; i++) {
+        int f = im->cols[i].field;
+
         /* A value the record already holds is not checked again: an
          * export must always import back unchanged. */
-        if (is_update && strcmp(v, cur.f[f]) == 0)
+        if (im->cols[i].kind != COL_FIELD || (is_update && strcmp(m->f[f], cur.f[f]) == 0))
             continue;
-        if (record_check_field(im->kind, f, v, msg, sizeof msg) != NULL) {
-            problem(im, line, d->key, "%s", msg);
+        if (record_check_field(im->kind, f, m->f[f], msg, sizeof msg) != NULL) {
+            problem(im, line, im->kind->fields[f].key, "%s", msg);
             *bad |= (uint64_t)1 << f;
         }
     }
@@ -304,11 +345,95 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
         rc = 2;
     else
         rc = !(is_update && record_same_fields(m, &cur));
+    im->unchanged += rc == 0;
     record_free(&cur);
     return rc;
 }
 
 static void reader_problem(struct import *im, struct csv_reader *r);
+
+/* The keys of a file's rows so far (a kind with a key), lowercased: a
+ * set by open addressing; cap is 0 or a power of two. */
+struct keyset {
+    char **k;
+    size_t n, cap;
+    int duplicates;
+};
+
+static size_t key_hash(const char *s)
+{
+    size_t h = 14695981039346656037ULL;
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* 1 if key was in the set, else 0 and it is now (the set owns it). */
+static int keyset_add(struct keyset *ks, char *key)
+{
+    size_t i;
+
+    if ((ks->n + 1) * 2 > ks->cap) {
+        struct keyset big = {NULL, 0, ks->cap ? ks->cap * 2 : 256, 0};
+
+        big.k = xcalloc(big.cap, sizeof *big.k);
+        for (size_t j = 0; j < ks->cap; j++) {
+            if (ks->k[j] == NULL)
+                continue;
+            for (i = key_hash(ks->k[j]) & (big.cap - 1); big.k[i] != NULL;
+                 i = (i + 1) & (big.cap - 1))
+                ;
+            big.k[i] = ks->k[j];
+            big.n++;
+        }
+        free(ks->k);
+        ks->k = big.k;
+        ks->cap = big.cap;
+    }
+    for (i = key_hash(key) & (ks->cap - 1); ks->k[i] != NULL; i = (i + 1) & (ks->cap - 1)) {
+        if (strcmp(ks->k[i], key) == 0) {
+            free(key);
+            return 1;
+        }
+    }
+    ks->k[i] = key;
+    ks->n++;
+    return 0;
+}
+
+static void keyset_free(struct keyset *ks)
+{
+    for (size_t i = 0; i < ks->cap; i++)
+        free(ks->k[i]);
+    free(ks->k);
+}
+
+/* 1 when the row repeats the key of an earlier row of the file (counted,
+ * and left out: the first wins). */
+static int repeated_key(struct import *im, struct keyset *ks, char **fields, size_t n)
+{
+    for (size_t i = 0; im->kind->key_find != NULL && i < n && i < im->ncols; i++) {
+        char *key;
+
+        if (im->cols[i].kind != COL_FIELD || im->cols[i].field != im->kind->key_field)
+            continue;
+        key = text_clean(csv_unguard(fields[i]));
+        if (*key == '\0') {
+            free(key);
+            return 0;
+        }
+        for (char *p = key; *p != '\0'; p++)
+            if (*p >= 'A' && *p <= 'Z')
+                *p = (char)(*p - 'A' + 'a');
+        if (keyset_add(ks, key)) {
+            ks->duplicates++;
+            return 1;
+        }
+        return 0;
+    }
+    return 0;
+}
 
 /* The rows read, to be handed to the database. */
 struct rows {
@@ -360,7 +485,7 @@ static void rows_free(struct rows *rs)
  * database failure.
  */
 static int read_rows(struct import *im, struct db *db, struct csv_reader *r, struct rows *rs,
-                     int *status, char **err)
+                     struct keyset *ks, int *status, char **err)
 {
     char **fields;
     size_t nf;
@@ -380,6 +505,8 @@ static int read_rows(struct import *im, struct db *db, struct csv_reader *r, str
                 return 0; /* rows cannot be read against a bad header */
             continue;
         }
+        if (nf == im->ncols && repeated_key(im, ks, fields, nf))
+            continue;
         record_init(&m, im->kind);
         w = read_row(im, db, fields, nf, line, &m, &id, &bad, status, err);
         if (w < 0) {
@@ -500,33 +627,70 @@ static int open_csv(struct csv_reader **r, const char *path, const char *encodin
     }
 }
 
+/* The lines with a problem, each once. */
+static int rejected_lines(const struct import *im)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < im->np; i++)
+        n += i == 0 || im->p[i].line != im->p[i - 1].line;
+    return n;
+}
+
+static void count_rows(const struct rows *rs, struct csv_import_stats *st)
+{
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->v[i].id == 0)
+            st->added++;
+        else
+            st->updated++;
+    }
+}
+
 int csv_import(struct db *db, const struct kind *kind, const char *path, const char *encoding,
                int dry_run, FILE *report, int *count, char **err)
 {
+    struct csv_import_opts o = {encoding, dry_run, NULL};
+    struct csv_import_stats st;
+    int rc = csv_import_with(db, kind, path, &o, report, &st, err);
+
+    *count = st.added + st.updated;
+    return rc;
+}
+
+int csv_import_with(struct db *db, const struct kind *kind, const char *path,
+                    const struct csv_import_opts *o, FILE *report, struct csv_import_stats *st,
+                    char **err)
+{
     struct import im = {0};
     struct rows rs = {0};
+    struct keyset ks = {0};
     struct csv_reader *r;
     int status = DB_OK, got;
 
-    *count = 0;
+    memset(st, 0, sizeof *st);
     if (!auth_allowed(db_session(db), kind->auth[VERB_IMPORT], 0)) {
         if (err != NULL)
             *err = xstrdup(_(kind->msgs.may_not[VERB_IMPORT]));
         return DB_DENIED;
     }
-    if ((status = open_csv(&r, path, encoding, report, err)) != DB_OK)
+    if ((status = open_csv(&r, path, o->encoding, report, err)) != DB_OK)
         return status;
     im.kind = kind;
     im.name = csv_reader_name(r);
     im.present = xcalloc((size_t)kind->nfields, sizeof *im.present);
-    got = read_rows(&im, db, r, &rs, &status, err);
+    im.hook.source = im.name;
+    im.hook.consent_note = o->consent_note;
+    im.hook.present = im.present;
+    got = read_rows(&im, db, r, &rs, &ks, &status, err);
     if (got != -2) {
         repeated_ids(&im, &rs);
         if (rs.n > 0 && got >= 0)
-            status = db_pass(&im, db, &rs, dry_run, err);
+            status = db_pass(&im, db, &rs, o->dry_run, err);
     }
     if (im.np > 0 && got != -2) {
         report_problems(&im, report);
+        st->rejected = rejected_lines(&im);
         if (status == DB_OK) {
             status = DB_INVALID;
             if (err != NULL)
@@ -535,8 +699,11 @@ int csv_import(struct db *db, const struct kind *kind, const char *path, const c
                                  im.name, im.np);
         }
     } else if (status == DB_OK) {
-        *count = (int)rs.n;
+        count_rows(&rs, st);
+        st->unchanged = im.unchanged;
+        st->duplicates = ks.duplicates;
     }
+    keyset_free(&ks);
     rows_free(&rs);
     for (size_t i = 0; i < im.np; i++)
         free(im.p[i].text);

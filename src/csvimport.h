@@ -22,4 +22,24 @@ struct db;
 int csv_import(struct db *, const struct kind *, const char *path, const char *encoding,
                int dry_run, FILE *report, int *count, char **err);
 
+/*
+ * The same with what a kind with a key (subscribers) needs: a row without
+ * an id updates the record its key names (compared without regard to
+ * case), a repeated key in the file is counted and skipped (the first
+ * row wins), and the kind's import_row hook decides how a row meets the
+ * record (consent_note: where the people of the file consented).  *stats
+ * gets what was (or with dry_run would be) done.
+ */
+struct csv_import_opts {
+    const char *encoding;
+    int dry_run;
+    const char *consent_note; /* NULL: not said */
+};
+struct csv_import_stats {
+    int added, updated, unchanged, duplicates, rejected;
+};
+int csv_import_with(struct db *, const struct kind *, const char *path,
+                    const struct csv_import_opts *, FILE *report, struct csv_import_stats *,
+                    char **err);
+
 #endif

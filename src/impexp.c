@@ -123,6 +123,8 @@ static void write_csv_header(FILE *out, const struct kind *k)
 struct export_to {
     FILE *out;
     enum export_format fmt;
+    const struct export_where *where;
+    int nwhere;
 };
 
 static void write_csv_row(const struct export_to *to, const struct record *m)
@@ -163,6 +165,9 @@ static int export_one(const struct record *m, void *arg)
     const struct export_to *to = arg;
     char *card;
 
+    for (int i = 0; i < to->nwhere; i++)
+        if (strcmp(m->f[to->where[i].field], to->where[i].value) != 0)
+            return DB_OK;
     if (to->fmt == EXPORT_CSV) {
         write_csv_row(to, m);
         return DB_OK;
@@ -175,6 +180,12 @@ static int export_one(const struct record *m, void *arg)
 
 int impexp_export(struct db *db, const struct kind *k, enum export_format fmt, FILE *out,
                   char **err)
+{
+    return impexp_export_where(db, k, fmt, NULL, 0, out, err);
+}
+
+int impexp_export_where(struct db *db, const struct kind *k, enum export_format fmt,
+                        const struct export_where *where, int nwhere, FILE *out, char **err)
 {
     struct export_to to;
     int rc;
@@ -191,6 +202,8 @@ int impexp_export(struct db *db, const struct kind *k, enum export_format fmt, F
     }
     to.out = out;
     to.fmt = fmt;
+    to.where = where;
+    to.nwhere = nwhere;
     if (fmt == EXPORT_CSV)
         write_csv_header(out, k);
     rc = db_record_each(db, k, export_one, &to, err);

@@ -23,5 +23,13 @@ int impexp_find(struct db *, const char *query, FILE *out, char **err);
  * are sanitised (text_sanitize_ml()) as on screen: no control character
  * stored before the rules reaches whatever reads the output. */
 int impexp_export(struct db *, const struct kind *, enum export_format, FILE *out, char **err);
+/* The same, of the records whose field where[i].field holds where[i].value
+ * (a choice by its stored value, a reference by its id), for every i. */
+struct export_where {
+    int field;
+    const char *value;
+};
+int impexp_export_where(struct db *, const struct kind *, enum export_format,
+                        const struct export_where *where, int nwhere, FILE *out, char **err);
 
 #endif

@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "config.h"
 #include "db/db.h"
+#include "db/subscriber.h"
 #include "fmt/charset.h"
 #include "i18n.h"
 #include "csvimport.h"
@@ -57,8 +58,10 @@ static void usage(FILE *f)
               "Commands:\n"
               "  run                      the full-screen application (the default)\n"
               "  find QUERY               print matching directory entries, tab-separated\n"
-              "  export municipalities|contacts [--format csv|vcf] [-o FILE]\n"
-              "  import municipalities|contacts FILE.csv [--encoding E] [--dry-run]\n"
+              "  export municipalities|contacts|subscribers [--format csv|vcf] [-o FILE]\n"
+              "  import municipalities|contacts|subscribers FILE.csv [--encoding E] [--dry-run]\n"
+              "  subscribers confirm|unsubscribe TOKEN\n"
+              "                           a subscriber's confirmation link or unsubscribe link\n"
               "  serve [--listen ADDR:PORT]... [--state-dir DIR] [--fingerprints]\n"
               "                           the SSH server (see mabdesk serve --help)\n"
               "  user add|list|disable|enable|key|passwd ...\n"
@@ -210,12 +213,17 @@ static int cmd_find(struct globals *g, int argc, char **argv)
 static int cmd_export(struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'},
-        {"output", required_argument, NULL, 'o'},
-        {NULL, 0, NULL, 0},
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"status", required_argument, NULL, 's'}, {"municipality", required_argument, NULL, 'm'},
+        {"lang", required_argument, NULL, 'l'},   {NULL, 0, NULL, 0},
     };
     const char *usage_text =
-        _("usage: mabdesk export municipalities|contacts [--format csv|vcf] [-o FILE]");
+        _("usage: mabdesk export municipalities|contacts|subscribers [--format csv|vcf] [-o FILE]\n"
+          "       mabdesk export subscribers [--status S] [--municipality ID] [--lang bn|en] "
+          "[-o FILE]");
+    const char *filter_keys[3] = {NULL, NULL, NULL}, *filter_vals[3];
+    struct export_where where[3];
+    int nwhere = 0;
     enum export_format fmt = EXPORT_CSV;
     const char *outpath = NULL;
     FILE *out = stdout;
@@ -240,12 +248,32 @@ static int cmd_export(struct globals *g, int argc, char **argv)
         case 'o':
             outpath = optarg;
             break;
+        case 's':
+        case 'm':
+        case 'l':
+            filter_keys[c == 's'   ? 0
+                        : c == 'm' ? 1
+                                   : 2] = c == 's'   ? "status"
+                                          : c == 'm' ? "municipality"
+                                                     : "lang";
+            filter_vals[c == 's' ? 0 : c == 'm' ? 1 : 2] = optarg;
+            break;
         default:
             return usage_error("%s", usage_text);
         }
     }
     if (optind != argc - 1 || (kind = kind_by_name(argv[optind])) == NULL)
         return usage_error("%s", usage_text);
+    for (int i = 0; i < 3; i++) {
+        int f;
+
+        if (filter_keys[i] == NULL)
+            continue;
+        if ((f = kind_field_by_key(kind, filter_keys[i])) < 0)
+            return usage_error(_("--%s: %s have no such field"), filter_keys[i], kind->plural);
+        where[nwhere].field = f;
+        where[nwhere++].value = field_choice_value(&kind->fields[f], filter_vals[i]);
+    }
     db = open_db(g, &code);
     if (db == NULL)
         return code;
@@ -257,7 +285,7 @@ static int cmd_export(struct globals *g, int argc, char **argv)
             return EX_IOERR_;
         }
     }
-    rc = impexp_export(db, kind, fmt, out, &err);
+    rc = impexp_export_where(db, kind, fmt, where, nwhere, out, &err);
     if (rc != DB_OK)
         fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
     free(err);
@@ -269,49 +297,69 @@ static int cmd_export(struct globals *g, int argc, char **argv)
     return exit_code(rc);
 }
 
+/* What an import did (or, with --dry-run, would do). */
+static void import_said(const struct kind *kind, const char *file, int dry,
+                        const struct csv_import_stats *st)
+{
+    if (kind->key_find != NULL)
+        printf(_("%s: %d added, %d updated, %d unchanged, %d repeated in the file (skipped), "
+                 "%d rejected%s\n"),
+               file, st->added, st->updated, st->unchanged, st->duplicates, st->rejected,
+               dry ? _("; nothing was changed (dry run)") : "");
+    else if (dry)
+        printf(_("%s: %d rows are valid; nothing was changed (dry run)\n"), file,
+               st->added + st->updated);
+    else
+        printf(_("%s: %d rows imported\n"), file, st->added + st->updated);
+}
+
 static int cmd_import(struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"dry-run", no_argument, NULL, 'n'},
         {"encoding", required_argument, NULL, 'e'},
+        {"consent-note", required_argument, NULL, 'c'},
         {NULL, 0, NULL, 0},
     };
-    const char *usage_text = _("usage: mabdesk import municipalities|contacts FILE.csv "
-                               "[--encoding auto|utf-8|utf-16|windows-1252|...] [--dry-run]");
-    const char *encoding = "auto";
+    const char *usage_text = _("usage: mabdesk import municipalities|contacts|subscribers FILE.csv "
+                               "[--encoding auto|utf-8|utf-16|windows-1252|...] [--dry-run]\n"
+                               "       mabdesk import subscribers FILE.csv [--encoding E] "
+                               "[--consent-note TEXT] [--dry-run]");
+    struct csv_import_opts o = {"auto", 0, NULL};
+    struct csv_import_stats st;
     const struct kind *kind;
     struct db *db;
     char *err = NULL;
-    int c, dry = 0, code = 0, rc, count = 0;
+    int c, code = 0, rc;
 
     if (asks_help(argc, argv, usage_text))
         return EX_OK_;
     optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
     while ((c = getopt_long(argc, argv, "ne:", opts, NULL)) != -1) {
         if (c == 'n') {
-            dry = 1;
+            o.dry_run = 1;
+        } else if (c == 'c') {
+            o.consent_note = optarg;
         } else if (c == 'e') {
             if (!charset_known(optarg))
                 return usage_error(_("unknown character set '%s' (auto, utf-8, utf-16, "
                                      "windows-1252, or any name iconv -l lists)"),
                                    optarg);
-            encoding = optarg;
+            o.encoding = optarg;
         } else {
             return usage_error("%s", usage_text);
         }
     }
     if (optind != argc - 2 || (kind = kind_by_name(argv[optind])) == NULL)
         return usage_error("%s", usage_text);
+    if (o.consent_note != NULL && kind->import_row == NULL)
+        return usage_error(_("--consent-note is for importing subscribers"));
     db = open_db(g, &code);
     if (db == NULL)
         return code;
-    rc = csv_import(db, kind, argv[optind + 1], encoding, dry, stderr, &count, &err);
+    rc = csv_import_with(db, kind, argv[optind + 1], &o, stderr, &st, &err);
     if (rc == DB_OK) {
-        if (dry)
-            printf(_("%s: %d rows are valid; nothing was changed (dry run)\n"), argv[optind + 1],
-                   count);
-        else
-            printf(_("%s: %d rows imported\n"), argv[optind + 1], count);
+        import_said(kind, argv[optind + 1], o.dry_run, &st);
     } else {
         if (err != NULL)
             fprintf(stderr, "mabdesk: %s\n", err);
@@ -320,6 +368,46 @@ static int cmd_import(struct globals *g, int argc, char **argv)
     free(err);
     db_close(db);
     return exit_code(rc);
+}
+
+static int cmd_subscribers(struct globals *g, int argc, char **argv)
+{
+    const char *usage_text = _("usage: mabdesk subscribers confirm TOKEN\n"
+                               "       mabdesk subscribers unsubscribe TOKEN");
+    const char *confirm_usage = _("usage: mabdesk subscribers confirm TOKEN");
+    const char *unsub_usage = _("usage: mabdesk subscribers unsubscribe TOKEN");
+    enum sub_result res;
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc, confirm;
+
+    if (asks_help(argc, argv, usage_text))
+        return EX_OK_;
+    if (argc < 2 || (strcmp(argv[1], "confirm") != 0 && strcmp(argv[1], "unsubscribe") != 0))
+        return usage_error("%s", usage_text);
+    confirm = strcmp(argv[1], "confirm") == 0;
+    if (asks_help(argc - 1, argv + 1, confirm ? confirm_usage : unsub_usage))
+        return EX_OK_;
+    if (argc != 3)
+        return usage_error("%s", confirm ? confirm_usage : unsub_usage);
+    if ((db = open_db(g, &code)) == NULL)
+        return code;
+    rc = confirm ? db_subscriber_confirm(db, argv[2], &res, &err)
+                 : db_subscriber_unsubscribe(db, argv[2], &res, &err);
+    db_close(db);
+    if (rc != DB_OK) {
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+        free(err);
+        /* A link that names nothing or has expired is bad data. */
+        return rc == DB_NOTFOUND ? EX_DATAERR_ : exit_code(rc);
+    }
+    if (res == SUB_ALREADY)
+        printf("%s\n", confirm ? _("already confirmed: nothing changed")
+                               : _("already unsubscribed: nothing changed"));
+    else
+        printf("%s\n", confirm ? _("confirmed: the address is subscribed")
+                               : _("unsubscribed: no more digests will be sent"));
+    return EX_OK_;
 }
 
 static int cmd_user(struct globals *g, int argc, char **argv)
@@ -509,9 +597,10 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"run", cmd_run},         {"find", cmd_find},   {"export", cmd_export}, {"import", cmd_import},
-    {"user", cmd_user},       {"serve", cmd_serve}, {"ui", cmd_ui},         {"backup", cmd_backup},
-    {"restore", cmd_restore}, {"check", cmd_check}, {"config", cmd_config},
+    {"run", cmd_run},       {"find", cmd_find},     {"export", cmd_export},
+    {"import", cmd_import}, {"user", cmd_user},     {"serve", cmd_serve},
+    {"ui", cmd_ui},         {"backup", cmd_backup}, {"restore", cmd_restore},
+    {"check", cmd_check},   {"config", cmd_config}, {"subscribers", cmd_subscribers},
 };
 
 /*

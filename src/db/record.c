@@ -103,6 +103,16 @@ int db_record_each(struct db *db, const struct kind *k, int (*fn)(const struct r
     return status;
 }
 
+int db_record_find_key(struct db *db, const struct kind *k, const char *value, long long *id,
+                       char **err)
+{
+    sqlite3_stmt *st = db_stmt(db, k->key_find, err);
+
+    if (st != NULL)
+        sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+    return db_one(db, st, id, NULL, err);
+}
+
 /* --- references ---------------------------------------------------------------- */
 
 int db_ref_find(struct db *db, const struct field_def *d, const char *text, long long *id,

@@ -91,6 +91,11 @@ int db_record_import(struct db *, const struct kind *, struct record *rows, int 
                      struct row_error **errs, int *nerrs, char **err);
 void row_errors_free(struct row_error *, int n);
 
+/* The record of a kind with a key (key_find) whose key is value: DB_OK
+ * and *id, or DB_NOTFOUND (no message). */
+int db_record_find_key(struct db *, const struct kind *, const char *value, long long *id,
+                       char **err);
+
 /* The record a reference field's text names: DB_OK and *id, DB_NOTFOUND
  * ("no district called ...") or DB_INVALID (more than one). */
 int db_ref_find(struct db *, const struct field_def *, const char *text, long long *id, char **err);

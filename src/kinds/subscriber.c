@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 
 #include "i18n.h"
@@ -202,7 +203,11 @@ static const char *row_status(const struct record *row, const struct import_opts
         want = noted ? "active" : "pending";
     if (is(want, "active") && !noted)
         want = "pending";
-    return want;
+    /* A stored value, not the row's own text, which the caller replaces. */
+    for (int i = 0; subscriber_statuses[i] != NULL; i++)
+        if (is(want, subscriber_statuses[i]))
+            return subscriber_statuses[i];
+    return "pending";
 }
 
 /*
@@ -231,6 +236,9 @@ static void import_row(const struct record *stored, struct record *row, const st
             to = want;
         for (int f = SF_CONSENT_HOW; f <= SF_CONSENT_NOTE; f++)
             str_set(&row->f[f], stored->f[f]);
+        /* The same address in another case is not a change. */
+        if (strcasecmp(row->f[SF_EMAIL], stored->f[SF_EMAIL]) == 0)
+            str_set(&row->f[SF_EMAIL], stored->f[SF_EMAIL]);
         if (is(to, stored->f[SF_STATUS])) {
             str_set(&row->f[SF_REASON], stored->f[SF_REASON]);
             str_set(&row->f[SF_STATUS], to);

@@ -123,8 +123,9 @@ static char *help_of(const char *const *args)
 
 static void test_commands(void **state)
 {
-    static const char *const commands[] = {"run",    "find",    "export", "import", "serve", "user",
-                                           "backup", "restore", "check",  "config", "ui"};
+    static const char *const commands[] = {"run",   "find",   "export", "import",
+                                           "serve", "user",   "backup", "restore",
+                                           "check", "config", "ui",     "subscribers"};
 
     (void)state;
     for (size_t i = 0; i < nitems(commands); i++) {
@@ -148,10 +149,18 @@ static void test_commands(void **state)
 static void test_subcommands(void **state)
 {
     static const char *const subs[][4] = {
-        {"user", "add", NULL},     {"user", "list", NULL},   {"user", "disable", NULL},
-        {"user", "enable", NULL},  {"user", "key", NULL},    {"user", "key", "add"},
-        {"user", "key", "remove"}, {"user", "passwd", NULL}, {"config", "check", NULL},
+        {"user", "add", NULL},
+        {"user", "list", NULL},
+        {"user", "disable", NULL},
+        {"user", "enable", NULL},
+        {"user", "key", NULL},
+        {"user", "key", "add"},
+        {"user", "key", "remove"},
+        {"user", "passwd", NULL},
+        {"config", "check", NULL},
         {"config", "show", NULL},
+        {"subscribers", "confirm", NULL},
+        {"subscribers", "unsubscribe", NULL},
     };
     char *section = man_section(".SS", "user"), *in_man = options_in(section, 1);
 
