@@ -236,73 +236,49 @@ static int match_key(struct import *im, struct db *db, char **fields, long long 
     return 0;
 }
 
-/*
- * Turn one data row into *m.  Returns 1 when the row is to be written, 0
- * when it changes nothing or cannot be read (problems recorded), 2 when
- * some values are bad (recorded, their fields set in *bad) but the row can
- * still be shown to the database for its own checks, -1 with *err on a
- * database failure.
- */
-static int read_row(struct import *im, struct db *db, char **fields, size_t n, long line,
-                    struct record *m, long long *idp, uint64_t *bad, int *rcp, char **err)
+/* The row's id and version columns (0 when empty); problems recorded. */
+static void read_id_version(struct import *im, char **fields, long line, long long *id,
+                            long long *version)
 {
-    struct record cur;
-    long long id = 0, version = 0;
-    size_t before = im->np;
-    int rc, is_update;
-    char msg[256];
-
-    *idp = 0;
-    if (n != im->ncols) {
-        problem(im, line, NULL, _("the row has %zu fields but the header has %zu"), n, im->ncols);
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < im->ncols; i++) {
         const char *raw = fields[i];
+        char *v;
 
-        if (im->cols[i].kind == COL_ID && !str_blank(raw)) {
-            char *v = text_clean(raw);
-
-            if (str_whole(v, &id) != 0 || id <= 0)
-                problem(im, line, "id", "%s", _("must be a whole number above 0 (or empty)"));
-            free(v);
-        } else if (im->cols[i].kind == COL_VERSION && !str_blank(raw)) {
-            char *v = text_clean(raw);
-
-            if (str_whole(v, &version) != 0)
-                problem(im, line, "version", "%s", _("must be a whole number (or empty)"));
-            free(v);
-        }
+        if ((im->cols[i].kind != COL_ID && im->cols[i].kind != COL_VERSION) || str_blank(raw))
+            continue;
+        v = text_clean(raw);
+        if (im->cols[i].kind == COL_ID && (str_whole(v, id) != 0 || *id <= 0))
+            problem(im, line, "id", "%s", _("must be a whole number above 0 (or empty)"));
+        else if (im->cols[i].kind == COL_VERSION && str_whole(v, version) != 0)
+            problem(im, line, "version", "%s", _("must be a whole number (or empty)"));
+        free(v);
     }
-    if (im->np > before)
-        return 0;
-    if (id == 0 && match_key(im, db, fields, &id, rcp, err) < 0)
-        return -1;
-    memset(&cur, 0, sizeof cur);
-    is_update = id > 0;
-    if (is_update) {
-        char *gerr = NULL;
+}
 
-        rc = db_record_get(db, im->kind, id, &cur, &gerr);
-        if (rc == DB_NOTFOUND) {
-            problem(im, line, "id", _("no %s with id %lld"), _(im->kind->msgs.noun), id);
-            free(gerr);
-            record_free(&cur);
-            return 0;
-        }
-        if (rc != DB_OK) {
-            *rcp = rc;
-            *err = gerr;
-            record_free(&cur);
-            return -1;
-        }
-        free(gerr);
-        *idp = id;
-        record_copy(m, &cur);
+/* The stored record the row updates, into cur (and m): DB_OK, DB_NOTFOUND
+ * (recorded), or a failure with *err. */
+static int load_current(struct import *im, struct db *db, long long id, long line,
+                        struct record *cur, struct record *m, char **err)
+{
+    char *gerr = NULL;
+    int rc = db_record_get(db, im->kind, id, cur, &gerr);
+
+    if (rc == DB_NOTFOUND)
+        problem(im, line, "id", _("no %s with id %lld"), _(im->kind->msgs.noun), id);
+    if (rc == DB_OK)
+        record_copy(m, cur);
+    if (rc != DB_OK && rc != DB_NOTFOUND && err != NULL) {
+        *err = gerr;
+        gerr = NULL;
     }
-    m->id = id;
-    m->version = is_update ? version : 0;
-    for (size_t i = 0; i < n; i++) {
+    free(gerr);
+    return rc;
+}
+
+/* The row's field columns into m, cleaned, choices by their stored value. */
+static void take_fields(struct import *im, char **fields, struct record *m)
+{
+    for (size_t i = 0; i < im->ncols; i++) {
         const struct field_def *d;
         int f = im->cols[i].field;
         char *v;
@@ -316,35 +292,70 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
         free(m->f[f]);
         m->f[f] = v;
     }
-    if (im->kind->import_row != NULL)
-        im->kind->import_row(is_update ? &cur : NULL, m, &im->hook);
-    for (size_t i = 0; i < n; i++) {
-        int f = im->cols[i].field;
+}
 
+/* Check m's values (a new record: every field; an update: what changed),
+ * recording problems and their fields in *bad. */
+static void check_fields(struct import *im, const struct record *m, const struct record *cur,
+                         long line, uint64_t *bad)
+{
+    char msg[256];
+
+    for (int f = 0; f < im->kind->nfields; f++) {
         /* A value the record already holds is not checked again: an
-         * export must always import back unchanged. */
-        if (im->cols[i].kind != COL_FIELD || (is_update && strcmp(m->f[f], cur.f[f]) == 0))
+         * export must always import back unchanged.  A new record needs
+         * every required field, columns or not. */
+        if (cur != NULL && (!im->present[f] || strcmp(m->f[f], cur->f[f]) == 0))
             continue;
         if (record_check_field(im->kind, f, m->f[f], msg, sizeof msg) != NULL) {
             problem(im, line, im->kind->fields[f].key, "%s", msg);
             *bad |= (uint64_t)1 << f;
         }
     }
-    if (!is_update) {
-        /* A new record needs every required field, columns or not. */
-        for (int f = 0; f < im->kind->nfields; f++) {
-            if (im->present[f])
-                continue;
-            if (record_check_field(im->kind, f, m->f[f], msg, sizeof msg) != NULL) {
-                problem(im, line, im->kind->fields[f].key, "%s", msg);
-                *bad |= (uint64_t)1 << f;
-            }
-        }
+}
+
+/*
+ * Turn one data row into *m.  Returns 1 when the row is to be written, 0
+ * when it changes nothing or cannot be read (problems recorded), 2 when
+ * some values are bad (recorded, their fields set in *bad) but the row can
+ * still be shown to the database for its own checks, -1 with *err on a
+ * database failure.
+ */
+static int read_row(struct import *im, struct db *db, char **fields, size_t n, long line,
+                    struct record *m, long long *idp, uint64_t *bad, int *rcp, char **err)
+{
+    struct record cur;
+    long long id = 0, version = 0;
+    size_t before = im->np;
+    int rc = DB_OK, is_update;
+
+    *idp = 0;
+    if (n != im->ncols) {
+        problem(im, line, NULL, _("the row has %zu fields but the header has %zu"), n, im->ncols);
+        return 0;
     }
+    read_id_version(im, fields, line, &id, &version);
     if (im->np > before)
-        rc = 2;
-    else
-        rc = !(is_update && record_same_fields(m, &cur));
+        return 0;
+    if (id == 0 && match_key(im, db, fields, &id, rcp, err) < 0)
+        return -1;
+    memset(&cur, 0, sizeof cur);
+    is_update = id > 0;
+    if (is_update && (rc = load_current(im, db, id, line, &cur, m, err)) != DB_OK) {
+        record_free(&cur);
+        if (rc == DB_NOTFOUND)
+            return 0;
+        *rcp = rc;
+        return -1;
+    }
+    *idp = id;
+    m->id = id;
+    m->version = is_update ? version : 0;
+    take_fields(im, fields, m);
+    if (im->kind->import_row != NULL)
+        im->kind->import_row(is_update ? &cur : NULL, m, &im->hook);
+    check_fields(im, m, is_update ? &cur : NULL, line, bad);
+    rc = im->np > before ? 2 : !(is_update && record_same_fields(m, &cur));
     im->unchanged += rc == 0;
     record_free(&cur);
     return rc;
