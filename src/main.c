@@ -48,6 +48,8 @@ struct globals {
     int kiosk;
 };
 
+static int lean_option; /* --lean, set by getopt_long() */
+
 static void usage(FILE *f)
 {
     fprintf(f, "%s",
@@ -171,6 +173,7 @@ static int cmd_run(struct globals *g, int argc, char **argv)
         return code;
     o.lang = g->lang;
     o.kiosk = g->kiosk;
+    o.lean = lean_option || config_int(&g->conf, CK_LEAN);
     o.idle_timeout = g->kiosk ? config_int(&g->conf, CK_KIOSK_IDLE_TIMEOUT) : 0;
     o.root = screen_home_new;
     o.help = screen_help_new;
@@ -565,6 +568,7 @@ int main(int argc, char **argv)
         {"lang", required_argument, NULL, 'l'},
         {"role", required_argument, NULL, 'r'},
         {"kiosk", no_argument, NULL, 'k'},
+        {"lean", no_argument, &lean_option, 1},
         {"municipality", required_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -599,6 +603,8 @@ int main(int argc, char **argv)
             break;
         case 'k':
             g.kiosk = 1;
+            break;
+        case 0: /* a flag option: --lean */
             break;
         case 'm': {
             char *end;
