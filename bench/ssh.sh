@@ -86,7 +86,7 @@ echo "bench: SSH: starting mabdesk serve on 127.0.0.1" >&2
 for _ in 1 2 3; do
     serve_port=$("$DRV" port)
     "$BIN" --db "$S/ssh.db" serve --listen "127.0.0.1:$serve_port" --state-dir "$S/state" \
-        --log-stderr >"$S/serve.log" 2>&1 &
+        --compression yes --log-stderr >"$S/serve.log" 2>&1 &
     serve_pid=$!
     wait_for "$S/serve.log" "listening on" 30 && break
     stop_pid "$serve_pid"
@@ -183,7 +183,7 @@ SSH_BENCH_COMPRESS=1 "$DRV" wire "$serve_port" bench "$S/id" "$CRUNS" "$MOVES" "
     "$S/mabdesk-C" \; $WORDS >"$S/mabdesk-C-wire.txt"
 printf 'language = bn\n' >"$S/bn.conf"
 bn_port=$("$DRV" port)
-"$BIN" --config "$S/bn.conf" --db "$S/ssh.db" serve --listen "127.0.0.1:$bn_port" \
+"$BIN" --config "$S/bn.conf" --db "$S/ssh.db" serve --listen "127.0.0.1:$bn_port" --compression yes \
     --state-dir "$S/state" --log-stderr >"$S/serve-bn.log" 2>&1 &
 bn_pid=$!
 if wait_for "$S/serve-bn.log" "listening on" 30; then

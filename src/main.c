@@ -83,6 +83,7 @@ static void usage(FILE *f)
               "  --municipality ID  the own municipality of the municipal role\n"
               "  -h, --help     this text\n"
               "  -V, --version  the version\n"));
+    fprintf(f, "%s", _("  --lean         fewest bytes on the line: no colour, no boxes\n"));
 }
 
 static int usage_error(const char *fmt, ...) MAB_PRINTF(1, 2);
