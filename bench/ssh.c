@@ -103,6 +103,9 @@ static struct vt *client_start(int port, const char *user, const char *key, cons
         argv[n++] = "-o";
         argv[n++] = kex_opt;
     }
+    /* SSH_BENCH_COMPRESS=1: ssh -C (zlib@openssh.com where offered). */
+    if (getenv("SSH_BENCH_COMPRESS") != NULL && strcmp(getenv("SSH_BENCH_COMPRESS"), "1") == 0)
+        argv[n++] = "-C";
     if (log != NULL) {
         argv[n++] = "-v";
         argv[n++] = "-E";

@@ -86,7 +86,7 @@ echo "bench: SSH: starting mabdesk serve on 127.0.0.1" >&2
 for _ in 1 2 3; do
     serve_port=$("$DRV" port)
     "$BIN" --db "$S/ssh.db" serve --listen "127.0.0.1:$serve_port" --state-dir "$S/state" \
-        --log-stderr >"$S/serve.log" 2>&1 &
+        --compression yes --log-stderr >"$S/serve.log" 2>&1 &
     serve_pid=$!
     wait_for "$S/serve.log" "listening on" 30 && break
     stop_pid "$serve_pid"
@@ -171,6 +171,33 @@ echo "bench: SSH: mabdesk serve, first screen x $RUNS, $MOVES moves, search keys
 # shellcheck disable=SC2086
 "$DRV" wire "$serve_port" bench "$S/id" "$RUNS" "$MOVES" "$READY" "$S/mabdesk" \; $WORDS \
     >"$S/mabdesk-wire.txt"
+# Compression (zlib@openssh.com, offered after authentication): the same
+# with ssh -C, in English and, from a server whose sessions are Bengali, in
+# Bengali with and without.  Each run counts against the 10 connections
+# per 10 s of one address, so few runs, after a pause.
+CRUNS=${SSH_COMP_RUNS:-3}
+sleep 11
+echo "bench: SSH: mabdesk serve with ssh -C, first screen x $CRUNS" >&2
+# shellcheck disable=SC2086
+SSH_BENCH_COMPRESS=1 "$DRV" wire "$serve_port" bench "$S/id" "$CRUNS" "$MOVES" "$READY" \
+    "$S/mabdesk-C" \; $WORDS >"$S/mabdesk-C-wire.txt"
+printf 'language = bn\n' >"$S/bn.conf"
+bn_port=$("$DRV" port)
+"$BIN" --config "$S/bn.conf" --db "$S/ssh.db" serve --listen "127.0.0.1:$bn_port" --compression yes \
+    --state-dir "$S/state" --log-stderr >"$S/serve-bn.log" 2>&1 &
+bn_pid=$!
+if wait_for "$S/serve-bn.log" "listening on" 30; then
+    sleep 11
+    for c in 0 1; do
+        echo "bench: SSH: mabdesk serve in Bengali, ssh -C $c, first screen x $CRUNS" >&2
+        # shellcheck disable=SC2086
+        SSH_BENCH_COMPRESS=$c "$DRV" wire "$bn_port" bench "$S/id" "$CRUNS" "$MOVES" \
+            "${READY_BN:-নির্দেশিকা}" "$S/mabdesk-bn$c" \; ${WORDS_BN:-$WORDS} \
+            >"$S/mabdesk-bn$c-wire.txt" || true
+        sleep 11
+    done
+fi
+stop_pid "$bn_pid"
 if [ -z "$sshd_why" ]; then
     echo "bench: SSH: sshd, first screen x $RUNS, $MOVES moves, search keys" >&2
     # shellcheck disable=SC2086
@@ -330,4 +357,16 @@ for f in "$mi" "$si"; do
     [ "$f" = "$si" ] && name="OpenSSH sshd"
     awk -F '\t' -v n="$name" '$1 == "proc" {
         printf "  %-14s %-34s %5s %7s %7s %7s\n", n, $2, $3, $4, $5, $6 }' "$f"
+done
+
+echo
+echo "compression (zlib@openssh.com, ssh -C), mabdesk serve, bytes server -> client:"
+printf '  %-10s %-6s %14s %14s %14s\n' "language" "ssh" "first screen" "list Down" "search key"
+for f in "$mw:English:plain" "$S/mabdesk-C-wire.txt:English:-C" \
+    "$S/mabdesk-bn0-wire.txt:Bengali:plain" "$S/mabdesk-bn1-wire.txt:Bengali:-C"; do
+    file=${f%%:*}
+    rest=${f#*:}
+    printf '  %-10s %-6s %14s %14s %14s\n' "${rest%%:*}" "${rest#*:}" \
+        "$(na "$(val "$file" first_down_bytes)")" "$(na "$(val "$file" move_down_bytes)")" \
+        "$(na "$(val "$file" search_down_bytes)")"
 done

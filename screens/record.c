@@ -61,6 +61,23 @@ static char *with_bn(char *v, const char *bn)
     return both;
 }
 
+/* The field a terminal without Bengali shows instead of field: its English
+ * twin ("name_bn" -> "name_en"), or field itself when it has none. */
+static int shown_field(const struct kind *k, int field)
+{
+    const char *key = k->fields[field].key;
+    size_t n = strlen(key);
+
+    if (!ui_ascii() || n < 3 || strcmp(key + n - 3, "_bn") != 0)
+        return field;
+    for (int i = 0; i < k->nfields; i++) {
+        if (strncmp(k->fields[i].key, key, n - 3) == 0 &&
+            strcmp(k->fields[i].key + n - 3, "_en") == 0)
+            return i;
+    }
+    return field;
+}
+
 static void fill_row(struct ui_textview *tv, const struct record *m, const struct detail_row *r)
 {
     const struct kind *k = m->kind;
@@ -68,11 +85,15 @@ static void fill_row(struct ui_textview *tv, const struct record *m, const struc
     const char *label = r->label != NULL ? r->label : k->fields[r->field].label;
     char *v;
 
-    if (r->x_en >= 0)
+    if (r->x_en >= 0) {
         v = text_sanitize(m->x[r->x_en]);
-    else
-        v = shown_value(&k->fields[r->field], m->f[r->field]);
-    v = with_bn(v, r->x_bn >= 0 ? m->x[r->x_bn] : NULL);
+    } else {
+        int f = shown_field(k, r->field);
+
+        v = shown_value(&k->fields[f], m->f[f]);
+    }
+    /* Bengali beside the English only where the terminal can show it. */
+    v = with_bn(v, r->x_bn >= 0 && !ui_ascii() ? m->x[r->x_bn] : NULL);
     ui_tv_kv(tv, _(label), *v != '\0' ? v : none);
     free(v);
 }

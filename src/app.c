@@ -370,9 +370,11 @@ static void draw(void)
     } else {
         curs_set(0);
         /* Park the cursor where it bothers no one on terminals that
-         * cannot hide it. */
-        move(LINES - 1, COLS - 1);
+         * cannot hide it; lean mode leaves it where it is (no bytes). */
+        if (!ui_lean())
+            move(LINES - 1, COLS - 1);
     }
+    leaveok(stdscr, ui_lean() && !ui_cursor_wanted(&cur_y, &cur_x));
     refresh();
 }
 
@@ -683,8 +685,6 @@ static void loop(void)
 
 static int setup_terminal(char **err)
 {
-    const char *codeset;
-
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
         *err = xstrdup(_("the full-screen application needs a terminal"));
         return -1;
@@ -695,6 +695,10 @@ static int setup_terminal(char **err)
         signal(SIGQUIT, SIG_IGN);
         signal(SIGTSTP, SIG_IGN);
     }
+    /* A terminal that is not UTF-8 cannot show Bengali: English, its own
+     * charset (ui_charset_setup()). */
+    if (ui_charset_setup())
+        i18n_set_lang("en");
     app.term = newterm(NULL, stdout, stdin);
     if (app.term == NULL) {
         const char *t = getenv("TERM");
@@ -714,14 +718,9 @@ static int setup_terminal(char **err)
                          t != NULL ? t : "");
         return -1;
     }
-    /* i18n_init() made LC_CTYPE UTF-8; the terminal speaks what the
-     * user's locale said. */
-    codeset = i18n_locale_charset();
-    if (codeset == NULL || (strcmp(codeset, "UTF-8") != 0 && strcmp(codeset, "utf8") != 0)) {
-        /* The terminal cannot show Bengali: English, ASCII stand-ins. */
-        ui_set_ascii(1);
-        i18n_set_lang("en");
-    }
+    ui_lines_setup();
+    /* Slow lines (a serial terminal, a modem) get lean mode by themselves. */
+    ui_set_lean(app.opt.lean || (baudrate() > 0 && baudrate() <= 9600));
     set_escdelay(25);
     if (app_kiosk())
         raw();

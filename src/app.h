@@ -22,6 +22,7 @@ struct app_options {
     int idle_timeout; /* seconds; 0 = none */
     int idle_exit;    /* 1: idle ends the program (SSH); 0: returns to home (local kiosk) */
     int max_session;  /* seconds; 0 = none */
+    int lean;         /* lean mode (ui_set_lean()); also on by itself at 9600 baud or less */
     /* The screens the app itself opens, handed in so that it never names
      * one (screens.h): the first screen, which app_home() and a kiosk's
      * idle timeout return to, and the help for the top screen (? or F1).

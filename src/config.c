@@ -45,6 +45,8 @@ static const struct key_def {
     [CK_PENALTY] = {"penalty", CT_INT, 0, 86400, "5"},
     [CK_PENALTY_MIN] = {"penalty_min", CT_INT, 1, 86400, "15"},
     [CK_PENALTY_MAX] = {"penalty_max", CT_INT, 1, 30 * 86400, "600"},
+    [CK_LEAN] = {"lean", CT_BOOL, 0, 1, "no"},
+    [CK_COMPRESSION] = {"compression", CT_BOOL, 0, 1, "no"},
 };
 
 const char *config_key_name(enum config_key k)

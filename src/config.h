@@ -35,6 +35,8 @@ enum config_key {
     CK_PENALTY,
     CK_PENALTY_MIN,
     CK_PENALTY_MAX,
+    CK_LEAN,
+    CK_COMPRESSION,
     CK_COUNT
 };
 

@@ -49,6 +49,8 @@ struct globals {
     int kiosk;
 };
 
+static int lean_option; /* --lean, set by getopt_long() */
+
 static void usage(FILE *f)
 {
     fprintf(f, "%s",
@@ -84,6 +86,7 @@ static void usage(FILE *f)
               "  --municipality ID  the own municipality of the municipal role\n"
               "  -h, --help     this text\n"
               "  -V, --version  the version\n"));
+    fprintf(f, "%s", _("  --lean         fewest bytes on the line: no colour, no boxes\n"));
 }
 
 static int usage_error(const char *fmt, ...) MAB_PRINTF(1, 2);
@@ -174,6 +177,7 @@ static int cmd_run(struct globals *g, int argc, char **argv)
         return code;
     o.lang = g->lang;
     o.kiosk = g->kiosk;
+    o.lean = lean_option || config_int(&g->conf, CK_LEAN);
     o.idle_timeout = g->kiosk ? config_int(&g->conf, CK_KIOSK_IDLE_TIMEOUT) : 0;
     o.root = screen_home_new;
     o.help = screen_help_new;
@@ -210,80 +214,47 @@ static int cmd_find(struct globals *g, int argc, char **argv)
     return exit_code(rc);
 }
 
-static int cmd_export(struct globals *g, int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-        {"status", required_argument, NULL, 's'}, {"municipality", required_argument, NULL, 'm'},
-        {"lang", required_argument, NULL, 'l'},   {NULL, 0, NULL, 0},
-    };
-    const char *usage_text =
-        _("usage: mabdesk export municipalities|contacts|subscribers [--format csv|vcf] [-o FILE]\n"
-          "       mabdesk export subscribers [--status S] [--municipality ID] [--lang bn|en] "
-          "[-o FILE]");
-    const char *filter_keys[3] = {NULL, NULL, NULL}, *filter_vals[3];
-    struct export_where where[3];
-    int nwhere = 0;
-    enum export_format fmt = EXPORT_CSV;
-    const char *outpath = NULL;
-    FILE *out = stdout;
-    const struct kind *kind;
-    struct db *db;
-    char *err = NULL;
-    int c, code = 0, rc;
+/* The export's filters (--status, --municipality, --lang), by field key. */
+static const char *const export_filters[] = {"status", "municipality", "lang"};
 
-    if (asks_help(argc, argv, usage_text))
-        return EX_OK_;
-    optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
-    while ((c = getopt_long(argc, argv, "f:o:", opts, NULL)) != -1) {
-        switch (c) {
-        case 'f':
-            if (strcmp(optarg, "csv") == 0)
-                fmt = EXPORT_CSV;
-            else if (strcmp(optarg, "vcf") == 0 || strcmp(optarg, "vcard") == 0)
-                fmt = EXPORT_VCF;
-            else
-                return usage_error(_("unknown export format '%s' (csv or vcf)"), optarg);
-            break;
-        case 'o':
-            outpath = optarg;
-            break;
-        case 's':
-        case 'm':
-        case 'l':
-            filter_keys[c == 's'   ? 0
-                        : c == 'm' ? 1
-                                   : 2] = c == 's'   ? "status"
-                                          : c == 'm' ? "municipality"
-                                                     : "lang";
-            filter_vals[c == 's' ? 0 : c == 'm' ? 1 : 2] = optarg;
-            break;
-        default:
-            return usage_error("%s", usage_text);
-        }
-    }
-    if (optind != argc - 1 || (kind = kind_by_name(argv[optind])) == NULL)
-        return usage_error("%s", usage_text);
-    for (int i = 0; i < 3; i++) {
+/* The filters given (vals[i] for export_filters[i], NULL: none) as
+ * conditions on kind's fields: their number, or -1 after a usage error. */
+static int export_where(const struct kind *kind, const char *const *vals,
+                        struct export_where *where)
+{
+    int n = 0;
+
+    for (size_t i = 0; i < nitems(export_filters); i++) {
         int f;
 
-        if (filter_keys[i] == NULL)
+        if (vals[i] == NULL)
             continue;
-        if ((f = kind_field_by_key(kind, filter_keys[i])) < 0)
-            return usage_error(_("--%s: %s have no such field"), filter_keys[i], kind->plural);
-        where[nwhere].field = f;
-        where[nwhere++].value = field_choice_value(&kind->fields[f], filter_vals[i]);
-    }
-    db = open_db(g, &code);
-    if (db == NULL)
-        return code;
-    if (outpath != NULL && strcmp(outpath, "-") != 0) {
-        out = fopen(outpath, "w");
-        if (out == NULL) {
-            fprintf(stderr, "mabdesk: %s: %s\n", outpath, strerror(errno));
-            db_close(db);
-            return EX_IOERR_;
+        if ((f = kind_field_by_key(kind, export_filters[i])) < 0) {
+            usage_error(_("--%s: %s have no such field"), export_filters[i], kind->plural);
+            return -1;
         }
+        where[n].field = f;
+        where[n++].value = field_choice_value(&kind->fields[f], vals[i]);
+    }
+    return n;
+}
+
+/* Write what kind's export (with where) gives to outpath (NULL or "-":
+ * standard output); the exit status. */
+static int export_to(struct globals *g, const struct kind *kind, enum export_format fmt,
+                     const struct export_where *where, int nwhere, const char *outpath)
+{
+    FILE *out = stdout;
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc;
+
+    if ((db = open_db(g, &code)) == NULL)
+        return code;
+    if (outpath != NULL && strcmp(outpath, "-") != 0 && (out = fopen(outpath, "w")) == NULL) {
+        fprintf(stderr, "mabdesk: %s: %s\n", outpath, strerror(errno));
+        db_close(db);
+        return EX_IOERR_;
     }
     rc = impexp_export_where(db, kind, fmt, where, nwhere, out, &err);
     if (rc != DB_OK)
@@ -295,6 +266,48 @@ static int cmd_export(struct globals *g, int argc, char **argv)
         return EX_IOERR_;
     }
     return exit_code(rc);
+}
+
+static int cmd_export(struct globals *g, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
+        {"status", required_argument, NULL, 's'}, {"municipality", required_argument, NULL, 'm'},
+        {"lang", required_argument, NULL, 'l'},   {NULL, 0, NULL, 0},
+    };
+    const char *usage_text =
+        _("usage: mabdesk export municipalities|contacts|subscribers [--format csv|vcf] [-o FILE]\n"
+          "       mabdesk export subscribers [--status S] [--municipality ID] [--lang bn|en] "
+          "[-o FILE]");
+    const char *vals[nitems(export_filters)] = {NULL, NULL, NULL};
+    struct export_where where[nitems(export_filters)];
+    enum export_format fmt = EXPORT_CSV;
+    const char *outpath = NULL;
+    const struct kind *kind;
+    int c, nwhere;
+
+    if (asks_help(argc, argv, usage_text))
+        return EX_OK_;
+    optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
+    while ((c = getopt_long(argc, argv, "f:o:", opts, NULL)) != -1) {
+        if (c == 'f' && strcmp(optarg, "csv") == 0)
+            fmt = EXPORT_CSV;
+        else if (c == 'f' && (strcmp(optarg, "vcf") == 0 || strcmp(optarg, "vcard") == 0))
+            fmt = EXPORT_VCF;
+        else if (c == 'f')
+            return usage_error(_("unknown export format '%s' (csv or vcf)"), optarg);
+        else if (c == 'o')
+            outpath = optarg;
+        else if (c == 's' || c == 'm' || c == 'l')
+            vals[c == 's' ? 0 : c == 'm' ? 1 : 2] = optarg;
+        else
+            return usage_error("%s", usage_text);
+    }
+    if (optind != argc - 1 || (kind = kind_by_name(argv[optind])) == NULL)
+        return usage_error("%s", usage_text);
+    if ((nwhere = export_where(kind, vals, where)) < 0)
+        return EX_USAGE_;
+    return export_to(g, kind, fmt, where, nwhere, outpath);
 }
 
 /* What an import did (or, with --dry-run, would do). */
@@ -654,6 +667,7 @@ int main(int argc, char **argv)
         {"lang", required_argument, NULL, 'l'},
         {"role", required_argument, NULL, 'r'},
         {"kiosk", no_argument, NULL, 'k'},
+        {"lean", no_argument, &lean_option, 1},
         {"municipality", required_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -688,6 +702,8 @@ int main(int argc, char **argv)
             break;
         case 'k':
             g.kiosk = 1;
+            break;
+        case 0: /* a flag option: --lean */
             break;
         case 'm': {
             char *end;

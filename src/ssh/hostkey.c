@@ -194,8 +194,11 @@ int hostkey_configure_bind(ssh_bind bind, const char *state_dir, char **err)
     return 0;
 }
 
-void hostkey_configure_session(ssh_session s)
+void hostkey_configure_session(ssh_session s, int compress)
 {
+    /* Listed after none: a client that does not ask (no -C) gets none. */
+    const char *comp = compress ? "none,zlib@openssh.com" : "none";
+
     ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, kex_algos);
     ssh_options_set(s, SSH_OPTIONS_CIPHERS_C_S, cipher_algos);
     ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, cipher_algos);
@@ -203,6 +206,6 @@ void hostkey_configure_session(ssh_session s)
     ssh_options_set(s, SSH_OPTIONS_HMAC_S_C, mac_algos);
     ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, hostkey_algos);
     ssh_options_set(s, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, pubkey_algos);
-    ssh_options_set(s, SSH_OPTIONS_COMPRESSION_C_S, "none");
-    ssh_options_set(s, SSH_OPTIONS_COMPRESSION_S_C, "none");
+    ssh_options_set(s, SSH_OPTIONS_COMPRESSION_C_S, comp);
+    ssh_options_set(s, SSH_OPTIONS_COMPRESSION_S_C, comp);
 }

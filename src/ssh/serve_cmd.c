@@ -84,6 +84,7 @@ static const struct key_opt {
     {"--penalty-max", CK_PENALTY_MAX},
     {"--state-dir", CK_STATE_DIR},
     {"--db", CK_DATABASE},
+    {"--compression", CK_COMPRESSION},
 };
 
 static const struct option opts[] = {
@@ -101,6 +102,7 @@ static const struct option opts[] = {
     {"penalty-max", required_argument, NULL, OPT_KEY + 7},
     {"state-dir", required_argument, NULL, OPT_KEY + 8},
     {"db", required_argument, NULL, OPT_KEY + 9},
+    {"compression", required_argument, NULL, OPT_KEY + 10},
     {NULL, 0, NULL, 0},
 };
 
@@ -113,6 +115,7 @@ static void usage(FILE *f)
     fprintf(f, "%s",
             _("                     [--auth-delay SECS] [--auth-delay-max SECS]\n"
               "                     [--penalty SECS] [--penalty-min SECS] [--penalty-max SECS]\n"));
+    fprintf(f, "%s", _("                     [--compression yes|no]\n"));
 }
 
 /* What the command line asks for besides the configuration. */
@@ -140,6 +143,7 @@ static void apply_config(struct serve_config *c, const struct config *conf)
     c->penalty = config_int(conf, CK_PENALTY);
     c->penalty_min = config_int(conf, CK_PENALTY_MIN);
     c->penalty_max = config_int(conf, CK_PENALTY_MAX);
+    c->compression = config_int(conf, CK_COMPRESSION);
 }
 
 static void defaults(struct serve_config *c, struct config *conf)

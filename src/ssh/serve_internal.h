@@ -39,6 +39,7 @@ struct serve_config {
     int log_stderr;
     int kiosk;        /* the kiosk account logs in without credentials */
     const char *lang; /* the sessions' language; NULL: the locale's */
+    int compression;  /* offer zlib@openssh.com (after authentication) */
 };
 
 /* Read the configuration again (SIGHUP) and apply what can change while
@@ -60,9 +61,12 @@ int hostkey_print_fingerprints(const char *state_dir, char **err);
 /* Apply the algorithm lists, RSA minimum, no system config, and the host
  * keys to bind.  0, or -1 with *err. */
 int hostkey_configure_bind(ssh_bind bind, const char *state_dir, char **err);
-/* The same algorithm lists, and no compression, on a session: call before
- * ssh_bind_accept_fd(), which fixes what the bind does not set from these. */
-void hostkey_configure_session(ssh_session s);
+/* The same algorithm lists on a session, and compression: with compress,
+ * zlib@openssh.com (delayed until after authentication, so nothing
+ * unauthenticated reaches zlib) for clients that ask for it (ssh -C),
+ * else none.  Call before ssh_bind_accept_fd(), which fixes what the bind
+ * does not set from these. */
+void hostkey_configure_session(ssh_session s, int compress);
 
 /* --- limits at accept (limits.c) ------------------------------------------ */
 

@@ -742,7 +742,7 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
         goto out;
     /* Before accepting: libssh fixes the session's algorithm lists there,
      * and takes what the bind does not set (compression) from here. */
-    hostkey_configure_session(s->ss);
+    hostkey_configure_session(s->ss, s->cfg->compression);
     if (ssh_bind_accept_fd(bind, s->ss, fd) != SSH_OK) {
         syslog(LOG_ERR, "accept from %s: %s", peer_text(peer), ssh_get_error(bind));
         goto out;

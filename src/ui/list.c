@@ -142,9 +142,10 @@ void ui_list_draw(struct ui_list *l, const struct ui_rect *r)
         if (row == l->cur)
             ui_fill(stdscr, r->y + i, r->x, r->w, a);
         l->ops->draw_row(l->ctx, l->page, in, r->y + i, r->x, r->w, a);
-        /* Without reverse video (a VT52) the selection is a marker in the
-         * first column, which rows leave blank. */
-        if (row == l->cur && !(termattrs() & A_REVERSE))
+        /* Without reverse video (a VT52), and in lean mode (moving it then
+         * rewrites two cells, not two rows), the selection is a marker in
+         * the first column, which rows leave blank. */
+        if (row == l->cur && (ui_lean() || !(termattrs() & A_REVERSE)))
             mvwaddch(stdscr, r->y + i, r->x, '>' | a);
     }
     if (l->err != NULL)

@@ -26,27 +26,29 @@ struct role_def {
     short fg, bg;  /* -1: the terminal's default */
     attr_t colour; /* added to the pair on colour terminals */
     attr_t mono;   /* used alone on monochrome terminals and with NO_COLOR */
+    attr_t lean;   /* lean mode: no colour, no reverse bars */
 };
 
 static const struct role_def role_table[UI_ROLE_COUNT] = {
-    [UI_NORMAL] = {-1, -1, A_NORMAL, A_NORMAL},
-    [UI_TITLE] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE},
-    [UI_KEY] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE},
-    [UI_KEYLABEL] = {-1, -1, A_NORMAL, A_NORMAL},
-    [UI_STATUS] = {COLOR_GREEN, -1, A_BOLD, A_BOLD},
-    [UI_ERROR] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE},
-    [UI_HEADER] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE},
-    [UI_SELECTED] = {-1, -1, A_REVERSE, A_REVERSE},
-    [UI_LABEL] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL},
-    [UI_FIELD] = {-1, -1, A_UNDERLINE, A_UNDERLINE},
-    [UI_FIELD_CUR] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE},
-    [UI_DIALOG] = {-1, -1, A_NORMAL, A_NORMAL},
-    [UI_HEADING] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
-    [UI_DIM] = {-1, -1, A_DIM, A_DIM},
+    [UI_NORMAL] = {-1, -1, A_NORMAL, A_NORMAL, A_NORMAL},
+    [UI_TITLE] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE, A_BOLD},
+    [UI_KEY] = {COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE, A_BOLD},
+    [UI_KEYLABEL] = {-1, -1, A_NORMAL, A_NORMAL, A_NORMAL},
+    [UI_STATUS] = {COLOR_GREEN, -1, A_BOLD, A_BOLD, A_BOLD},
+    [UI_ERROR] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE, A_BOLD},
+    [UI_HEADER] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD | A_UNDERLINE, A_BOLD},
+    [UI_SELECTED] = {-1, -1, A_REVERSE, A_REVERSE, A_NORMAL},
+    [UI_LABEL] = {COLOR_CYAN, -1, A_NORMAL, A_NORMAL, A_NORMAL},
+    [UI_FIELD] = {-1, -1, A_UNDERLINE, A_UNDERLINE, A_UNDERLINE},
+    [UI_FIELD_CUR] = {COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE, A_REVERSE},
+    [UI_DIALOG] = {-1, -1, A_NORMAL, A_NORMAL, A_NORMAL},
+    [UI_HEADING] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD, A_BOLD},
+    [UI_DIM] = {-1, -1, A_DIM, A_DIM, A_NORMAL},
 };
 
 static int use_colour;
 static int ascii_mode;
+static int lean_mode;
 static struct {
     int wanted;
     int y, x;
@@ -57,7 +59,7 @@ void ui_colours_init(void)
     const char *nc = getenv("NO_COLOR");
 
     use_colour = 0;
-    if ((nc != NULL && *nc != '\0') || !has_colors())
+    if ((nc != NULL && *nc != '\0') || !has_colors() || lean_mode)
         return;
     if (start_color() == ERR)
         return;
@@ -72,6 +74,8 @@ void ui_colours_init(void)
 
 attr_t ui_attr(enum ui_role r)
 {
+    if (lean_mode)
+        return role_table[r].lean;
     if (!use_colour)
         return role_table[r].mono;
     if (r == UI_NORMAL)
@@ -88,6 +92,16 @@ void ui_set_ascii(int on)
 int ui_ascii(void)
 {
     return ascii_mode;
+}
+
+void ui_set_lean(int on)
+{
+    lean_mode = on != 0;
+}
+
+int ui_lean(void)
+{
+    return lean_mode;
 }
 
 void ui_cursor(int y, int x)
@@ -147,11 +161,8 @@ int ui_key_utf8(const struct ui_key *k, char *out)
     return 4;
 }
 
-/* Decode valid UTF-8 (text_fit() output) into a new wide string.  In
- * ASCII mode (a terminal whose charset is not UTF-8) every other character
- * becomes '?', and the string is cut to cols cells because its widths were
- * counted for UTF-8. */
-static wchar_t *to_wide(const char *s, int cols)
+/* Decode valid UTF-8 (text_fit() output) into a new wide string. */
+static wchar_t *to_wide(const char *s)
 {
     size_t n = strlen(s), o = 0;
     wchar_t *w = xreallocarray(NULL, n + 1, sizeof *w);
@@ -175,12 +186,6 @@ static wchar_t *to_wide(const char *s, int cols)
         }
         while (more-- > 0 && (*p & 0xc0) == 0x80)
             c = (c << 6) | (*p++ & 0x3f);
-        if (ascii_mode) {
-            if (c >= 0x80)
-                c = '?';
-            if ((int)o >= cols)
-                break;
-        }
         w[o++] = (wchar_t)c;
     }
     w[o] = L'\0';
@@ -195,10 +200,17 @@ int ui_put(WINDOW *win, int y, int x, int cols, const char *utf8, attr_t attr)
 
     if (utf8 == NULL || cols <= 0 || *utf8 == '\0')
         return 0;
-    fit = text_fit(utf8, cols, 1, &used);
-    w = to_wide(fit, cols);
-    if (ascii_mode)
-        used = (int)wcslen(w);
+    if (ascii_mode) {
+        /* Fitted after the conversion: a transliteration has widths of
+         * its own ("..." for one column's ellipsis). */
+        char *shown = ui_charset_text(utf8);
+
+        fit = text_fit(shown, cols, 1, &used);
+        free(shown);
+    } else {
+        fit = text_fit(utf8, cols, 1, &used);
+    }
+    w = to_wide(fit);
     wattrset(win, attr);
     mvwaddnwstr(win, y, x, w, -1);
     wattrset(win, A_NORMAL);
@@ -241,32 +253,61 @@ void ui_put_centre(WINDOW *win, int y, int x, int cols, const char *utf8, attr_t
     ui_put(win, y, x + (cols - w) / 2, w, utf8, attr);
 }
 
+/* One line-drawing character as a wide character (UI_LINES_UNICODE). */
+static void put_line_char(WINDOW *win, int y, int x, wchar_t c, attr_t attr, int n, int vertical)
+{
+    cchar_t cc;
+    wchar_t s[2] = {c, L'\0'};
+
+    setcchar(&cc, s, attr, 0, NULL);
+    if (n == 1)
+        mvwadd_wch(win, y, x, &cc);
+    else if (vertical)
+        mvwvline_set(win, y, x, &cc, n);
+    else
+        mvwhline_set(win, y, x, &cc, n);
+}
+
+static void box_unicode(WINDOW *win, const struct ui_rect *r, attr_t attr)
+{
+    int b = r->y + r->h - 1, e = r->x + r->w - 1;
+
+    put_line_char(win, r->y, r->x + 1, L'\x2500', attr, r->w - 2, 0);
+    put_line_char(win, b, r->x + 1, L'\x2500', attr, r->w - 2, 0);
+    put_line_char(win, r->y + 1, r->x, L'\x2502', attr, r->h - 2, 1);
+    put_line_char(win, r->y + 1, e, L'\x2502', attr, r->h - 2, 1);
+    put_line_char(win, r->y, r->x, L'\x250c', attr, 1, 0);
+    put_line_char(win, r->y, e, L'\x2510', attr, 1, 0);
+    put_line_char(win, b, r->x, L'\x2514', attr, 1, 0);
+    put_line_char(win, b, e, L'\x2518', attr, 1, 0);
+}
+
 void ui_box(WINDOW *win, const struct ui_rect *r, attr_t attr)
 {
-    if (r->h < 2 || r->w < 2)
+    enum ui_lines how = ui_lines();
+    chtype h = ACS_HLINE, v = ACS_VLINE,
+           c[4] = {ACS_ULCORNER, ACS_URCORNER, ACS_LLCORNER, ACS_LRCORNER};
+
+    if (r->h < 2 || r->w < 2 || how == UI_LINES_NONE)
         return;
-    wattrset(win, attr);
-    if (ascii_mode) {
-        /* The terminal may not take the line-drawing set either. */
-        mvwhline(win, r->y, r->x, '-', r->w);
-        mvwhline(win, r->y + r->h - 1, r->x, '-', r->w);
-        mvwvline(win, r->y + 1, r->x, '|', r->h - 2);
-        mvwvline(win, r->y + 1, r->x + r->w - 1, '|', r->h - 2);
-        mvwaddch(win, r->y, r->x, '+');
-        mvwaddch(win, r->y, r->x + r->w - 1, '+');
-        mvwaddch(win, r->y + r->h - 1, r->x, '+');
-        mvwaddch(win, r->y + r->h - 1, r->x + r->w - 1, '+');
-        wattrset(win, A_NORMAL);
+    if (how == UI_LINES_UNICODE) {
+        box_unicode(win, r, attr);
         return;
     }
-    mvwhline(win, r->y, r->x + 1, ACS_HLINE, r->w - 2);
-    mvwhline(win, r->y + r->h - 1, r->x + 1, ACS_HLINE, r->w - 2);
-    mvwvline(win, r->y + 1, r->x, ACS_VLINE, r->h - 2);
-    mvwvline(win, r->y + 1, r->x + r->w - 1, ACS_VLINE, r->h - 2);
-    mvwaddch(win, r->y, r->x, ACS_ULCORNER);
-    mvwaddch(win, r->y, r->x + r->w - 1, ACS_URCORNER);
-    mvwaddch(win, r->y + r->h - 1, r->x, ACS_LLCORNER);
-    mvwaddch(win, r->y + r->h - 1, r->x + r->w - 1, ACS_LRCORNER);
+    if (how == UI_LINES_ASCII) {
+        h = '-';
+        v = '|';
+        c[0] = c[1] = c[2] = c[3] = '+';
+    }
+    wattrset(win, attr);
+    mvwhline(win, r->y, r->x + 1, h, r->w - 2);
+    mvwhline(win, r->y + r->h - 1, r->x + 1, h, r->w - 2);
+    mvwvline(win, r->y + 1, r->x, v, r->h - 2);
+    mvwvline(win, r->y + 1, r->x + r->w - 1, v, r->h - 2);
+    mvwaddch(win, r->y, r->x, c[0]);
+    mvwaddch(win, r->y, r->x + r->w - 1, c[1]);
+    mvwaddch(win, r->y + r->h - 1, r->x, c[2]);
+    mvwaddch(win, r->y + r->h - 1, r->x + r->w - 1, c[3]);
     wattrset(win, A_NORMAL);
 }
 

@@ -22,7 +22,7 @@ enum ui_role {
     UI_STATUS,    /* status line message */
     UI_ERROR,     /* status line error, invalid field message */
     UI_HEADER,    /* column headings */
-    UI_SELECTED,  /* the cursor row of a list: always includes A_REVERSE */
+    UI_SELECTED,  /* the cursor row of a list: A_REVERSE, but a marker in lean mode */
     UI_LABEL,     /* field labels */
     UI_FIELD,     /* an input field */
     UI_FIELD_CUR, /* the input field being edited */
@@ -37,9 +37,33 @@ void ui_colours_init(void);
 /* The attribute (colour pair included) for a role. */
 attr_t ui_attr(enum ui_role);
 
-/* 1 when the terminal's charset is not UTF-8: ASCII stand-ins are used. */
+/* 1 when the terminal's charset is not UTF-8: ASCII stand-ins are used
+ * for marks such as the ellipsis, and Bengali is not offered. */
 void ui_set_ascii(int on);
 int ui_ascii(void);
+
+/*
+ * Before curses starts: a terminal whose locale's charset is not UTF-8
+ * gets LC_CTYPE back to that locale (ncursesw then writes that set) and
+ * ASCII mode; 1 if so.  ui_put() then passes text through
+ * ui_charset_text(): sanitised, converted with iconv into the terminal's
+ * set (a transliteration or '?' for what it lacks) and back to UTF-8.
+ */
+int ui_charset_setup(void);
+/* utf8 as the terminal can show it (a copy of it on UTF-8 terminals). */
+char *ui_charset_text(const char *utf8);
+
+/* How boxes are drawn: decided once curses has started
+ * (ui_lines_setup()), and none in lean mode. */
+enum ui_lines { UI_LINES_ACS, UI_LINES_UNICODE, UI_LINES_ASCII, UI_LINES_NONE };
+void ui_lines_setup(void);
+enum ui_lines ui_lines(void);
+
+/* Lean mode, for slow lines: no colour, no reverse-video bars, the list
+ * selection as a marker, no box drawing, and the cursor left where the
+ * last change was instead of parked. */
+void ui_set_lean(int on);
+int ui_lean(void);
 
 /* The terminal cursor.  While drawing, whatever takes typing (a form
  * field, a search line) puts it where the typing goes; the last call of a

@@ -50,6 +50,8 @@ struct vt {
     char tail[4]; /* last bytes of the previous read, for split sequences */
     size_t ntail;
     unsigned long long bytes_out, bytes_in;
+    struct buf raw; /* everything the program wrote, when vt_raw_keep() asked */
+    int keep_raw;
     long long last_output_ns;
     unsigned long gen; /* changes whenever the screen may have changed */
     char *rowbuf[VT_MAX_ROWS];
@@ -396,6 +398,7 @@ void vt_close(struct vt *vt)
     for (int i = 0; i < VT_MAX_ROWS; i++)
         free(vt->rowbuf[i]);
     free(vt->screenbuf);
+    free(vt->raw.data);
     free(vt->title);
     free(vt);
 }
@@ -449,6 +452,8 @@ long vt_pump(struct vt *vt, int timeout_ms)
 
         if (n > 0) {
             vt->bytes_out += (unsigned long long)n;
+            if (vt->keep_raw)
+                buf_add(&vt->raw, chunk, (size_t)n);
             vt->last_output_ns = vt_now_ns();
             scan_clears(vt, chunk, (size_t)n);
             vterm_input_write(vt->term, chunk, (size_t)n);
@@ -922,6 +927,23 @@ void vt_reset_bytes(struct vt *vt)
 {
     vt->bytes_out = 0;
     vt->bytes_in = 0;
+    vt->raw.len = 0;
+}
+
+void vt_raw_keep(struct vt *vt)
+{
+    vt->keep_raw = 1;
+}
+
+const unsigned char *vt_raw(const struct vt *vt, size_t *len)
+{
+    *len = vt->raw.len;
+    return (const unsigned char *)(vt->raw.data != NULL ? vt->raw.data : "");
+}
+
+void vt_set_utf8(struct vt *vt, int on)
+{
+    vterm_set_utf8(vt->term, on != 0);
 }
 
 long long vt_last_output_ns(const struct vt *vt)

@@ -164,6 +164,14 @@ void vt_resize(struct vt *, int rows, int cols);
 unsigned long long vt_bytes_out(const struct vt *);
 unsigned long long vt_bytes_in(const struct vt *);
 void vt_reset_bytes(struct vt *);
+/* Keep every byte the program writes from now on (also emptied by
+ * vt_reset_bytes()), for tests of what goes on the line; vt_raw() gives
+ * them (not NUL-terminated). */
+void vt_raw_keep(struct vt *);
+const unsigned char *vt_raw(const struct vt *, size_t *len);
+/* Read the program's output as UTF-8 (the default) or, off, as 8-bit
+ * characters (ISO-8859-1).  Call before the first wait. */
+void vt_set_utf8(struct vt *, int on);
 /* Monotonic time (ns) at which the program last wrote something, and now. */
 long long vt_last_output_ns(const struct vt *);
 long long vt_now_ns(void);
