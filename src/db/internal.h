@@ -73,6 +73,8 @@ int db_exec_id(struct db *, const char *sql, long long id, char **err);
 int db_fail(struct db *, int rc, char **err);
 /* The same for a connection before its struct db exists (h may be NULL). */
 int db_fail_h(sqlite3 *h, int rc, char **err);
+/* The authorizer answer of a read-only connection (open.c). */
+int db_authorize_read(int action, const char *a, const char *b);
 /* Set *err (if not NULL) to a formatted copy; returns status. */
 int db_err(char **err, int status, const char *fmt, ...) MAB_PRINTF(3, 4);
 

@@ -475,13 +475,10 @@ static int open_writable(sqlite3 **out, const char *path, int ro, char **err)
 /*
  * Read-only sessions: only reading is authorised.  PRAGMAs that only read
  * (no argument) are allowed; a PRAGMA with a value could undo query_only.
+ * Connections that may write a little (subscriber.c) start from this.
  */
-static int ro_authorizer(void *ud, int action, const char *a, const char *b, const char *dbname,
-                         const char *trigger)
+int db_authorize_read(int action, const char *a, const char *b)
 {
-    (void)ud;
-    (void)dbname;
-    (void)trigger;
     switch (action) {
     case SQLITE_SELECT:
     case SQLITE_READ:
@@ -499,6 +496,15 @@ static int ro_authorizer(void *ud, int action, const char *a, const char *b, con
     default:
         return SQLITE_DENY;
     }
+}
+
+static int ro_authorizer(void *ud, int action, const char *a, const char *b, const char *dbname,
+                         const char *trigger)
+{
+    (void)ud;
+    (void)dbname;
+    (void)trigger;
+    return db_authorize_read(action, a, b);
 }
 
 /* Read-only sessions: a connection that refuses every write itself.

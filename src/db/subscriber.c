@@ -261,26 +261,16 @@ static int public_authorizer(void *ud, int action, const char *a, const char *b,
     (void)dbname;
     (void)trigger;
     switch (action) {
-    case SQLITE_SELECT:
-    case SQLITE_READ:
-    case SQLITE_FUNCTION:
-    case SQLITE_RECURSIVE:
-    case SQLITE_TRANSACTION:
-        return SQLITE_OK;
-    case SQLITE_PRAGMA:
-        return b == NULL ? SQLITE_OK : SQLITE_DENY;
     case SQLITE_INSERT:
         return subscriber_table(a) || (a != NULL && strcmp(a, "audit") == 0) ? SQLITE_OK
                                                                              : SQLITE_DENY;
     case SQLITE_UPDATE:
-        /* sqlite_master: FTS5 asks while reading the schema (see open.c). */
-        return subscriber_table(a) || (a != NULL && strcmp(a, "sqlite_master") == 0) ? SQLITE_OK
-                                                                                     : SQLITE_DENY;
+        return subscriber_table(a) ? SQLITE_OK : db_authorize_read(action, a, b);
     case SQLITE_DELETE:
         /* The search index's triggers replace a row's entry. */
         return a != NULL && strncmp(a, "subscriber_fts", 14) == 0 ? SQLITE_OK : SQLITE_DENY;
     default:
-        return SQLITE_DENY;
+        return db_authorize_read(action, a, b);
     }
 }
 
