@@ -35,6 +35,15 @@ static struct screen *open_people(void)
     return screen_records_new(&kind_contact, 0);
 }
 
+/* A municipal user's list is held to its own municipality. */
+static struct screen *open_subscribers(void)
+{
+    const struct session *se = app_session();
+
+    return screen_records_new(&kind_subscriber,
+                              se->role == ROLE_MUNICIPAL ? se->municipality_id : 0);
+}
+
 static struct screen *open_about(void)
 {
     return screen_about_new();
@@ -56,6 +65,8 @@ static const struct home_item items[] = {
      open_directory},
     {N_("About"), N_("Vision, mission and scope of work"), AUTH_READ_DIRECTORY, open_about},
     {N_("People"), N_("Officials and contacts of every body"), AUTH_READ_DIRECTORY, open_people},
+    {N_("Subscribers"), N_("The Municipality Digest: who receives it"), AUTH_READ_SUBSCRIBERS,
+     open_subscribers},
     {N_("Help"), N_("The keys of every screen"), AUTH_READ_DIRECTORY, NULL},
     {N_("Users"), N_("SSH accounts: roles, keys and passwords"), AUTH_MANAGE_USERS, open_users},
     {N_("Audit log"), N_("Who changed what, and when"), AUTH_READ_AUDIT, open_audit},
@@ -201,7 +212,7 @@ struct screen *screen_home_new(void)
     struct screen *s = screen_new("home", N_("Home"), h);
 
     for (size_t i = 0; i < nitems(items); i++) {
-        if (auth_allowed(app_session(), items[i].need, 0))
+        if (auth_allowed(app_session(), items[i].need, app_session()->municipality_id))
             h->shown[h->nshown++] = &items[i];
     }
     ui_list_init(&h->list, &menu_ops, h, N_("Nothing to show."));
