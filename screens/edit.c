@@ -6,6 +6,10 @@
  * (DB_CONFLICT) the conflict dialog shows both values of every differing
  * field and the user chooses; nothing is ever overwritten silently.  When
  * a save fails for any reason, what the user typed stays in the form.
+ *
+ * screen_form_new() is the same form handing its values to a function of
+ * the caller's instead (the public subscribe form): what that says on
+ * success replaces the fields; on failure the typing stays.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,11 +34,16 @@ struct edit {
     int nchoices, picking;      /* ... and its field */
     char *shown;                /* the last reference name display() gave */
     int loaded;
+    const struct form_submit *submit; /* NULL: F2 saves the record */
+    char *done;                       /* what submit said: the form is sent */
+    int failed;                       /* the last send failed: submit->failed heads the form */
 };
 
 static const enum action_id edit_actions[] = {ACT_SAVE,   ACT_NEXT_FIELD, ACT_PREV_FIELD,
                                               ACT_CHOICE, ACT_PICK,       ACT_PGUP,
                                               ACT_PGDN,   ACT_BACK,       ACT_NONE};
+
+static const enum action_id sent_actions[] = {ACT_BACK, ACT_NONE};
 
 static const char *check(void *ctx, int field, const char *value, char *msg, size_t msgsz)
 {
@@ -81,6 +90,17 @@ static void load_form(struct edit *e, const struct record *m)
     e->form.dirty = 0;
 }
 
+/* A sent form: what the receiver said, wrapped. */
+static void draw_done(const struct edit *e, const struct ui_rect *r)
+{
+    int n = 0;
+    char **lines = text_wrap(e->done, r->w > 4 ? r->w - 4 : 1, &n);
+
+    for (int i = 0; i < n && 1 + i < r->h; i++)
+        ui_put(stdscr, r->y + 1 + i, r->x + 2, r->w - 4, lines[i], i == 0 ? A_BOLD : A_NORMAL);
+    text_lines_free(lines, n);
+}
+
 static void edit_draw(struct screen *s, const struct ui_rect *r)
 {
     struct edit *e = s->st;
@@ -89,6 +109,15 @@ static void edit_draw(struct screen *s, const struct ui_rect *r)
 
     if (!e->loaded) {
         ui_put(stdscr, r->y + 1, r->x + 1, r->w - 2, _(e->kind->ui.not_loaded), ui_attr(UI_ERROR));
+        return;
+    }
+    if (e->done != NULL) {
+        draw_done(e, r);
+        return;
+    }
+    if (e->failed) {
+        ui_put(stdscr, r->y, r->x + 1, r->w - 2, _(e->submit->failed), ui_attr(UI_ERROR));
+        ui_form_draw(&e->form, &fr);
         return;
     }
     if (e->id == 0)
@@ -167,6 +196,23 @@ static void mark_bad(struct edit *e, int bad, const char *err)
     app_error(_("Nothing was saved: %s"), err != NULL ? err : "?");
 }
 
+/* The form to the caller's function; on failure the typing stays. */
+static void send_form(struct edit *e, const struct record *m)
+{
+    char *err = NULL;
+
+    e->failed = e->submit->send(m, &e->done, &err) != 0;
+    if (!e->failed) {
+        e->form.dirty = 0;
+        app_status("%s", _("Sent."));
+    } else {
+        free(e->done);
+        e->done = NULL;
+        app_error("%s", err != NULL ? err : "?");
+    }
+    free(err);
+}
+
 static void save(struct edit *e)
 {
     const struct kind *k = e->kind;
@@ -177,13 +223,20 @@ static void save(struct edit *e)
 
     if (first_bad >= 0) {
         ui_form_focus(&e->form, first_bad);
-        app_error("%s", _("Nothing was saved: please correct the marked fields."));
+        app_error("%s", e->submit != NULL
+                            ? _("Nothing was sent: please correct the marked fields.")
+                            : _("Nothing was saved: please correct the marked fields."));
         return;
     }
     record_init(&m, k);
     record_copy(&m, &e->orig);
     for (int i = 0; i < k->nfields; i++)
         record_set(&m, i, ui_form_value(&e->form, i));
+    if (e->submit != NULL) {
+        send_form(e, &m);
+        record_free(&m);
+        return;
+    }
     rc = db_record_save(app_db(), &m, &e->theirs, &bad, &err);
     switch (rc) {
     case DB_OK:
@@ -274,8 +327,16 @@ static int edit_key(struct screen *s, enum action_id a, const struct ui_key *k)
 
     if (!e->loaded)
         return 0;
-    if (a == ACT_SAVE) {
+    if (e->done != NULL) {
+        if (a != ACT_BACK)
+            return 0;
+        app_pop();
+        return 1;
+    }
+    if (a == ACT_SAVE || (e->submit != NULL && a == e->submit->action)) {
         save(e);
+        if (e->done != NULL)
+            s->actions = sent_actions;
         return 1;
     }
     if (a == ACT_BACK) {
@@ -313,6 +374,7 @@ static void edit_leave(struct screen *s)
     record_free(&e->theirs);
     ref_choices_free(e->choices, e->nchoices);
     free(e->shown);
+    free(e->done);
     free(e);
     free(s);
 }
@@ -353,5 +415,16 @@ struct screen *screen_edit_new(const struct kind *k, long long id, const struct 
     s->leave = edit_leave;
     s->record = edit_record;
     s->unsaved = edit_unsaved;
+    return s;
+}
+
+struct screen *screen_form_new(const struct kind *k, const struct record *preset,
+                               const struct form_submit *submit)
+{
+    struct screen *s = screen_edit_new(k, 0, preset);
+    struct edit *e = s->st;
+
+    e->submit = submit;
+    s->actions = submit->actions;
     return s;
 }

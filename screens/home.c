@@ -44,6 +44,11 @@ static struct screen *open_subscribers(void)
                               se->role == ROLE_MUNICIPAL ? se->municipality_id : 0);
 }
 
+static struct screen *open_subscribe(void)
+{
+    return screen_subscribe_new();
+}
+
 static struct screen *open_about(void)
 {
     return screen_about_new();
@@ -65,6 +70,7 @@ static const struct home_item items[] = {
      open_directory},
     {N_("About"), N_("Vision, mission and scope of work"), AUTH_READ_DIRECTORY, open_about},
     {N_("People"), N_("Officials and contacts of every body"), AUTH_READ_DIRECTORY, open_people},
+    {N_("Subscribe"), N_("The Municipality Digest by email"), AUTH_SUBSCRIBE, open_subscribe},
     {N_("Subscribers"), N_("The Municipality Digest: who receives it"), AUTH_READ_SUBSCRIBERS,
      open_subscribers},
     {N_("Help"), N_("The keys of every screen"), AUTH_READ_DIRECTORY, NULL},

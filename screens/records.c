@@ -36,11 +36,17 @@ struct records {
     int total;            /* rows with no search and no filter but the owner */
     long long pending_id; /* the record a confirm dialog is about */
     char *pending_name;
+    int filter_offered[KIND_MAX_FILTERS]; /* the filters f offers */
+    int nfilter_offered, filtering;       /* ... and the one being picked */
 };
 
 static const enum action_id list_actions[] = {ACT_OPEN, ACT_SEARCH, ACT_CLEAR,  ACT_SORT, ACT_EDIT,
                                               ACT_NEW,  ACT_DELETE, ACT_UP,     ACT_DOWN, ACT_PGUP,
                                               ACT_PGDN, ACT_TOP,    ACT_BOTTOM, ACT_NONE};
+/* ... for a kind with filters on a choice field (filter_def.choice_of). */
+static const enum action_id filter_list_actions[] = {
+    ACT_OPEN, ACT_SEARCH, ACT_FILTER, ACT_CLEAR, ACT_SORT, ACT_EDIT,   ACT_NEW, ACT_DELETE,
+    ACT_UP,   ACT_DOWN,   ACT_PGUP,   ACT_PGDN,  ACT_TOP,  ACT_BOTTOM, ACT_NONE};
 /* While typing a search only the keys that are not letters act. */
 static const enum action_id search_actions[] = {ACT_OPEN, ACT_UP,   ACT_DOWN,
                                                 ACT_PGUP, ACT_PGDN, ACT_NONE};
@@ -211,6 +217,76 @@ static void draw_header(struct records *r, int y, int x, int w)
     }
 }
 
+/* --- filters on a choice field ------------------------------------------------- */
+
+static const struct field_def *filter_field(const struct records *r, int f)
+{
+    return &r->kind->fields[r->kind->filters[f].choice_of - 1];
+}
+
+/* "Status: Active  Language: Bengali" for the offered filters in use. */
+static char *filters_line(const struct records *r)
+{
+    struct buf b = {0};
+
+    buf_adds(&b, "");
+    for (int i = 0; i < r->nfilter_offered; i++) {
+        int f = r->filter_offered[i];
+        long long v = r->q.filter[f];
+
+        if (v > 0)
+            buf_printf(&b, "%s%s: %s", b.len > 0 ? "  " : "", _(filter_field(r, f)->label),
+                       _(filter_field(r, f)->choice_labels[v - 1]));
+    }
+    return buf_take(&b);
+}
+
+static void filter_value_picked(void *ctx, int index)
+{
+    struct records *r = ctx;
+
+    if (index < 0)
+        return;
+    r->q.filter[r->filtering] = index; /* 0: all, else 1 + the value's index */
+    ui_list_reset(&r->list);
+}
+
+/* The values of filter f, "All" first. */
+static void pick_filter_value(struct records *r, int f)
+{
+    const struct field_def *d = filter_field(r, f);
+    const char *labels[32];
+    int n = 0;
+
+    labels[n++] = _("All");
+    for (int i = 0; d->choices[i] != NULL && n < (int)nitems(labels); i++)
+        labels[n++] = _(d->choice_labels[i]);
+    r->filtering = f;
+    app_push(ui_pick_new(_(d->label), labels, n, (int)r->q.filter[f], filter_value_picked, r));
+}
+
+static void filter_picked(void *ctx, int index)
+{
+    struct records *r = ctx;
+
+    if (index >= 0 && index < r->nfilter_offered)
+        pick_filter_value(r, r->filter_offered[index]);
+}
+
+/* f: which filter (when there are several), then its value. */
+static void pick_filter(struct records *r)
+{
+    const char *labels[KIND_MAX_FILTERS];
+
+    if (r->nfilter_offered == 1) {
+        pick_filter_value(r, r->filter_offered[0]);
+        return;
+    }
+    for (int i = 0; i < r->nfilter_offered; i++)
+        labels[i] = _(filter_field(r, r->filter_offered[i])->label);
+    app_push(ui_pick_new(_("Filter"), labels, r->nfilter_offered, 0, filter_picked, r));
+}
+
 static void rec_draw(struct screen *s, const struct ui_rect *a)
 {
     struct records *r = s->st;
@@ -222,11 +298,20 @@ static void rec_draw(struct screen *s, const struct ui_rect *a)
     if (r->extra != NULL && r->extra->draw_filters != NULL) {
         r->extra->draw_filters(r, a->y + 1, a->x + 1, a->w - 2);
     } else {
+        char *filters = filters_line(r);
+
         if (r->owner != 0)
             line = xasprintf(_("%s   Sorted by %s"), r->owner_name, records_sort_label(r));
         else
             line = xasprintf(_("Sorted by %s"), records_sort_label(r));
+        if (*filters != '\0') {
+            char *both = xasprintf("%s   %s", filters, line);
+
+            free(line);
+            line = both;
+        }
         ui_put(stdscr, a->y + 1, a->x + 1, a->w - 2, line, ui_attr(UI_NORMAL));
+        free(filters);
         free(line);
     }
     draw_header(r, a->y + 2, a->x, a->w);
@@ -238,6 +323,7 @@ static void set_searching(struct records *r, int on)
     r->searching = on;
     r->screen->actions = on                                              ? search_actions
                          : r->extra != NULL && r->extra->actions != NULL ? r->extra->actions
+                         : r->nfilter_offered > 0                        ? filter_list_actions
                                                                          : list_actions;
 }
 
@@ -363,6 +449,9 @@ static int list_action(struct records *r, enum action_id a, const struct record_
                 r->q.filter[i] = 0;
         ui_list_reset(&r->list);
         return 1;
+    case ACT_FILTER:
+        pick_filter(r);
+        return 1;
     case ACT_SORT:
         r->q.sort = (r->q.sort + 1) % r->kind->nsorts;
         ui_list_reset(&r->list);
@@ -466,6 +555,9 @@ struct screen *records_screen_new(const struct kind *k, const struct records_ext
     r->state = state;
     r->screen = s;
     r->owner = k->owner_filter >= 0 ? owner : 0;
+    for (int i = 0; i < k->nfilters; i++)
+        if (k->filters[i].choice_of > 0)
+            r->filter_offered[r->nfilter_offered++] = i;
     if (r->owner != 0) {
         r->q.filter[k->owner_filter] = owner;
         owner_name(r);

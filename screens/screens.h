@@ -12,6 +12,8 @@ struct kind;
 struct record;
 struct ui_form;
 
+#include "actions.h"
+
 struct screen *screen_home_new(void);
 struct screen *screen_directory_new(void);
 /* The detail view of one record of kind k. */
@@ -21,6 +23,20 @@ struct screen *screen_records_new(const struct kind *k, long long owner);
 /* Edit record id of kind k, or add one (id 0) starting from the non-empty
  * fields of preset (may be NULL). */
 struct screen *screen_edit_new(const struct kind *k, long long id, const struct record *preset);
+/* A form over kind k's fields (started from preset, may be NULL) that
+ * hands what was typed to send() instead of saving a record: 0 with *done
+ * (malloc'd) to show in place of the fields, or non-zero with *err for the
+ * status line (the typing stays).  The public subscribe form (subscribe.c). */
+struct form_submit {
+    const enum action_id *actions; /* the form's keys, action among them */
+    enum action_id action;         /* the key that sends */
+    int (*send)(const struct record *, char **done, char **err);
+    const char *failed; /* N_(): heads the form after a failed send (*err below) */
+};
+struct screen *screen_form_new(const struct kind *k, const struct record *preset,
+                               const struct form_submit *);
+/* The public subscribe form: every session's, the kiosk's only write. */
+struct screen *screen_subscribe_new(void);
 /* Esc on any form screen: leave at once when nothing was typed, else ask
  * before throwing the typing away. */
 void form_screen_back(const struct ui_form *form);

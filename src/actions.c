@@ -69,6 +69,9 @@ static const struct action_def table[ACT_COUNT] = {
     {ACT_DISTRICT, {'t'}, "t", "t", N_("District"),
      N_("Show only one district"),
      BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
+    {ACT_FILTER, {'f'}, "f", "f", N_("Filter"),
+     N_("Show only the entries with one value of a field (status, language, ...)"),
+     BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_CLEAR, {'x'}, "x", "x", N_("Clear"),
      N_("Clear the search and every filter"),
      BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
@@ -108,6 +111,11 @@ static const struct action_def table[ACT_COUNT] = {
     {ACT_PICK, {ENTER_KEYS}, "Enter", "Enter", N_("Pick"),
      N_("Pick the district from a list; in other fields, go to the next field"),
      BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
+    /* Not a write of the session's: db_subscribe_public() has its own
+     * connection and limits, so the kiosk may send it. */
+    {ACT_SUBSCRIBE, {UI_FN | KEY_F(2), 19, 24}, "F2", "F2, Ctrl-S, Ctrl-X", N_("Subscribe"),
+     N_("Send the subscription"),
+     BAR_ESSENTIAL, 0, AUTH_SUBSCRIBE, 0, VERB_NONE},
     {ACT_YES, {'y', 'Y'}, "y", "y", N_("Yes"),
      N_("Answer yes"),
      BAR_ESSENTIAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},

@@ -36,6 +36,7 @@ enum action_id {
     ACT_SEARCH,
     ACT_DIVISION,
     ACT_DISTRICT,
+    ACT_FILTER,
     ACT_CLEAR,
     ACT_SORT,
     ACT_EDIT,
@@ -49,6 +50,7 @@ enum action_id {
     ACT_PREV_FIELD,
     ACT_CHOICE,
     ACT_PICK,
+    ACT_SUBSCRIBE, /* the public form's F2: not a save, so open to kiosks */
     /* dialogs */
     ACT_YES,
     ACT_NO,

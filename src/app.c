@@ -169,6 +169,11 @@ int app_kiosk(void)
     return app.opt.kiosk || app.sess->role == ROLE_KIOSK;
 }
 
+int app_remote(void)
+{
+    return app.opt.remote;
+}
+
 /* The screen whose record the actions of s are about: s, or for a dialog
  * that names none, the screen under it. */
 static struct screen *subject(struct screen *s)

@@ -22,6 +22,7 @@ struct app_options {
     int idle_timeout; /* seconds; 0 = none */
     int idle_exit;    /* 1: idle ends the program (SSH); 0: returns to home (local kiosk) */
     int max_session;  /* seconds; 0 = none */
+    int remote;       /* an SSH session (app_remote()) */
     int lean;         /* lean mode (ui_set_lean()); also on by itself at 9600 baud or less */
     /* The screens the app itself opens, handed in so that it never names
      * one (screens.h): the first screen, which app_home() and a kiosk's
@@ -49,6 +50,8 @@ void app_error(const char *fmt, ...) MAB_PRINTF(1, 2);
 struct db *app_db(void);
 const struct session *app_session(void);
 int app_kiosk(void);
+/* 1 in an SSH session, 0 at the local terminal. */
+int app_remote(void);
 /* action_allowed() for this session. */
 int app_allowed(enum action_id, long long record);
 

@@ -160,6 +160,9 @@ struct sort_def {
 struct filter_def {
     const char *where; /* one condition on parameter ?N (N given by db/) */
     unsigned joins;
+    /* 1 + the FT_CHOICE field whose values the filter takes, as 1 + the
+     * value's index: the list offers it (f); 0: it does not. */
+    int choice_of;
 };
 #define KIND_MAX_FILTERS 4
 #define KIND_MAX_SORTS 8

@@ -381,8 +381,9 @@ int db_subscribe_public(struct db *db, const char *email, const char *name, long
     *res = SUB_DONE;
     if (!auth_allowed(&db->s, AUTH_SUBSCRIBE, 0))
         return db_err(err, DB_DENIED, "%s", _("this session may not subscribe"));
-    if (how == NULL || (strcmp(how, "kiosk") != 0 && strcmp(how, "ssh") != 0))
-        return db_err(err, DB_INVALID, "%s", _("the form is the kiosk's or the SSH form"));
+    if (how == NULL ||
+        (strcmp(how, "kiosk") != 0 && strcmp(how, "ssh") != 0 && strcmp(how, "staff") != 0))
+        return db_err(err, DB_INVALID, "%s", _("the form is the kiosk's, the SSH form or staff's"));
     if (db->public_writes >= DB_PUBLIC_MAX)
         return db_err(err, DB_DENIED, "%s",
                       _("too many subscriptions from this session; please ask the staff"));

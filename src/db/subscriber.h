@@ -52,7 +52,7 @@ void sub_changes_free(struct sub_change *, int n);
 /*
  * The public subscribe form (every session, kiosk included): email, name
  * (may be ""), municipality id (0: all), lang ("bn" | "en"), how ("kiosk"
- * | "ssh").  A new address becomes a pending subscription (SUB_DONE); a
+ * | "ssh" | "staff": a local session).  A new address becomes a pending subscription (SUB_DONE); a
  * pending one gets a new confirmation token, and an unsubscribed or
  * bounced one becomes pending again with the form's consent (SUB_PENDING);
  * an active one is left exactly as it is (SUB_ALREADY): the form never

@@ -13,6 +13,7 @@ extern const struct kind kind_municipality;
 extern const struct kind kind_contact;
 extern const struct kind kind_user;
 extern const struct kind kind_subscriber;
+extern const struct kind kind_subscription; /* the public form: not in kinds_all */
 
 /* The kinds the command line and the audit log know, by name or plural
  * ("contact", "contacts"); NULL if none. */
@@ -132,6 +133,8 @@ enum subscriber_field {
     SF_CONSENT_NOTE, /* where the person consented (an import's --consent-note) */
     SF_COUNT
 };
+/* The public subscribe form's fields: SF_EMAIL to SF_LANG. */
+#define SF_FORM_COUNT (SF_LANG + 1)
 enum subscriber_extra {
     SX_MUNICIPALITY_EN,
     SX_MUNICIPALITY_BN,

@@ -110,8 +110,8 @@ static const struct filter_def filters[SUB_FILTER_COUNT] = {
     [SUB_FILTER_MUNICIPALITY] = {"t.municipality_id = ?", 0},
     [SUB_FILTER_STATUS] = {"t.status = (CASE ? WHEN 1 THEN 'pending' WHEN 2 THEN 'active'"
                            " WHEN 3 THEN 'unsubscribed' WHEN 4 THEN 'bounced' END)",
-                           0},
-    [SUB_FILTER_LANG] = {"t.lang = (CASE ? WHEN 1 THEN 'bn' WHEN 2 THEN 'en' END)", 0},
+                           0, 1 + SF_STATUS},
+    [SUB_FILTER_LANG] = {"t.lang = (CASE ? WHEN 1 THEN 'bn' WHEN 2 THEN 'en' END)", 0, 1 + SF_LANG},
 };
 
 void subscriber_token(char out[SUBSCRIBER_TOKEN_LEN + 1])
@@ -328,4 +328,21 @@ const struct kind kind_subscriber = {
     .key_find = "SELECT id FROM subscriber WHERE email_key = lower(?1)",
     .key_field = SF_EMAIL,
     .import_row = import_row,
+};
+
+/* The public subscribe form: the first four fields, which a person gives
+ * about themselves.  Never saved as a record: db_subscribe_public() takes
+ * the values (screens/subscribe.c). */
+const struct kind kind_subscription = {
+    .name = "subscription",
+    .label = N_("Subscribe"),
+    .fields = fields,
+    .nfields = SF_FORM_COUNT,
+    .ui =
+        {
+            .new_title = N_("Subscribe to the Municipality Digest"),
+            .new_head = N_("News of the association or of one body, by email. * is required."),
+        },
+    .name_en = SF_NAME,
+    .name_bn = SF_NAME,
 };

@@ -125,6 +125,7 @@ int serve_ui_main(const char *db_path, const char *lang, int argc, char **argv, 
     o.kiosk = h.s.role == ROLE_KIOSK;
     o.idle_timeout = h.idle;
     o.idle_exit = 1;
+    o.remote = 1;
     o.max_session = h.max;
     o.root = screen_home_new;
     o.help = screen_help_new;

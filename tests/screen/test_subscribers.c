@@ -3,7 +3,9 @@
  * 80x24: staff open it from the home menu and make a pending address
  * active only with a reason; a municipal user sees its own body's
  * subscribers and nobody else's, and cannot change them; a kiosk is not
- * offered the list at all.
+ * offered the list at all.  The public form: a kiosk subscribes (its only
+ * write), an active address is left as it is, and the fourth submission of
+ * a session is refused with the reason, the typing kept.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -38,14 +40,30 @@ static void seed(void)
     assert_int_equal(tu_sql_int(tu_test_db(), "SELECT count(*) FROM subscriber"), 3);
 }
 
-/* Home -> Subscribers, the fourth entry. */
-static void open_subscribers(struct vt *vt)
+/* Home -> entry n (from 0) -> a screen titled title. */
+static void open_entry(struct vt *vt, int n, const char *title)
 {
     VT_EXPECT_TEXT(vt, "The Municipality Digest");
-    for (int i = 0; i < 3; i++)
+    vt_key(vt, VT_KEY_HOME);
+    for (int i = 0; i < n; i++)
         vt_key(vt, VT_KEY_DOWN);
     vt_key(vt, VT_KEY_ENTER);
-    VT_EXPECT_ROW(vt, 0, "Subscribers");
+    VT_EXPECT_ROW(vt, 0, title);
+}
+
+/* Home -> Subscribers, after Subscribe. */
+static void open_subscribers(struct vt *vt)
+{
+    open_entry(vt, 4, "Subscribers");
+}
+
+/* Home -> Subscribe, the fourth entry: send email through the form. */
+static void subscribe(struct vt *vt, const char *email)
+{
+    open_entry(vt, 3, "Subscribe to the Municipality Digest");
+    VT_EXPECT_ROW(vt, 23, "F2 Subscribe");
+    vt_send(vt, email);
+    vt_key(vt, VT_KEY_F2);
 }
 
 static void test_staff_activate_needs_reason(void **state)
@@ -76,6 +94,33 @@ static void test_staff_activate_needs_reason(void **state)
     vt_key(vt, VT_KEY_F2);
     VT_EXPECT_TEXT(vt, "Saved Salma Begum.");
     VT_EXPECT_TEXT(vt, "Asked by phone");
+    /* Back in the list: only the active ones, then only those in Bengali. */
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_ROW(vt, 0, "Subscribers");
+    vt_send(vt, "x"); /* the search */
+    VT_EXPECT_TEXT(vt, "3 of 3");
+    vt_send(vt, "f");
+    VT_EXPECT_TEXT(vt, "Language");
+    vt_key(vt, VT_KEY_ENTER); /* Status */
+    VT_EXPECT_TEXT(vt, "Unsubscribed");
+    vt_send(vt, "Active");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 2, "Status: Active");
+    VT_EXPECT_TEXT(vt, "1 of 3");
+    VT_EXPECT_TEXT(vt, "salma@example.org");
+    VT_EXPECT_ABSENT(vt, "rahim@example.org");
+    vt_send(vt, "f");
+    VT_EXPECT_TEXT(vt, "Language");
+    vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "English");
+    vt_send(vt, "Bengali");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 2, "Status: Active  Language: Bengali");
+    VT_EXPECT_TEXT(vt, "0 of 3");
+    vt_send(vt, "x");
+    VT_EXPECT_TEXT(vt, "3 of 3");
+    VT_EXPECT_ABSENT(vt, "Status: Active");
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
@@ -120,9 +165,90 @@ static void test_kiosk_and_viewer_not_offered(void **state)
         vt = tu_start(roles[i][0], roles[i][1], NULL);
         VT_EXPECT_TEXT(vt, "Directory");
         VT_EXPECT_ABSENT(vt, "Subscribers");
-        VT_EXPECT_ABSENT(vt, "Municipality Digest");
+        VT_EXPECT_ABSENT(vt, "who receives it");
+        VT_EXPECT_TEXT(vt, "Subscribe");
         vt_close(vt);
     }
+}
+
+static long long count(const char *where)
+{
+    char *sql = xasprintf("SELECT count(*) FROM subscriber WHERE %s", where);
+    long long n = tu_sql_int(tu_test_db(), sql);
+
+    free(sql);
+    return n;
+}
+
+static void test_kiosk_subscribes(void **state)
+{
+    struct vt *vt;
+    char *token, *out;
+
+    seed();
+    /* Rahim confirms through his link. */
+    token = tu_sql_text(tu_test_db(),
+                        "SELECT confirm_token FROM subscriber WHERE email = 'rahim@example.org'");
+    out = tu_mabdesk(tu_test_db(), "subscribers", "confirm", token, NULL);
+    free(out);
+    free(token);
+    assert_int_equal(count("email = 'rahim@example.org' AND status = 'active'"), 1);
+    vt = tu_start("--kiosk", NULL);
+    subscribe(vt, "New.Reader@example.org");
+    VT_EXPECT_TEXT(vt, "You have been successfully subscribed!");
+    VT_EXPECT_ROW(vt, 23, "Esc Back");
+    VT_EXPECT_ABSENT(vt, "F2 Subscribe");
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_ROW(vt, 0, "Home");
+    /* An active address: nothing changes, and it says so. */
+    subscribe(vt, "RAHIM@example.org");
+    VT_EXPECT_TEXT(vt, "is subscribed already");
+    vt_key(vt, VT_KEY_ESC);
+    /* A bad address never reaches the database. */
+    subscribe(vt, "not an address");
+    VT_EXPECT_TEXT(vt, "Nothing was sent");
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_TEXT(vt, "Throw away");
+    vt_send(vt, "y"); /* the typing */
+    /* The third and the fourth submission of the session. */
+    subscribe(vt, "third@example.org");
+    VT_EXPECT_TEXT(vt, "successfully subscribed");
+    vt_key(vt, VT_KEY_ESC);
+    subscribe(vt, "fourth@example.org");
+    VT_EXPECT_ROW(vt, 1, "Oops! Something went wrong, please try again.");
+    VT_EXPECT_TEXT(vt, "too many subscriptions");
+    VT_EXPECT_TEXT(vt, "fourth@example.org"); /* the typing stays */
+    vt_close(vt);
+    assert_int_equal(count("email = 'New.Reader@example.org' AND status = 'pending' AND"
+                           " consent_how = 'kiosk' AND lang = 'en'"),
+                     1);
+    assert_int_equal(count("email = 'rahim@example.org' AND status = 'active'"), 1);
+    assert_int_equal(count("email = 'third@example.org'"), 1);
+    assert_int_equal(count("email = 'fourth@example.org'"), 0);
+    assert_int_equal(count("1"), 5);
+}
+
+static void test_local_form_is_staff_consent(void **state)
+{
+    struct vt *vt;
+
+    seed();
+    vt = tu_start("--lang", "bn", "--role", "viewer", NULL);
+    VT_EXPECT_TEXT(vt, "ডাইজেস্ট");
+    vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 0, "মিউনিসিপ্যালিটি ডাইজেস্টের গ্রাহক হোন");
+    vt_send(vt, "bn.reader@example.org");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "সফলভাবে গ্রাহক হয়েছেন!");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+    assert_int_equal(count("email = 'bn.reader@example.org' AND consent_how = 'staff' AND"
+                           " lang = 'bn' AND municipality_id IS NULL"),
+                     1);
 }
 
 int main(void)
@@ -131,6 +257,8 @@ int main(void)
         TU_SCREEN_TEST(test_staff_activate_needs_reason),
         TU_SCREEN_TEST(test_municipal_sees_own_only),
         TU_SCREEN_TEST(test_kiosk_and_viewer_not_offered),
+        TU_SCREEN_TEST(test_kiosk_subscribes),
+        TU_SCREEN_TEST(test_local_form_is_staff_consent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
