@@ -148,6 +148,15 @@ static void fill_children(struct ui_textview *tv, const struct kind *child, long
     record_rows_free(child, rows, n);
 }
 
+/* The kind listed on a municipality's page (the people). */
+static const struct kind *child_kind(void)
+{
+    for (int i = 0; kinds_all[i] != NULL; i++)
+        if (kinds_all[i]->on_owner_page && kinds_all[i]->owner_filter >= 0)
+            return kinds_all[i];
+    return NULL;
+}
+
 static void detail_fill(struct ui_textview *tv, void *arg)
 {
     struct detail *d = arg;
@@ -174,18 +183,9 @@ static void detail_fill(struct ui_textview *tv, void *arg)
     for (int i = 0; i < k->ndetail; i++)
         if (k->detail[i].footer)
             fill_row(tv, &d->m, &k->detail[i]);
-    for (int i = 0; k->owner_field < 0 && kinds_all[i] != NULL; i++)
-        if (kinds_all[i]->owner_filter >= 0)
-            fill_children(tv, kinds_all[i], d->id);
-}
-
-/* The kind whose records belong to a municipality (the people). */
-static const struct kind *child_kind(void)
-{
-    for (int i = 0; kinds_all[i] != NULL; i++)
-        if (kinds_all[i]->owner_filter >= 0)
-            return kinds_all[i];
-    return NULL;
+    if (k->owner_field < 0 && child_kind() != NULL &&
+        auth_allowed(app_session(), child_kind()->auth[VERB_READ], d->id))
+        fill_children(tv, child_kind(), d->id);
 }
 
 static int detail_key(void *arg, enum action_id a)

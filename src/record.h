@@ -208,6 +208,9 @@ struct kind {
     /* The filter on the owning municipality (-1: none): a list of the
      * people of one body. */
     int owner_filter;
+    /* 1: listed on its municipality's page, p opening the whole list
+     * (the people); other owned kinds (subscribers) stay in their lists. */
+    int on_owner_page;
     /* The owning municipality of a record, for the municipal role: the
      * index of an FF_OWNER field, or -1 when the record is a municipality
      * itself (its id). */

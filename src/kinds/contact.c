@@ -179,6 +179,7 @@ const struct kind kind_contact = {
     .fts_columns = CONTACT_FTS_COLUMNS,
     .fts_values = CONTACT_FTS_VALUES("t"),
     .fts_joins = J_MUNICIPALITY,
+    .on_owner_page = 1,
     .list_values = list_values,
     .nlist_values = CL_COUNT,
     .list_owner = CL_MUNICIPALITY_ID,

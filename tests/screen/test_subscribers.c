@@ -3,7 +3,8 @@
  * 80x24: staff open it from the home menu and make a pending address
  * active only with a reason; a municipal user sees its own body's
  * subscribers and nobody else's, and cannot change them; a kiosk is not
- * offered the list at all.  The public form: a kiosk subscribes (its only
+ * offered the list at all, nor shown the addresses on a municipality's
+ * page.  The public form: a kiosk subscribes (its only
  * write), an active address is left as it is, and the fourth submission of
  * a session is refused with the reason, the typing kept.
  */
@@ -167,6 +168,16 @@ static void test_kiosk_and_viewer_not_offered(void **state)
         VT_EXPECT_ABSENT(vt, "Subscribers");
         VT_EXPECT_ABSENT(vt, "who receives it");
         VT_EXPECT_TEXT(vt, "Subscribe");
+        /* Nor on the page of the body the addresses asked news of. */
+        tu_open_directory(vt);
+        vt_send(vt, "/Amtali");
+        VT_EXPECT_TEXT(vt, "1 of ");
+        vt_key(vt, VT_KEY_ENTER);
+        VT_EXPECT_ROW(vt, 0, "Municipality");
+        vt_key(vt, VT_KEY_END);
+        VT_EXPECT_TEXT(vt, "People");
+        VT_EXPECT_ABSENT(vt, "rahim@example.org");
+        VT_EXPECT_ABSENT(vt, "Subscribers");
         vt_close(vt);
     }
 }
