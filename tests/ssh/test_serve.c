@@ -242,6 +242,29 @@ static void test_kiosk_read_only(void **state)
                      0);
 }
 
+/* The kiosk's one write, over SSH: the public subscribe form. */
+static void test_kiosk_subscribes(void **state)
+{
+    const char *more[] = {"-o", "PubkeyAuthentication=no", "kiosk@127.0.0.1", NULL};
+    struct vt *vt;
+
+    st_start_server();
+    vt = ssh_vt(24, 80, NULL, more);
+    VT_EXPECT_TEXT(vt, "The Municipality Digest by email");
+    for (int i = 0; i < 3; i++)
+        vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 0, "Subscribe to the Municipality Digest");
+    vt_send(vt, "reader@example.org");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "You have been successfully subscribed!");
+    vt_close(vt);
+    assert_int_equal(tu_sql_int(st_srv.db, "SELECT count(*) FROM subscriber WHERE email ="
+                                           " 'reader@example.org' AND status = 'pending' AND"
+                                           " consent_how = 'kiosk' AND consent_by = 'kiosk'"),
+                     1);
+}
+
 static void test_unsigned_key_and_fallbacks_never_log_in(void **state)
 {
     /* ed's public key offered, but the private key is not there to sign:
@@ -732,6 +755,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_two_sessions_conflict, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_password_login, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_kiosk_read_only, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_kiosk_subscribes, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_unsigned_key_and_fallbacks_never_log_in, st_setup,
                                         st_teardown),
         cmocka_unit_test_setup_teardown(test_six_wrong_passwords_disconnect, st_setup, st_teardown),
