@@ -4,6 +4,11 @@
  * benchmarks.
  *
  *   gen N DISTRICTS.CSV > bodies.csv
+ *   gen subscribers N > subscribers.csv
+ *
+ * The second writes N subscribers for `mabdesk import subscribers`:
+ * unique addresses, names in either script, a language, and one of the
+ * 342 seeded bodies or none.
  *
  * Names are built from real Bangladeshi place-name parts in both scripts
  * (Rampur / রামপুর, Char Fasson / চর ফ্যাশন style), districts are the real
@@ -204,14 +209,58 @@ static void field(const char *s, int last)
     fputs(last ? "\r\n" : ",", stdout);
 }
 
+/* A person's name as an address part: "abdul.karim.mia". */
+static void address_part(char *out, size_t outsz, const char *name)
+{
+    size_t k = 0;
+
+    for (const char *p = name; *p != '\0' && k + 1 < outsz; p++) {
+        if (*p >= 'A' && *p <= 'Z')
+            out[k++] = (char)(*p - 'A' + 'a');
+        else if (*p >= 'a' && *p <= 'z')
+            out[k++] = *p;
+        else if (*p == ' ')
+            out[k++] = '.';
+    }
+    out[k] = '\0';
+}
+
+static int gen_subscribers(long n)
+{
+    fputs("email,name,lang,municipality\r\n", stdout);
+    for (long i = 0; i < n; i++) {
+        const struct pair *g = &given[pick(NELEM(given))], *fam = &family[pick(NELEM(family))];
+        int bn = pick(2) == 0;
+        unsigned body = pick(400); /* 342 bodies, or news of all of them */
+        char name[400], addr[200], email[260], muni[16] = "";
+
+        snprintf(name, sizeof name, "%s %s", g->en, fam->en);
+        address_part(addr, sizeof addr, name);
+        snprintf(email, sizeof email, "%s.%ld@example.org", addr, i + 1);
+        if (bn)
+            snprintf(name, sizeof name, "%s %s", g->bn, fam->bn);
+        if (body < 342)
+            snprintf(muni, sizeof muni, "%u", body + 1);
+        field(email, 0);
+        field(name, 0);
+        field(bn ? "bn" : "en", 0);
+        field(muni, 1);
+    }
+    return fflush(stdout) == 0 ? 0 : 74;
+}
+
 int main(int argc, char **argv)
 {
     const unsigned nnames = (unsigned)(NELEM(directions) * NELEM(stems) * NELEM(suffixes));
     unsigned *order;
     long n;
 
+    if (argc == 3 && strcmp(argv[1], "subscribers") == 0 && (n = strtol(argv[2], NULL, 10)) >= 1 &&
+        n <= 10000000)
+        return gen_subscribers(n);
     if (argc != 3 || (n = strtol(argv[1], NULL, 10)) < 1 || n > 1000000) {
-        fprintf(stderr, "usage: gen N DISTRICTS.CSV > bodies.csv\n");
+        fprintf(stderr, "usage: gen N DISTRICTS.CSV > bodies.csv\n"
+                        "       gen subscribers N > subscribers.csv\n");
         return 64;
     }
     if (read_districts(argv[2]) < 0) {

@@ -1,11 +1,12 @@
 /*
  * query.c: the database side of search-as-you-type, without a terminal.
  *
- *   query DB RUNS WORD...
+ *   query DB KIND RUNS WORD...
  *
  * For every prefix of every WORD (as typed, one code point at a time) it
- * times db_record_count() + db_record_page(first screenful) on the database, &kind_municipality,
- * &kind_municipality, RUNS times, and prints one line per prefix:
+ * times db_record_count() + db_record_page(first screenful) of KIND
+ * ("municipality", "subscriber", ...) in its first order, RUNS times, and
+ * prints one line per prefix:
  *
  *   prefix<TAB>matches<TAB>median_us<TAB>p95_us
  *
@@ -19,6 +20,7 @@
 
 #include "auth.h"
 #include "db/db.h"
+#include "kinds/kinds.h"
 #include "util.h"
 
 #define PAGE_ROWS 20
@@ -52,10 +54,11 @@ int main(int argc, char **argv)
     struct db *db = NULL;
     char *err = NULL;
     long long *all, *one;
+    const struct kind *kind;
     int runs, nall = 0, cap;
 
-    if (argc < 4 || (runs = atoi(argv[2])) < 1) {
-        fprintf(stderr, "usage: query DB RUNS WORD...\n");
+    if (argc < 5 || (kind = kind_by_name(argv[2])) == NULL || (runs = atoi(argv[3])) < 1) {
+        fprintf(stderr, "usage: query DB KIND RUNS WORD...\n");
         return 64;
     }
     auth_session_local(&s, ROLE_VIEWER);
@@ -64,12 +67,12 @@ int main(int argc, char **argv)
         return 66;
     }
     cap = 0;
-    for (int w = 3; w < argc; w++)
+    for (int w = 4; w < argc; w++)
         cap += (int)strlen(argv[w]) * runs;
     all = xcalloc((size_t)cap + 1, sizeof *all);
     one = xcalloc((size_t)runs, sizeof *one);
 
-    for (int w = 3; w < argc; w++) {
+    for (int w = 4; w < argc; w++) {
         const char *word = argv[w];
         size_t len = strlen(word), pos = 0;
 
@@ -85,21 +88,19 @@ int main(int argc, char **argv)
             prefix = xstrndup(word, pos);
             memset(&q, 0, sizeof q);
             q.search = prefix;
-            q.sort = MUNI_SORT_NAME;
             for (int r = 0; r < runs; r++) {
                 struct record_row *rows = NULL;
                 int n = 0;
                 long long t0 = now_ns();
 
-                if (db_record_count(db, &kind_municipality, &q, &matches, &err) != DB_OK ||
-                    db_record_page(db, &kind_municipality, &q, 0, PAGE_ROWS, &rows, &n, &err) !=
-                        DB_OK) {
+                if (db_record_count(db, kind, &q, &matches, &err) != DB_OK ||
+                    db_record_page(db, kind, &q, 0, PAGE_ROWS, &rows, &n, &err) != DB_OK) {
                     fprintf(stderr, "query: \"%s\": %s\n", prefix, err != NULL ? err : "?");
                     return 74;
                 }
                 one[r] = now_ns() - t0;
                 all[nall++] = one[r];
-                record_rows_free(&kind_municipality, rows, n);
+                record_rows_free(kind, rows, n);
             }
             qsort(one, (size_t)runs, sizeof *one, cmp_ll);
             printf("%s\t%d\t%lld\t%lld\n", prefix, matches, pct(one, runs, 50) / 1000,

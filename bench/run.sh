@@ -8,6 +8,9 @@
 # 3. start-up to the first full screen at 80x24 (out/tty startup);
 # 4. search-as-you-type through the pty, per key (out/tty search);
 # 5. the same searches straight on db/ (out/query);
+# 6. unless SUBS=0, SUBS subscribers (default 1,000,000): generated,
+#    imported with `mabdesk import subscribers`, and searched on db/ as
+#    the Subscribers list does per key;
 # then print one table; then, unless SSH=0, the SSH benchmarks (ssh.sh:
 # mabdesk serve and OpenSSH's sshd side by side) print a second one.
 # Everything generated stays in $OUT (gitignored).
@@ -86,7 +89,7 @@ echo "bench: search as you type through the terminal" >&2
     $WORDS_EN $WORDS_BN >"$OUT/search.txt"
 
 echo "bench: search on db/ alone" >&2
-"$OUT/query" "$db" "$QUERY_RUNS" $WORDS_EN $WORDS_BN >"$OUT/query.txt"
+"$OUT/query" "$db" municipality "$QUERY_RUNS" $WORDS_EN $WORDS_BN >"$OUT/query.txt"
 
 s=$OUT/startup.txt
 k=$OUT/search.txt
@@ -119,6 +122,38 @@ echo
 echo "per prefix, db/ only (median of $QUERY_RUNS runs):"
 printf '  %8s %10s %10s   %s\n' "matches" "median us" "p95 us" "typed"
 awk -F '\t' '$1 != "all" { printf "  %8s %10s %10s   %s\n", $2, $3, $4, $1 }' "$q"
+
+SUBS=${SUBS:-1000000}
+if [ "$SUBS" != 0 ]; then
+    sdb=$OUT/subscribers.db
+    scsv=$OUT/subscribers.csv
+    rm -f "$sdb" "$sdb-wal" "$sdb-shm"
+    echo "bench: generating and importing $SUBS subscribers" >&2
+    "$OUT/gen" subscribers "$SUBS" >"$scsv"
+    "$BIN" --db "$sdb" find zzzzzz >/dev/null 2>&1 || true
+    t0=$(now_ms)
+    "$BIN" --db "$sdb" import subscribers "$scsv" >"$OUT/subscribers-import.log" 2>&1 || {
+        echo "bench: subscriber import failed:" >&2
+        head -n 20 "$OUT/subscribers-import.log" >&2
+        exit 1
+    }
+    t1=$(now_ms)
+    simport_ms=$(elapsed "$t0" "$t1")
+    echo "bench: searching the subscribers on db/" >&2
+    "$OUT/query" "$sdb" subscriber "$QUERY_RUNS" karim rahman.1234 রহমান >"$OUT/squery.txt"
+    sq=$OUT/squery.txt
+    echo
+    echo "subscribers: $SUBS generated ($(sqlite3 "$sdb" "SELECT count(*) FROM subscriber") in the database)"
+    echo
+    printf '%-52s %11s ms\n' "mabdesk import subscribers ($SUBS rows)" "$simport_ms"
+    printf '%-52s %8s KiB\n' "database file" "$(( $(wc -c <"$sdb") / 1024 ))"
+    printf '%-52s %11s us\n' "list count + first page per key, median" \
+        "$(awk -F '\t' '$1 == "all" { print $3 }' "$sq")"
+    printf '%-52s %11s us\n' "list count + first page per key, p95" \
+        "$(awk -F '\t' '$1 == "all" { print $4 }' "$sq")"
+    printf '  %8s %10s %10s   %s\n' "matches" "median us" "p95 us" "typed"
+    awk -F '\t' '$1 != "all" { printf "  %8s %10s %10s   %s\n", $2, $3, $4, $1 }' "$sq"
+fi
 
 if [ "${SSH:-1}" != 0 ]; then
     OUT=$OUT BIN=$BIN READY=$READY WORDS="$WORDS_EN $WORDS_BN" BODIES=$bodies sh "$(dirname "$0")/ssh.sh"
