@@ -104,10 +104,13 @@ static int usage_error(const char *fmt, ...)
     return EX_USAGE_;
 }
 
-/* "--help" or "-h" as a command's only argument: its usage, exit 0. */
+/* "--help" or "-h" as a command's only argument, or after its noun
+ * ("import subscribers --help"): its usage, exit 0. */
 static int asks_help(int argc, char **argv, const char *text)
 {
-    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    const char *last = argv[argc - 1];
+
+    if ((argc == 2 || argc == 3) && (strcmp(last, "--help") == 0 || strcmp(last, "-h") == 0)) {
         printf("%s\n", text);
         return 1;
     }
@@ -394,7 +397,7 @@ static int cmd_subscribers(struct globals *g, int argc, char **argv)
     char *err = NULL;
     int code = 0, rc, confirm;
 
-    if (asks_help(argc, argv, usage_text))
+    if (argc == 2 && asks_help(argc, argv, usage_text))
         return EX_OK_;
     if (argc < 2 || (strcmp(argv[1], "confirm") != 0 && strcmp(argv[1], "unsubscribe") != 0))
         return usage_error("%s", usage_text);
@@ -501,8 +504,7 @@ static int cmd_config(struct globals *g, int argc, char **argv)
     char *err = NULL;
     int rc;
 
-    if (asks_help(argc, argv, usage_text) ||
-        (argc >= 2 && asks_help(argc - 1, argv + 1, usage_text)))
+    if (asks_help(argc, argv, usage_text))
         return EX_OK_;
     if (argc == 2 && strcmp(argv[1], "show") == 0) {
         config_show(&g->conf, stdout);

@@ -161,6 +161,9 @@ static void test_subcommands(void **state)
         {"config", "show", NULL},
         {"subscribers", "confirm", NULL},
         {"subscribers", "unsubscribe", NULL},
+        {"import", "subscribers", NULL},
+        {"import", "municipalities", NULL},
+        {"export", "contacts", NULL},
     };
     char *section = man_section(".SS", "user"), *in_man = options_in(section, 1);
 
