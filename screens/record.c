@@ -1,8 +1,9 @@
 /*
  * record.c: the detail view of one record of any kind: the lines its
  * descriptor names (each field with its label, references by name, the
- * read-only values), when and by whom it was last changed, and for a
- * municipality the people who belong to it.
+ * read-only values), when and by whom it was last changed, for a
+ * municipality the people who belong to it, and what below_fields[] adds
+ * for a kind (a subscriber's status history).
  *
  * Read-only: editing is the edit screen's, offered only if allowed.
  */
@@ -148,6 +149,14 @@ static void fill_children(struct ui_textview *tv, const struct kind *child, long
     record_rows_free(child, rows, n);
 }
 
+/* What a kind's page shows below the descriptor's lines. */
+static const struct {
+    const struct kind *kind;
+    void (*fill)(struct ui_textview *, long long id);
+} below_fields[] = {
+    {&kind_subscriber, subscriber_history_fill},
+};
+
 /* The kind listed on a municipality's page (the people). */
 static const struct kind *child_kind(void)
 {
@@ -183,6 +192,9 @@ static void detail_fill(struct ui_textview *tv, void *arg)
     for (int i = 0; i < k->ndetail; i++)
         if (k->detail[i].footer)
             fill_row(tv, &d->m, &k->detail[i]);
+    for (size_t i = 0; i < nitems(below_fields); i++)
+        if (below_fields[i].kind == k)
+            below_fields[i].fill(tv, d->id);
     if (k->owner_field < 0 && child_kind() != NULL &&
         auth_allowed(app_session(), child_kind()->auth[VERB_READ], d->id))
         fill_children(tv, child_kind(), d->id);

@@ -35,6 +35,9 @@ struct form_submit {
 };
 struct screen *screen_form_new(const struct kind *k, const struct record *preset,
                                const struct form_submit *);
+/* Below a subscriber's fields: its status history. */
+struct ui_textview;
+void subscriber_history_fill(struct ui_textview *, long long id);
 /* The public subscribe form: every session's, the kiosk's only write. */
 struct screen *screen_subscribe_new(void);
 /* Esc on any form screen: leave at once when nothing was typed, else ask

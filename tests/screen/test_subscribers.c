@@ -95,6 +95,11 @@ static void test_staff_activate_needs_reason(void **state)
     vt_key(vt, VT_KEY_F2);
     VT_EXPECT_TEXT(vt, "Saved Salma Begum.");
     VT_EXPECT_TEXT(vt, "Asked by phone");
+    /* The page's status history: imported, then made active, and why. */
+    vt_key(vt, VT_KEY_END);
+    VT_EXPECT_TEXT(vt, "Status history");
+    VT_EXPECT_TEXT(vt, "Pending confirmation → Active, by ");
+    VT_EXPECT_TEXT(vt, ": Asked by phone");
     /* Back in the list: only the active ones, then only those in Bengali. */
     vt_key(vt, VT_KEY_ESC);
     VT_EXPECT_ROW(vt, 0, "Subscribers");
