@@ -73,6 +73,9 @@ int db_exec_id(struct db *, const char *sql, long long id, char **err);
 int db_fail(struct db *, int rc, char **err);
 /* The same for a connection before its struct db exists (h may be NULL). */
 int db_fail_h(sqlite3 *h, int rc, char **err);
+/* db_record_get() without the session's read check: for the writes that
+ * load what is stored (save, delete, import, the public form). */
+int db_record_load(struct db *, const struct kind *, long long id, struct record *out, char **err);
 /* The authorizer answer of a read-only connection (open.c). */
 int db_authorize_read(int action, const char *a, const char *b);
 /* Set *err (if not NULL) to a formatted copy; returns status. */

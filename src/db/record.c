@@ -57,7 +57,8 @@ static void record_from_row(sqlite3_stmt *st, const struct kind *k, struct recor
     r->updated_by = db_col_str(st, c);
 }
 
-int db_record_get(struct db *db, const struct kind *k, long long id, struct record *out, char **err)
+int db_record_load(struct db *db, const struct kind *k, long long id, struct record *out,
+                   char **err)
 {
     sqlite3_stmt *st = db_stmt(db, kind_sql(k)->get, err);
     struct record r;
@@ -78,6 +79,24 @@ int db_record_get(struct db *db, const struct kind *k, long long id, struct reco
     record_free(out);
     *out = r;
     return DB_OK;
+}
+
+int db_record_get(struct db *db, const struct kind *k, long long id, struct record *out, char **err)
+{
+    struct record r;
+    int rc;
+
+    record_init(&r, k);
+    rc = db_record_load(db, k, id, &r, err);
+    if (rc == DB_OK && !auth_allowed(&db->s, k->auth[VERB_READ], record_owner(&r)))
+        rc = db_err(err, DB_DENIED, "%s", _(k->msgs.may_not[VERB_READ]));
+    if (rc == DB_OK) {
+        record_free(out);
+        *out = r;
+    } else {
+        record_free(&r);
+    }
+    return rc;
 }
 
 int db_record_each(struct db *db, const struct kind *k, int (*fn)(const struct record *, void *),
@@ -381,7 +400,7 @@ int db_record_rules(struct db *db, struct record *c, int *bad, char *msg, size_t
         return DB_OK;
     record_init(&stored, k);
     if (c->id != 0) {
-        rc = db_record_get(db, k, c->id, &stored, NULL);
+        rc = db_record_load(db, k, c->id, &stored, NULL);
         /* Gone meanwhile: the write says so. */
         if (rc != DB_OK && rc != DB_NOTFOUND) {
             record_free(&stored);
@@ -403,7 +422,7 @@ static int conflict(struct db *db, const struct record *m, struct record *theirs
     int rc;
 
     record_init(&now, k);
-    if (db_record_get(db, k, m->id, &now, NULL) != DB_OK) {
+    if (db_record_load(db, k, m->id, &now, NULL) != DB_OK) {
         record_free(&now);
         return db_err(err, DB_NOTFOUND, "%s", _(k->msgs.deleted));
     }
@@ -466,7 +485,7 @@ int db_record_save_also(struct db *db, struct record *m, const struct record_als
         return rc;
     /* Hand back the record as stored: id, version, normalised values. */
     record_init(&now, k);
-    if (db_record_get(db, k, id, &now, NULL) == DB_OK) {
+    if (db_record_load(db, k, id, &now, NULL) == DB_OK) {
         record_free(m);
         *m = now;
     } else {
@@ -516,6 +535,27 @@ int db_record_delete(struct db *db, const struct kind *k, long long id, long lon
 
 /* --- lists ------------------------------------------------------------------------ */
 
+/*
+ * The list as the session may read it: where reading depends on the
+ * municipality (auth.c: a municipal user and the subscribers) the query is
+ * held to the session's own one; DB_DENIED when it may read none.
+ */
+static int read_scope(struct db *db, const struct kind *k, const struct record_query *q,
+                      struct record_query *out, char **err)
+{
+    static const struct record_query none;
+    long long own = db->s.municipality_id;
+
+    *out = q != NULL ? *q : none;
+    if (auth_allowed(&db->s, k->auth[VERB_READ], 0))
+        return DB_OK;
+    if (k->owner_filter >= 0 && own != 0 && auth_allowed(&db->s, k->auth[VERB_READ], own)) {
+        out->filter[k->owner_filter] = own;
+        return DB_OK;
+    }
+    return db_err(err, DB_DENIED, "%s", _(k->msgs.may_not[VERB_READ]));
+}
+
 static sqlite3_stmt *bind_list(struct db *db, const struct kind *k, const struct record_query *q,
                                int counting, char **err)
 {
@@ -552,9 +592,13 @@ static sqlite3_stmt *bind_list(struct db *db, const struct kind *k, const struct
 int db_record_count(struct db *db, const struct kind *k, const struct record_query *q, int *n,
                     char **err)
 {
-    long long v;
-    int rc = db_one(db, bind_list(db, k, q, 1, err), &v, NULL, err);
+    struct record_query scoped;
+    long long v = 0;
+    int rc = read_scope(db, k, q, &scoped, err);
 
+    if (rc != DB_OK)
+        return rc;
+    rc = db_one(db, bind_list(db, k, &scoped, 1, err), &v, NULL, err);
     *n = (int)v;
     /* A count always yields its row. */
     return rc == DB_NOTFOUND ? db_fail(db, SQLITE_DONE, err) : rc;
@@ -565,13 +609,16 @@ int db_record_page(struct db *db, const struct kind *k, const struct record_quer
 {
     sqlite3_stmt *st;
     struct record_row *v = NULL;
+    struct record_query scoped;
     int cnt = 0, cap = 0, rc;
 
     *rows = NULL;
     *n = 0;
     if (limit <= 0)
         return DB_OK;
-    if ((st = bind_list(db, k, q, 0, err)) == NULL)
+    if ((rc = read_scope(db, k, q, &scoped, err)) != DB_OK)
+        return rc;
+    if ((st = bind_list(db, k, &scoped, 0, err)) == NULL)
         return DB_ERROR;
     sqlite3_bind_int(st, k->nfilters + 2, limit);
     sqlite3_bind_int(st, k->nfilters + 3, offset > 0 ? offset : 0);

@@ -350,7 +350,7 @@ static int public_write(struct db *w, struct record *c, enum sub_result *res, ch
     if (rc != DB_OK)
         return rc;
     record_init(&stored, &kind_subscriber);
-    rc = db_record_get(w, &kind_subscriber, id, &stored, err);
+    rc = db_record_load(w, &kind_subscriber, id, &stored, err);
     if (rc == DB_OK && strcmp(stored.f[SF_STATUS], "active") == 0) {
         *res = SUB_ALREADY; /* never un-confirmed */
     } else if (rc == DB_OK && strcmp(stored.f[SF_STATUS], "pending") == 0) {

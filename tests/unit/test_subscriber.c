@@ -4,7 +4,8 @@
  * status rule, tokens (expiry, re-issue), the address unique without
  * regard to case, the kiosk's single write (and every other write still
  * refused), and the CSV import through the real binary: encodings,
- * duplicates, the status column, and a 10,000-row round trip.
+ * duplicates, the status column, and a 10,000-row round trip; and who may
+ * read which subscribers, decided in db/.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -411,6 +412,57 @@ static void test_cli_tokens(void **state)
     fx->admin = tu_db_open(fx->path, ROLE_ADMIN, 0);
 }
 
+/* Who reads what, decided in db/ whatever the screen asks: a municipal
+ * user its own body's subscribers (even asking for none or another body),
+ * a viewer and a kiosk none; staff every one. */
+static void test_read_scope(void **state)
+{
+    struct fx *fx = *state;
+    struct record a, b, got;
+    struct record_query q = {0};
+    struct record_row *rows = NULL;
+    struct db *db;
+    int bad, n = -1;
+
+    sub(&a, "a@example.org", "pending", "");
+    record_set(&a, SF_MUNICIPALITY, "1");
+    sub(&b, "b@example.org", "pending", "");
+    record_set(&b, SF_MUNICIPALITY, "2");
+    assert_int_equal(save(fx->admin, &a, &bad), DB_OK);
+    assert_int_equal(save(fx->admin, &b, &bad), DB_OK);
+    assert_int_equal(db_record_count(fx->admin, &kind_subscriber, &q, &n, NULL), DB_OK);
+    assert_int_equal(n, 2);
+
+    db = tu_db_open(fx->path, ROLE_MUNICIPAL, 1);
+    assert_int_equal(db_record_count(db, &kind_subscriber, &q, &n, NULL), DB_OK);
+    assert_int_equal(n, 1);
+    q.filter[SUB_FILTER_MUNICIPALITY] = 2;
+    assert_int_equal(db_record_count(db, &kind_subscriber, &q, &n, NULL), DB_OK);
+    assert_int_equal(n, 1); /* still its own */
+    assert_int_equal(db_record_page(db, &kind_subscriber, &q, 0, 10, &rows, &n, NULL), DB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].id, a.id);
+    record_rows_free(&kind_subscriber, rows, n);
+    record_init(&got, &kind_subscriber);
+    assert_int_equal(db_record_get(db, &kind_subscriber, a.id, &got, NULL), DB_OK);
+    assert_int_equal(db_record_get(db, &kind_subscriber, b.id, &got, NULL), DB_DENIED);
+    assert_string_equal(got.f[SF_EMAIL], "a@example.org"); /* untouched */
+    db_close(db);
+
+    q.filter[SUB_FILTER_MUNICIPALITY] = 0;
+    for (int role = 0; role < 2; role++) {
+        db = tu_db_open(fx->path, role == 0 ? ROLE_VIEWER : ROLE_KIOSK, 0);
+        assert_int_equal(db_record_count(db, &kind_subscriber, &q, &n, NULL), DB_DENIED);
+        assert_int_equal(db_record_page(db, &kind_subscriber, &q, 0, 10, &rows, &n, NULL),
+                         DB_DENIED);
+        assert_int_equal(db_record_get(db, &kind_subscriber, a.id, &got, NULL), DB_DENIED);
+        db_close(db);
+    }
+    record_free(&got);
+    record_free(&a);
+    record_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +472,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_status_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_10000, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_tokens, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_scope, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
