@@ -50,6 +50,18 @@ elapsed() { # start end
 val() { # file key
     awk -F '\t' -v k="$2" '$1 == k { print $2 }' "$1"
 }
+# `mabdesk import WHAT CSV` into DB, its output in LOG; prints the
+# milliseconds it took, or stops the benchmark with the log's head.
+timed_import() { # db what csv log
+    t0=$(now_ms)
+    "$BIN" --db "$1" import "$2" "$3" >"$4" 2>&1 || {
+        echo "bench: import $2 failed:" >&2
+        head -n 20 "$4" >&2
+        exit 1
+    }
+    t1=$(now_ms)
+    elapsed "$t0" "$t1"
+}
 
 echo "bench: generating $N bodies" >&2
 t0=$(now_ms)
@@ -65,14 +77,7 @@ t1=$(now_ms)
 seed_ms=$(elapsed "$t0" "$t1")
 
 echo "bench: importing" >&2
-t0=$(now_ms)
-"$BIN" --db "$db" import municipalities "$csv" >"$OUT/import.log" 2>&1 || {
-    echo "bench: import failed:" >&2
-    head -n 20 "$OUT/import.log" >&2
-    exit 1
-}
-t1=$(now_ms)
-import_ms=$(elapsed "$t0" "$t1")
+import_ms=$(timed_import "$db" municipalities "$csv" "$OUT/import.log")
 
 t0=$(now_ms)
 sqlite3 "$plain" ".import --csv $csv bodies"
@@ -131,14 +136,7 @@ if [ "$SUBS" != 0 ]; then
     echo "bench: generating and importing $SUBS subscribers" >&2
     "$OUT/gen" subscribers "$SUBS" >"$scsv"
     "$BIN" --db "$sdb" find zzzzzz >/dev/null 2>&1 || true
-    t0=$(now_ms)
-    "$BIN" --db "$sdb" import subscribers "$scsv" >"$OUT/subscribers-import.log" 2>&1 || {
-        echo "bench: subscriber import failed:" >&2
-        head -n 20 "$OUT/subscribers-import.log" >&2
-        exit 1
-    }
-    t1=$(now_ms)
-    simport_ms=$(elapsed "$t0" "$t1")
+    simport_ms=$(timed_import "$sdb" subscribers "$scsv" "$OUT/subscribers-import.log")
     echo "bench: searching the subscribers on db/" >&2
     "$OUT/query" "$sdb" subscriber "$QUERY_RUNS" karim rahman.1234 রহমান >"$OUT/squery.txt"
     sq=$OUT/squery.txt
