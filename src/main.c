@@ -244,28 +244,67 @@ static int export_where(const struct kind *kind, const char *const *vals,
 
 /* Write what kind's export (with where) gives to outpath (NULL or "-":
  * standard output); the exit status. */
-static int export_to(struct globals *g, const struct kind *kind, enum export_format fmt,
-                     const struct export_where *where, int nwhere, const char *outpath)
+struct export_opts {
+    enum export_format fmt;
+    const char *outpath;  /* NULL or "-": standard output */
+    const char *encoding; /* NULL: UTF-8 as written */
+    int bom;
+};
+
+/* The export in o->encoding (with a mark if asked) from the UTF-8 one in
+ * mem; 0, or -1 having said why (nothing is written then). */
+static int write_encoded(const struct export_opts *o, const char *mem, size_t len, FILE *out)
 {
-    FILE *out = stdout;
+    const char *name = o->outpath != NULL ? o->outpath : "stdout";
+    char *err = NULL, *text;
+    size_t n;
+
+    text = charset_from_utf8(name, mem, len, o->encoding != NULL ? o->encoding : "utf-8", o->bom,
+                             &n, &err);
+    if (text == NULL) {
+        fprintf(stderr, "mabdesk: %s\n", err);
+        free(err);
+        return -1;
+    }
+    fwrite(text, 1, n, out);
+    free(text);
+    return 0;
+}
+
+static int export_to(struct globals *g, const struct kind *kind, const struct export_opts *o,
+                     const struct export_where *where, int nwhere)
+{
+    int recode = o->encoding != NULL || o->bom;
+    FILE *out = stdout, *to;
     struct db *db;
-    char *err = NULL;
+    char *err = NULL, *mem = NULL;
+    size_t memlen = 0;
     int code = 0, rc;
 
     if ((db = open_db(g, &code)) == NULL)
         return code;
-    if (outpath != NULL && strcmp(outpath, "-") != 0 && (out = fopen(outpath, "w")) == NULL) {
-        fprintf(stderr, "mabdesk: %s: %s\n", outpath, strerror(errno));
+    if (o->outpath != NULL && strcmp(o->outpath, "-") != 0 &&
+        (out = fopen(o->outpath, "w")) == NULL) {
+        fprintf(stderr, "mabdesk: %s: %s\n", o->outpath, strerror(errno));
         db_close(db);
         return EX_IOERR_;
     }
-    rc = impexp_export_where(db, kind, fmt, where, nwhere, out, &err);
+    /* Another encoding: all of it in UTF-8 first, converted once. */
+    to = recode ? open_memstream(&mem, &memlen) : out;
+    rc = impexp_export_where(db, kind, o->fmt, where, nwhere, to, &err);
     if (rc != DB_OK)
         fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
     free(err);
     db_close(db);
+    if (recode && fclose(to) != 0 && rc == DB_OK) {
+        fprintf(stderr, "mabdesk: %s\n", strerror(errno));
+        rc = DB_ERROR;
+    } else if (recode && rc == DB_OK && write_encoded(o, mem, memlen, out) != 0) {
+        rc = DB_INVALID;
+    }
+    free(mem);
     if (out != stdout ? fclose(out) != 0 : fflush(out) != 0) {
-        fprintf(stderr, "mabdesk: %s: %s\n", outpath ? outpath : "stdout", strerror(errno));
+        fprintf(stderr, "mabdesk: %s: %s\n", o->outpath ? o->outpath : "stdout", strerror(errno));
         return EX_IOERR_;
     }
     return exit_code(rc);
@@ -276,16 +315,17 @@ static int cmd_export(struct globals *g, int argc, char **argv)
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
         {"status", required_argument, NULL, 's'}, {"municipality", required_argument, NULL, 'm'},
-        {"lang", required_argument, NULL, 'l'},   {NULL, 0, NULL, 0},
+        {"lang", required_argument, NULL, 'l'},   {"encoding", required_argument, NULL, 'e'},
+        {"bom", no_argument, NULL, 'b'},          {NULL, 0, NULL, 0},
     };
     const char *usage_text =
-        _("usage: mabdesk export municipalities|contacts|subscribers [--format csv|vcf] [-o FILE]\n"
+        _("usage: mabdesk export municipalities|contacts|subscribers [--format csv|vcf]\n"
+          "         [--encoding E] [--bom] [-o FILE]\n"
           "       mabdesk export subscribers [--status S] [--municipality ID] [--lang bn|en] "
-          "[-o FILE]");
+          "...");
     const char *vals[nitems(export_filters)] = {NULL, NULL, NULL};
     struct export_where where[nitems(export_filters)];
-    enum export_format fmt = EXPORT_CSV;
-    const char *outpath = NULL;
+    struct export_opts o = {EXPORT_CSV, NULL, NULL, 0};
     const struct kind *kind;
     int c, nwhere;
 
@@ -294,13 +334,19 @@ static int cmd_export(struct globals *g, int argc, char **argv)
     optind = 0; /* 0, not 1: glibc then forgets the "+" of the first scan */
     while ((c = getopt_long(argc, argv, "f:o:", opts, NULL)) != -1) {
         if (c == 'f' && strcmp(optarg, "csv") == 0)
-            fmt = EXPORT_CSV;
+            o.fmt = EXPORT_CSV;
         else if (c == 'f' && (strcmp(optarg, "vcf") == 0 || strcmp(optarg, "vcard") == 0))
-            fmt = EXPORT_VCF;
+            o.fmt = EXPORT_VCF;
         else if (c == 'f')
             return usage_error(_("unknown export format '%s' (csv or vcf)"), optarg);
         else if (c == 'o')
-            outpath = optarg;
+            o.outpath = optarg;
+        else if (c == 'e' && (strcmp(optarg, "auto") == 0 || !charset_known(optarg)))
+            return usage_error(_("unknown character set '%s'"), optarg);
+        else if (c == 'e')
+            o.encoding = optarg;
+        else if (c == 'b')
+            o.bom = 1;
         else if (c == 's' || c == 'm' || c == 'l')
             vals[c == 's' ? 0 : c == 'm' ? 1 : 2] = optarg;
         else
@@ -310,7 +356,7 @@ static int cmd_export(struct globals *g, int argc, char **argv)
         return usage_error("%s", usage_text);
     if ((nwhere = export_where(kind, vals, where)) < 0)
         return EX_USAGE_;
-    return export_to(g, kind, fmt, where, nwhere, outpath);
+    return export_to(g, kind, &o, where, nwhere);
 }
 
 /* What an import did (or, with --dry-run, would do). */

@@ -1,5 +1,5 @@
 /*
- * charset.c: imported text to UTF-8 with iconv.
+ * charset.c: imported text to UTF-8, and exported text from it, with iconv.
  *
  * "auto" trusts only what a file says of itself (a byte-order mark) and
  * otherwise insists on valid UTF-8: guessing a legacy character set would
@@ -75,18 +75,20 @@ static const char *guess_utf16(const char *data, size_t len)
     return NULL;
 }
 
-/* iconv from `from`: the UTF-8 text, or NULL with *err; quiet leaves *err
- * alone (a trial conversion). */
+/* iconv from `from` to `to` (one of them UTF-8): the text, or NULL with
+ * *err naming the line of the text being read; quiet leaves *err alone
+ * (a trial conversion). */
 static char *convert(const char *name, const char *data, size_t len, const char *from,
-                     size_t *outlen, int quiet, char **err)
+                     const char *to, size_t *outlen, int quiet, char **err)
 {
-    iconv_t cd = iconv_open("UTF-8", from);
+    iconv_t cd = iconv_open(to, from);
+    int writing = !is_utf8(to);
     char *in = (char *)data, *out, *o;
     size_t inleft = len, cap = len + len / 2 + 64, used = 0, oleft;
 
     if (cd == (iconv_t)-1) {
         if (!quiet)
-            *err = xasprintf(_("%s: unknown character set '%s'"), name, from);
+            *err = xasprintf(_("%s: unknown character set '%s'"), name, writing ? to : from);
         return NULL;
     }
     out = xmalloc(cap);
@@ -104,7 +106,11 @@ static char *convert(const char *name, const char *data, size_t len, const char 
             out = xrealloc(out, cap);
             continue;
         }
-        if (!quiet && errno == EILSEQ)
+        if (!quiet && writing)
+            *err = xasprintf(_("%s:%ld: a character here cannot be written in %s; use "
+                               "--encoding utf-8 or utf-16"),
+                             name, line_of(data, (size_t)(in - data), NULL), to);
+        else if (!quiet && errno == EILSEQ)
             *err = xasprintf(_("%s:%ld: not valid %s (byte 0x%02X)"), name,
                              line_of(out, used, NULL), from, (unsigned char)*in);
         else if (!quiet)
@@ -117,7 +123,7 @@ static char *convert(const char *name, const char *data, size_t len, const char 
     }
     iconv_close(cd);
     out[used] = '\0';
-    if (used >= 3 && memcmp(out, "\xef\xbb\xbf", 3) == 0) {
+    if (!writing && used >= 3 && memcmp(out, "\xef\xbb\xbf", 3) == 0) {
         memmove(out, out + 3, used - 3 + 1);
         used -= 3;
     }
@@ -150,7 +156,7 @@ static char *check_utf8(const char *name, const char *data, size_t len, size_t *
         return xstrndup(data, len);
     }
     line = line_of(data, ok, &col);
-    trial = convert(name, data, len, "WINDOWS-1252", &n, 1, NULL);
+    trial = convert(name, data, len, "WINDOWS-1252", "UTF-8", &n, 1, NULL);
     if (trial != NULL)
         *err = xasprintf(_("%s:%ld: not valid UTF-8 (byte 0x%02X at column %zu): the file "
                            "looks like Windows-1252 (as Excel saves CSV): read it with "
@@ -171,13 +177,46 @@ char *charset_to_utf8(const char *name, const char *data, size_t len, const char
 
     if (strcmp(encoding, "auto") == 0) {
         if (len >= 2 && memcmp(data, "\xff\xfe", 2) == 0)
-            return convert(name, data + 2, len - 2, "UTF-16LE", outlen, 0, err);
+            return convert(name, data + 2, len - 2, "UTF-16LE", "UTF-8", outlen, 0, err);
         if (len >= 2 && memcmp(data, "\xfe\xff", 2) == 0)
-            return convert(name, data + 2, len - 2, "UTF-16BE", outlen, 0, err);
+            return convert(name, data + 2, len - 2, "UTF-16BE", "UTF-8", outlen, 0, err);
     } else if (!is_utf8(encoding)) {
-        return convert(name, data, len, encoding, outlen, 0, err);
+        return convert(name, data, len, encoding, "UTF-8", outlen, 0, err);
     }
     if (has_bom8)
         return check_utf8(name, data + 3, len - 3, outlen, err);
     return check_utf8(name, data, len, outlen, err);
+}
+
+/* A Unicode encoding: one that can carry a byte-order mark. */
+static int is_unicode(const char *encoding)
+{
+    return strncasecmp(encoding, "utf", 3) == 0 || strncasecmp(encoding, "ucs", 3) == 0;
+}
+
+char *charset_from_utf8(const char *name, const char *text, size_t len, const char *encoding,
+                        int bom, size_t *outlen, char **err)
+{
+    /* glibc's "UTF-16" and "UTF-32" write their own mark. */
+    int own_mark = strcasecmp(encoding, "utf-16") == 0 || strcasecmp(encoding, "utf-32") == 0;
+    char *marked = NULL, *out;
+
+    if (bom && !is_unicode(encoding)) {
+        *err = xasprintf(_("%s: --bom needs a Unicode encoding (utf-8, utf-16, ...), not '%s'"),
+                         name, encoding);
+        return NULL;
+    }
+    if (bom && !own_mark) {
+        marked = xasprintf("\xef\xbb\xbf%.*s", (int)len, text);
+        text = marked;
+        len += 3;
+    }
+    if (is_utf8(encoding)) {
+        out = xstrndup(text, len);
+        *outlen = len;
+    } else {
+        out = convert(name, text, len, "UTF-8", encoding, outlen, 0, err);
+    }
+    free(marked);
+    return out;
 }

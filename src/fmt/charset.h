@@ -1,5 +1,5 @@
 /*
- * charset.h: text in a named character set turned into UTF-8, with iconv
+ * charset.h: text in a named character set turned into UTF-8 and back, with iconv
  * (glibc).  Every file mabdesk imports passes through here first, so the
  * rest of the program only ever sees valid UTF-8.
  */
@@ -26,5 +26,15 @@ int charset_known(const char *encoding);
  */
 char *charset_to_utf8(const char *name, const char *data, size_t len, const char *encoding,
                       size_t *outlen, char **err);
+
+/*
+ * The UTF-8 text (len bytes) written in encoding for an export called name
+ * in messages; bom != 0 starts it with a byte-order mark (Unicode
+ * encodings only; glibc's "utf-16" and "utf-32" always write one).
+ * Malloc'd, its length in *outlen; NULL with *err, "NAME:LINE: ...", when
+ * a character cannot be written in encoding.
+ */
+char *charset_from_utf8(const char *name, const char *text, size_t len, const char *encoding,
+                        int bom, size_t *outlen, char **err);
 
 #endif

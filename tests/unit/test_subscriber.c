@@ -463,6 +463,78 @@ static void test_read_scope(void **state)
     record_free(&b);
 }
 
+/* The first n bytes of the file at path and its size (-1: none). */
+static long head_of(const char *path, unsigned char *buf, size_t n)
+{
+    FILE *f = fopen(path, "rb");
+    long size;
+
+    if (f == NULL)
+        return -1;
+    memset(buf, 0, n);
+    if (fread(buf, 1, n, f) == 0 && ferror(f))
+        size = -1;
+    else if (fseek(f, 0, SEEK_END) != 0)
+        size = -1;
+    else
+        size = ftell(f);
+    fclose(f);
+    return size;
+}
+
+/* export --encoding/--bom: UTF-16 with its mark reads back as it was
+ * written; a Bengali name cannot be written in Windows-1252, which stops
+ * the export with the line and writes nothing; --bom needs Unicode. */
+static void test_export_encodings(void **state)
+{
+    struct fx *fx = *state;
+    struct record r;
+    unsigned char head[4];
+    char *dir = tu_db_path(), *u16, *cp, *out, *err, *before, *after;
+
+    sub(&r, "bn@example.org", "pending", "");
+    record_set(&r, SF_NAME, "রহিম উদ্দিন");
+    assert_int_equal(save(fx->admin, &r, NULL), DB_OK);
+    record_free(&r);
+    db_close(fx->admin);
+    u16 = xasprintf("%s.u16.csv", dir);
+    cp = xasprintf("%s.1252.csv", dir);
+    before = tu_mabdesk(fx->path, "export", "subscribers", NULL);
+    assert_int_equal(tu_mabdesk_status(fx->path, &out, &err, "export", "subscribers", "--encoding",
+                                       "utf-16le", "--bom", "-o", u16, NULL),
+                     0);
+    free(out);
+    free(err);
+    assert_true(head_of(u16, head, sizeof head) > (long)strlen(before));
+    assert_memory_equal(head, "\xff\xfei\0", 4);
+    out = tu_mabdesk(fx->path, "import", "subscribers", u16, NULL);
+    assert_non_null(strstr(out, "0 added, 0 updated, 1 unchanged"));
+    free(out);
+    after = tu_mabdesk(fx->path, "export", "subscribers", NULL);
+    assert_string_equal(before, after);
+
+    assert_int_equal(tu_mabdesk_status(fx->path, &out, &err, "export", "subscribers", "--encoding",
+                                       "windows-1252", "-o", cp, NULL),
+                     65);
+    assert_non_null(strstr(err, ":2: a character here cannot be written in windows-1252"));
+    assert_true(head_of(cp, head, sizeof head) <= 0);
+    free(out);
+    free(err);
+    assert_int_equal(tu_mabdesk_status(fx->path, &out, &err, "export", "subscribers", "--encoding",
+                                       "windows-1252", "--bom", NULL),
+                     65);
+    assert_non_null(strstr(err, "--bom needs a Unicode encoding"));
+    assert_string_equal(out, "");
+    free(out);
+    free(err);
+    free(before);
+    free(after);
+    free(u16);
+    free(cp);
+    free(dir);
+    fx->admin = tu_db_open(fx->path, ROLE_ADMIN, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +545,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_round_trip_10000, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_scope, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_export_encodings, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, tu_teardown_tmpdir);
