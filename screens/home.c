@@ -35,13 +35,11 @@ static struct screen *open_people(void)
     return screen_records_new(&kind_contact, 0);
 }
 
-/* A municipal user's list is held to its own municipality. */
+/* A municipal user's list is of its own municipality (db/ holds it there
+ * too); every other session's municipality_id is 0: all of them. */
 static struct screen *open_subscribers(void)
 {
-    const struct session *se = app_session();
-
-    return screen_records_new(&kind_subscriber,
-                              se->role == ROLE_MUNICIPAL ? se->municipality_id : 0);
+    return screen_records_new(&kind_subscriber, app_session()->municipality_id);
 }
 
 static struct screen *open_subscribe(void)

@@ -149,7 +149,8 @@ static struct db *open_db(struct globals *g, int *code)
     auth_session_local(&s, g->kiosk ? ROLE_KIOSK : g->role);
     if (g->kiosk)
         snprintf(s.user, sizeof s.user, "%s", "kiosk");
-    s.municipality_id = g->municipality_id;
+    /* Only a municipal user has one of its own (auth.h), as over SSH. */
+    s.municipality_id = s.role == ROLE_MUNICIPAL ? g->municipality_id : 0;
     path = xstrdup(config_str(&g->conf, CK_DATABASE));
     rc = db_open(&db, path, &s, &err);
     if (rc != DB_OK) {
