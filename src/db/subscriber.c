@@ -45,12 +45,14 @@ static const char sql_history[] =
     "SELECT at, coalesce(from_status, ''), to_status, by, coalesce(reason, '')"
     " FROM subscriber_history WHERE subscriber_id = ?1 ORDER BY id";
 
-/* A token as a link carries it: 32 lowercase hex digits (else no row). */
+/* A token as a link carries it: 40 (or, made before, 32) lowercase hex
+ * digits (else no row). */
 static int token_shaped(const char *t)
 {
     size_t n = strlen(t);
 
-    return n == SUBSCRIBER_TOKEN_LEN && strspn(t, "0123456789abcdef") == n;
+    return (n == SUBSCRIBER_TOKEN_LEN || n == SUBSCRIBER_TOKEN_OLD_LEN) &&
+           strspn(t, "0123456789abcdef") == n;
 }
 
 /* A new confirmation token for id, issued now. */

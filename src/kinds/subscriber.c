@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "i18n.h"
 #include "kinds/kinds.h"
@@ -118,8 +119,11 @@ void subscriber_token(char out[SUBSCRIBER_TOKEN_LEN + 1])
 {
     static const char hex[] = "0123456789abcdef";
     unsigned char raw[SUBSCRIBER_TOKEN_LEN / 2];
-    size_t got = 0;
+    unsigned long long now = (unsigned long long)time(NULL);
+    size_t got = 4;
 
+    for (int i = 0; i < 4; i++)
+        raw[i] = (unsigned char)(now >> (24 - 8 * i));
     while (got < sizeof raw) {
         ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
 
