@@ -25,6 +25,10 @@
 #include "text.h"
 #include "util.h"
 
+/* Rows handed to the database at a time: the file's rows are never all
+ * held at once. */
+#define IMPORT_CHUNK 4096
+
 /* Problems printed by an import; the rest are counted. */
 #define MAX_REPORTED 50
 
@@ -43,6 +47,9 @@ struct problem {
 
 struct import {
     const struct kind *kind;
+    struct db *db;
+    struct db_import *di; /* the database's side of it */
+    const struct csv_import_opts *opts;
     const char *name; /* the file's name in messages */
     struct problem *p;
     size_t np, capp;
@@ -362,13 +369,18 @@ static int read_row(struct import *im, struct db *db, char **fields, size_t n, l
 }
 
 static void reader_problem(struct import *im, struct csv_reader *r);
+struct rows;
+static int db_pass(struct import *im, struct rows *rs, char **err);
 
 /* The keys of a file's rows so far (a kind with a key), lowercased: a
- * set by open addressing; cap is 0 or a power of two. */
+ * set by open addressing over one block of text (a million addresses
+ * cost their bytes and a word each, not an allocation each); cap is 0 or
+ * a power of two. */
 struct keyset {
-    char **k;
+    char *text; /* the keys, each NUL-terminated */
+    size_t used, size;
+    size_t *slot; /* 1 + the key's offset in text; 0: empty */
     size_t n, cap;
-    int duplicates;
 };
 
 static size_t key_hash(const char *s)
@@ -380,68 +392,167 @@ static size_t key_hash(const char *s)
     return h;
 }
 
-/* 1 if key was in the set, else 0 and it is now (the set owns it). */
-static int keyset_add(struct keyset *ks, char *key)
+static void keyset_grow(struct keyset *ks)
 {
-    size_t i;
+    size_t cap = ks->cap ? ks->cap * 2 : 256, *slot = xcalloc(cap, sizeof *slot);
 
-    if ((ks->n + 1) * 2 > ks->cap) {
-        struct keyset big = {NULL, 0, ks->cap ? ks->cap * 2 : 256, 0};
+    for (size_t j = 0; j < ks->cap; j++) {
+        size_t i;
 
-        big.k = xcalloc(big.cap, sizeof *big.k);
-        for (size_t j = 0; j < ks->cap; j++) {
-            if (ks->k[j] == NULL)
-                continue;
-            for (i = key_hash(ks->k[j]) & (big.cap - 1); big.k[i] != NULL;
-                 i = (i + 1) & (big.cap - 1))
-                ;
-            big.k[i] = ks->k[j];
-            big.n++;
-        }
-        free(ks->k);
-        ks->k = big.k;
-        ks->cap = big.cap;
+        if (ks->slot[j] == 0)
+            continue;
+        for (i = key_hash(ks->text + ks->slot[j] - 1) & (cap - 1); slot[i] != 0;
+             i = (i + 1) & (cap - 1))
+            ;
+        slot[i] = ks->slot[j];
     }
-    for (i = key_hash(key) & (ks->cap - 1); ks->k[i] != NULL; i = (i + 1) & (ks->cap - 1)) {
-        if (strcmp(ks->k[i], key) == 0) {
-            free(key);
+    free(ks->slot);
+    ks->slot = slot;
+    ks->cap = cap;
+}
+
+/* 1 if key was in the set, else 0 and it is now. */
+static int keyset_add(struct keyset *ks, const char *key)
+{
+    size_t i, len = strlen(key) + 1;
+
+    if ((ks->n + 1) * 2 > ks->cap)
+        keyset_grow(ks);
+    for (i = key_hash(key) & (ks->cap - 1); ks->slot[i] != 0; i = (i + 1) & (ks->cap - 1))
+        if (strcmp(ks->text + ks->slot[i] - 1, key) == 0)
             return 1;
-        }
+    if (ks->used + len > ks->size) {
+        ks->size = (ks->used + len) * 2;
+        ks->text = xrealloc(ks->text, ks->size);
     }
-    ks->k[i] = key;
+    memcpy(ks->text + ks->used, key, len);
+    ks->slot[i] = ks->used + 1;
+    ks->used += len;
     ks->n++;
     return 0;
 }
 
 static void keyset_free(struct keyset *ks)
 {
-    for (size_t i = 0; i < ks->cap; i++)
-        free(ks->k[i]);
-    free(ks->k);
+    free(ks->text);
+    free(ks->slot);
+}
+
+/* 64-bit values (hashes, ids), as a set by open addressing; 0 is stored
+ * as 1; cap is 0 or a power of two. */
+struct hashset {
+    uint64_t *v;
+    size_t n, cap;
+};
+
+static size_t hashset_slot(const struct hashset *h, uint64_t x)
+{
+    size_t mask = h->cap - 1, i = (size_t)((x * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
+
+    while (h->v[i] != 0 && h->v[i] != x)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static int hashset_has(const struct hashset *h, uint64_t x)
+{
+    x += x == 0;
+    return h->cap > 0 && h->v[hashset_slot(h, x)] == x;
+}
+
+/* 1 if x was in the set, else 0 and it is now. */
+static int hashset_add(struct hashset *h, uint64_t x)
+{
+    size_t i;
+
+    x += x == 0;
+    if ((h->n + 1) * 2 > h->cap) {
+        struct hashset big = {NULL, 0, h->cap ? h->cap * 2 : 256};
+
+        big.v = xcalloc(big.cap, sizeof *big.v);
+        for (size_t j = 0; j < h->cap; j++)
+            if (h->v[j] != 0)
+                big.v[hashset_slot(&big, h->v[j])] = h->v[j];
+        big.n = h->n;
+        free(h->v);
+        *h = big;
+    }
+    i = hashset_slot(h, x);
+    if (h->v[i] == x)
+        return 1;
+    h->v[i] = x;
+    h->n++;
+    return 0;
+}
+
+/*
+ * What the file named so far, to tell a key seen before (a kind with a
+ * key): the keys of the rows not yet handed to the database, exactly; a
+ * hash of every key and every id a row named, for the rest -- a key whose
+ * hash comes again is looked up, and it repeats an earlier row when it
+ * names a record that row wrote or named.  A million addresses cost 16
+ * bytes each, not their text.
+ */
+struct seen {
+    struct keyset part; /* the rows of the current part */
+    struct hashset keys, ids;
+    int duplicates;
+};
+
+static void seen_free(struct seen *sn)
+{
+    keyset_free(&sn->part);
+    free(sn->keys.v);
+    free(sn->ids.v);
+}
+
+/* A key met again (its hash was): 1 when it names a record an earlier
+ * row wrote or named, 0 when only the hashes were alike, -1 on a
+ * database failure (*rcp, *err). */
+static int seen_before(struct import *im, struct seen *sn, const char *key, int *rcp, char **err)
+{
+    long long id = 0;
+    char *ferr = NULL;
+    int rc = db_record_find_key(im->db, im->kind, key, &id, &ferr);
+
+    if (rc == DB_NOTFOUND)
+        rc = DB_OK, id = 0;
+    if (rc != DB_OK) {
+        *rcp = rc;
+        *err = ferr;
+        return -1;
+    }
+    free(ferr);
+    if (id == 0)
+        return 0;
+    if (id > db_import_start_id(im->di))
+        return 1;
+    return hashset_has(&sn->ids, (uint64_t)id);
 }
 
 /* 1 when the row repeats the key of an earlier row of the file (counted,
- * and left out: the first wins). */
-static int repeated_key(struct import *im, struct keyset *ks, char **fields, size_t n)
+ * and left out: the first wins); -1 on a database failure. */
+static int repeated_key(struct import *im, struct seen *sn, char **fields, size_t n, int *rcp,
+                        char **err)
 {
     for (size_t i = 0; im->kind->key_find != NULL && i < n && i < im->ncols; i++) {
         char *key;
+        int again;
 
         if (im->cols[i].kind != COL_FIELD || im->cols[i].field != im->kind->key_field)
             continue;
         key = text_clean(csv_unguard(fields[i]));
-        if (*key == '\0') {
-            free(key);
-            return 0;
-        }
         for (char *p = key; *p != '\0'; p++)
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p - 'A' + 'a');
-        if (keyset_add(ks, key)) {
-            ks->duplicates++;
-            return 1;
-        }
-        return 0;
+        again = 0;
+        if (*key != '\0' && keyset_add(&sn->part, key))
+            again = 1;
+        else if (*key != '\0' && hashset_add(&sn->keys, key_hash(key)))
+            again = seen_before(im, sn, key, rcp, err);
+        free(key);
+        sn->duplicates += again == 1;
+        return again;
     }
     return 0;
 }
@@ -454,6 +565,7 @@ struct rows {
     size_t n, cap;
     struct id_line *ids; /* every id named, for repeats */
     size_t nids, capids;
+    int added, updated; /* rows handed to the database so far */
 };
 
 static void rows_add_id(struct rows *rs, long long id, long line)
@@ -495,8 +607,21 @@ static void rows_free(struct rows *rs)
  * both with their problems recorded), or -2 with *status and *err on a
  * database failure.
  */
-static int read_rows(struct import *im, struct db *db, struct csv_reader *r, struct rows *rs,
-                     struct keyset *ks, int *status, char **err)
+static void tell_progress(const struct import *im, const struct csv_reader *r)
+{
+    size_t done, total;
+
+    if (im->opts->progress == NULL)
+        return;
+    csv_reader_progress(r, &done, &total);
+    /* All read is said once, when the rest is done but the writing. */
+    if (done >= total && total > 0)
+        done = total - 1;
+    im->opts->progress(im->opts->progress_arg, done, total);
+}
+
+static int read_rows(struct import *im, struct csv_reader *r, struct rows *rs, struct seen *sn,
+                     int *status, char **err)
 {
     char **fields;
     size_t nf;
@@ -516,20 +641,32 @@ static int read_rows(struct import *im, struct db *db, struct csv_reader *r, str
                 return 0; /* rows cannot be read against a bad header */
             continue;
         }
-        if (nf == im->ncols && repeated_key(im, ks, fields, nf))
+        w = nf == im->ncols ? repeated_key(im, sn, fields, nf, status, err) : 0;
+        if (w < 0)
+            return -2;
+        if (w > 0)
             continue;
         record_init(&m, im->kind);
-        w = read_row(im, db, fields, nf, line, &m, &id, &bad, status, err);
+        w = read_row(im, im->db, fields, nf, line, &m, &id, &bad, status, err);
         if (w < 0) {
             record_free(&m);
             return -2;
         }
-        if (id > 0)
+        if (id > 0) {
             rows_add_id(rs, id, line);
+            hashset_add(&sn->ids, (uint64_t)id);
+        }
         if (w == 0)
             record_free(&m);
         else
             rows_add(rs, &m, bad, line);
+        if (rs->n == IMPORT_CHUNK) {
+            if ((*status = db_pass(im, rs, err)) != DB_OK)
+                return -2;
+            tell_progress(im, r);
+            keyset_free(&sn->part);
+            memset(&sn->part, 0, sizeof sn->part);
+        }
     }
     if (got < 0)
         reader_problem(im, r);
@@ -575,19 +712,23 @@ static void repeated_ids(struct import *im, struct rows *rs)
 }
 
 /*
- * The database checks what only it can (references, versions).  With
- * problems already found it only checks, every row that can be read, so
- * that all of them are reported at once; otherwise it gets the rows that
- * change something.  DB_OK, or a failure that ends the import (*err).
+ * The database checks what only it can (references, versions) of the rows
+ * read so far, and writes them while neither it nor the file had a
+ * problem; afterwards it only checks, every row that can be read, so that
+ * all of them are reported at once.  The rows are then let go (their
+ * ids stay, for repeats) and counted.  DB_OK, or a failure that ends the
+ * import (*err).
  */
-static int db_pass(struct import *im, struct db *db, struct rows *rs, int dry_run, char **err)
+static int db_pass(struct import *im, struct rows *rs, char **err)
 {
     const struct kind *k = im->kind;
     struct row_error *errs = NULL;
     int nerrs = 0, status = DB_OK, rc;
     char *derr = NULL;
 
-    rc = db_record_import(db, k, rs->v, (int)rs->n, im->np > 0 || dry_run, &errs, &nerrs, &derr);
+    if (rs->n == 0)
+        return DB_OK;
+    rc = db_import_rows(im->di, rs->v, (int)rs->n, im->np > 0, &errs, &nerrs, &derr);
     for (int i = 0; i < nerrs; i++) {
         int row = errs[i].row, f = errs[i].field;
         int known = row >= 0 && (size_t)row < rs->n;
@@ -609,6 +750,14 @@ static int db_pass(struct import *im, struct db *db, struct rows *rs, int dry_ru
     }
     free(derr);
     row_errors_free(errs, nerrs);
+    for (size_t i = 0; i < rs->n; i++) {
+        if (rs->v[i].id == 0)
+            rs->added++;
+        else
+            rs->updated++;
+        record_free(&rs->v[i]);
+    }
+    rs->n = 0;
     return status;
 }
 
@@ -648,25 +797,32 @@ static int rejected_lines(const struct import *im)
     return n;
 }
 
-static void count_rows(const struct rows *rs, struct csv_import_stats *st)
-{
-    for (size_t i = 0; i < rs->n; i++) {
-        if (rs->v[i].id == 0)
-            st->added++;
-        else
-            st->updated++;
-    }
-}
-
 int csv_import(struct db *db, const struct kind *kind, const char *path, const char *encoding,
                int dry_run, FILE *report, int *count, char **err)
 {
-    struct csv_import_opts o = {encoding, dry_run, NULL};
+    struct csv_import_opts o = {encoding, dry_run, NULL, NULL, NULL};
     struct csv_import_stats st;
     int rc = csv_import_with(db, kind, path, &o, report, &st, err);
 
     *count = st.added + st.updated;
     return rc;
+}
+
+/* The file read into the import di: the problems and counts in im, rs
+ * and ks; the reader's last answer as read_rows() says. */
+static int read_file(struct import *im, struct csv_reader *r, struct rows *rs, struct seen *sn,
+                     int *status, char **err)
+{
+    int got = read_rows(im, r, rs, sn, status, err);
+
+    if (got == -2)
+        return got;
+    if (got >= 0 && (*status = db_pass(im, rs, err)) != DB_OK)
+        return -2;
+    if (im->opts->progress != NULL)
+        im->opts->progress(im->opts->progress_arg, 1, 1);
+    repeated_ids(im, rs);
+    return got;
 }
 
 int csv_import_with(struct db *db, const struct kind *kind, const char *path,
@@ -675,9 +831,10 @@ int csv_import_with(struct db *db, const struct kind *kind, const char *path,
 {
     struct import im = {0};
     struct rows rs = {0};
-    struct keyset ks = {0};
+    struct seen sn = {0};
     struct csv_reader *r;
-    int status = DB_OK, got;
+    struct db_import *di;
+    int status = DB_OK, got, end;
 
     memset(st, 0, sizeof *st);
     if (!auth_allowed(db_session(db), kind->auth[VERB_IMPORT], 0)) {
@@ -687,18 +844,25 @@ int csv_import_with(struct db *db, const struct kind *kind, const char *path,
     }
     if ((status = open_csv(&r, path, o->encoding, report, err)) != DB_OK)
         return status;
+    if ((status = db_import_begin(db, kind, o->dry_run, &di, err)) != DB_OK) {
+        csv_reader_free(r);
+        return status;
+    }
     im.kind = kind;
+    im.db = db;
+    im.di = di;
+    im.opts = o;
     im.name = csv_reader_name(r);
     im.present = xcalloc((size_t)kind->nfields, sizeof *im.present);
     im.hook.source = im.name;
     im.hook.consent_note = o->consent_note;
     im.hook.present = im.present;
-    got = read_rows(&im, db, r, &rs, &ks, &status, err);
-    if (got != -2) {
-        repeated_ids(&im, &rs);
-        if (rs.n > 0 && got >= 0)
-            status = db_pass(&im, db, &rs, o->dry_run, err);
-    }
+    got = read_file(&im, r, &rs, &sn, &status, err);
+    end = db_import_end(di, got >= 0 && im.np == 0, status == DB_OK ? err : NULL);
+    if (o->progress != NULL)
+        o->progress(o->progress_arg, 0, 0);
+    if (status == DB_OK && im.np == 0)
+        status = end;
     if (im.np > 0 && got != -2) {
         report_problems(&im, report);
         st->rejected = rejected_lines(&im);
@@ -710,11 +874,12 @@ int csv_import_with(struct db *db, const struct kind *kind, const char *path,
                                  im.name, im.np);
         }
     } else if (status == DB_OK) {
-        count_rows(&rs, st);
+        st->added = rs.added;
+        st->updated = rs.updated;
         st->unchanged = im.unchanged;
-        st->duplicates = ks.duplicates;
+        st->duplicates = sn.duplicates;
     }
-    keyset_free(&ks);
+    seen_free(&sn);
     rows_free(&rs);
     for (size_t i = 0; i < im.np; i++)
         free(im.p[i].text);

@@ -34,6 +34,11 @@ struct csv_import_opts {
     const char *encoding;
     int dry_run;
     const char *consent_note; /* NULL: not said */
+    /* Told how far the import got (bytes of the file read so far, of
+     * total; done == total once it is all read; 0 of 0 when it ends,
+     * before any problem is reported); NULL: nobody asks. */
+    void (*progress)(void *arg, unsigned long long done, unsigned long long total);
+    void *progress_arg;
 };
 struct csv_import_stats {
     int added, updated, unchanged, duplicates, rejected;

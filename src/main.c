@@ -25,6 +25,7 @@
 #include "kinds/kinds.h"
 #include "screens.h"
 #include "ssh/serve.h"
+#include "progress.h"
 #include "usercmd.h"
 #include "util.h"
 
@@ -376,6 +377,12 @@ static void import_said(const struct kind *kind, const char *file, int dry,
         printf(_("%s: %d rows imported\n"), file, st->added + st->updated);
 }
 
+/* The import's progress, as a bar on a terminal's stderr. */
+static void import_progress(void *arg, unsigned long long done, unsigned long long total)
+{
+    progress_show(arg, done, total);
+}
+
 static int cmd_import(struct globals *g, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -388,8 +395,10 @@ static int cmd_import(struct globals *g, int argc, char **argv)
                                "[--encoding auto|utf-8|utf-16|windows-1252|...] [--dry-run]\n"
                                "       mabdesk import subscribers FILE.csv [--encoding E] "
                                "[--consent-note TEXT] [--dry-run]");
-    struct csv_import_opts o = {"auto", 0, NULL};
+    struct csv_import_opts o = {"auto", 0, NULL, import_progress, NULL};
     struct csv_import_stats st;
+    struct progress bar;
+    char *label;
     const struct kind *kind;
     struct db *db;
     char *err = NULL;
@@ -420,7 +429,12 @@ static int cmd_import(struct globals *g, int argc, char **argv)
     db = open_db(g, &code);
     if (db == NULL)
         return code;
+    label = xasprintf(_("Importing %s"), argv[optind + 1]);
+    progress_init(&bar, stderr, label);
+    free(label);
+    o.progress_arg = &bar;
     rc = csv_import_with(db, kind, argv[optind + 1], &o, stderr, &st, &err);
+    progress_end(&bar);
     if (rc == DB_OK) {
         import_said(kind, argv[optind + 1], o.dry_run, &st);
     } else {

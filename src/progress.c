@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -37,10 +38,45 @@ void progress_init(struct progress *p, FILE *out, const char *label)
     p->on = isatty(fileno(out)) && term != NULL && strcmp(term, "dumb") != 0;
 }
 
+/* The terminal's width, or 80. */
+static int width_of(FILE *out)
+{
+    struct winsize ws;
+
+    if (ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+/* The line for permille, narrower than the terminal: a line that wrapped
+ * would not go back under the carriage return.  The label gives way
+ * first, then the bar. */
+static char *bar_line(const struct progress *p, int permille)
+{
+    const char *tail = permille == 1000 ? _(" finishing") : "";
+    int room = width_of(p->out) - 1 - (int)strlen(" [] 100%") - text_width(tail);
+    int barw = BAR_COLS, fill, labw;
+    char bar[BAR_COLS + 1], *label, *line;
+
+    if (room - barw < 12)
+        barw = room - 12 < 5 ? 5 : room - 12;
+    if (barw > BAR_COLS)
+        barw = BAR_COLS;
+    labw = room - barw < 1 ? 1 : room - barw;
+    fill = permille * barw / 1000;
+    memset(bar, '#', (size_t)fill);
+    memset(bar + fill, '.', (size_t)(barw - fill));
+    bar[barw] = '\0';
+    label = text_fit(p->label, labw, 1, NULL);
+    line = xasprintf("%s [%s] %3d%%%s", label, bar, permille / 10, tail);
+    free(label);
+    return line;
+}
+
 void progress_show(struct progress *p, unsigned long long done, unsigned long long total)
 {
-    char bar[BAR_COLS + 1], *line;
-    int permille, fill;
+    char *line;
+    int permille;
     size_t cols;
     long long t;
 
@@ -60,12 +96,7 @@ void progress_show(struct progress *p, unsigned long long done, unsigned long lo
         return;
     p->last_ms = t;
     p->last_permille = permille;
-    fill = permille * BAR_COLS / 1000;
-    memset(bar, '#', (size_t)fill);
-    memset(bar + fill, '.', (size_t)(BAR_COLS - fill));
-    bar[BAR_COLS] = '\0';
-    line = xasprintf("%s [%s] %3d%%%s", p->label, bar, permille / 10,
-                     permille == 1000 ? _(" finishing") : "");
+    line = bar_line(p, permille);
     cols = (size_t)text_width(line);
     fprintf(p->out, "\r%s%*s", line, cols < p->drawn ? (int)(p->drawn - cols) : 0, "");
     if (cols > p->drawn)

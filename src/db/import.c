@@ -331,7 +331,7 @@ static int write_row(struct db *db, const struct checked_row *r, int i, struct e
  * setting to restore (0: leave it).
  */
 #define IMPORT_CACHE_KIB 65536
-#define IMPORT_CACHE_SQL "PRAGMA cache_size = -65536" /* -IMPORT_CACHE_KIB */
+#define IMPORT_CACHE_SQL "PRAGMA cache_size = -32768" /* -IMPORT_CACHE_KIB */
 
 static void cache_widen(struct db *db, int *old)
 {
@@ -563,64 +563,119 @@ static int write_rows(struct db *db, const struct kind *k, const struct checked_
     return rc;
 }
 
-/* Both passes, inside the import's transaction. */
-static int run_passes(struct db *db, const struct kind *k, struct record *rows, int n,
-                      struct errlist *l, char **err)
-{
+/*
+ * An import under way: its transaction, the memos its rows share and
+ * whether anything was wrong yet (from then on rows are only checked, so
+ * that every problem is still reported, and the end rolls back).
+ */
+struct db_import {
+    struct db *db;
+    const struct kind *k;
     struct pass p;
-    struct checked_row *checked = xcalloc(n > 0 ? (size_t)n : 1, sizeof *checked);
-    int rc = DB_OK, done = 0, old_cache = 0;
+    int problems;
+    int dry_run;
+    int old_cache;
+    long long start_id; /* the kind's largest id before the import */
+};
 
-    memset(&p, 0, sizeof p);
-    for (; done < n && rc == DB_OK; done++)
-        rc = check_row(db, &rows[done], done, &checked[done], &p, err);
-    memo_free(&p.refs);
-    free(p.vm.id);
-    free(p.vm.version);
-    *l = p.l;
-    if (rc == DB_OK && l->n == 0) {
-        cache_widen(db, &old_cache);
+int db_import_begin(struct db *db, const struct kind *k, int dry_run, struct db_import **out,
+                    char **err)
+{
+    struct db_import *im;
+    int rc;
+
+    *out = NULL;
+    if (!auth_allowed(&db->s, k->auth[VERB_IMPORT], 0))
+        return db_err(err, DB_DENIED, "%s", _(k->msgs.may_not[VERB_IMPORT]));
+    if ((rc = db_begin(db, err)) != DB_OK)
+        return rc;
+    im = xcalloc(1, sizeof *im);
+    im->db = db;
+    im->k = k;
+    im->dry_run = dry_run;
+    cache_widen(db, &im->old_cache);
+    rc = db_one(db, db_stmt(db, kind_sql(k)->max_id, err), &im->start_id, NULL, err);
+    if (rc == DB_OK)
         rc = search_defer(db, k, err);
-        if (rc == DB_OK)
-            rc = write_rows(db, k, checked, n, l, err);
-        /* Indexed even for a dry run: a problem there must show now too. */
-        if (rc == DB_OK && l->n == 0)
-            rc = search_sync(db, k, err);
-        cache_restore(db, old_cache);
+    if (rc != DB_OK) {
+        cache_restore(db, im->old_cache);
+        db_rollback(db);
+        free(im);
+        return rc;
     }
+    *out = im;
+    return DB_OK;
+}
+
+long long db_import_start_id(const struct db_import *im)
+{
+    return im->start_id;
+}
+
+int db_import_rows(struct db_import *im, struct record *rows, int n, int check_only,
+                   struct row_error **errs, int *nerrs, char **err)
+{
+    struct checked_row *checked = xcalloc(n > 0 ? (size_t)n : 1, sizeof *checked);
+    struct errlist *l = &im->p.l;
+    int rc = DB_OK, done = 0;
+
+    for (; done < n && rc == DB_OK; done++)
+        rc = check_row(im->db, &rows[done], done, &checked[done], &im->p, err);
+    if (check_only || l->n > 0)
+        im->problems = 1;
+    if (rc == DB_OK && !im->problems)
+        rc = write_rows(im->db, im->k, checked, n, l, err);
+    if (rc != DB_OK || l->n > 0)
+        im->problems = 1;
     for (int i = 0; i < done; i++) {
         record_free(&checked[i].c);
         free(checked[i].refs);
     }
     free(checked);
+    *errs = l->v;
+    *nerrs = l->n;
+    memset(l, 0, sizeof *l);
+    return rc;
+}
+
+int db_import_end(struct db_import *im, int commit, char **err)
+{
+    struct db *db = im->db;
+    int rc = DB_OK;
+
+    /* Indexed even for a dry run: a problem there must show now too. */
+    if (!im->problems)
+        rc = search_sync(db, im->k, err);
+    cache_restore(db, im->old_cache);
+    if (rc == DB_OK && commit && !im->problems && !im->dry_run)
+        rc = db_commit(db, err);
+    else
+        db_rollback(db);
+    memo_free(&im->p.refs);
+    free(im->p.vm.id);
+    free(im->p.vm.version);
+    free(im);
     return rc;
 }
 
 int db_record_import(struct db *db, const struct kind *k, struct record *rows, int n, int dry_run,
                      struct row_error **errs, int *nerrs, char **err)
 {
-    struct errlist l = {0};
-    int rc;
+    struct db_import *im;
+    int rc, end;
 
     *errs = NULL;
     *nerrs = 0;
-    if (!auth_allowed(&db->s, k->auth[VERB_IMPORT], 0))
-        return db_err(err, DB_DENIED, "%s", _(k->msgs.may_not[VERB_IMPORT]));
-    if ((rc = db_begin(db, err)) != DB_OK)
+    if ((rc = db_import_begin(db, k, dry_run, &im, err)) != DB_OK)
         return rc;
-    rc = run_passes(db, k, rows, n, &l, err);
-    if (rc == DB_OK && l.n > 0)
+    rc = db_import_rows(im, rows, n, 0, errs, nerrs, err);
+    if (rc == DB_OK && *nerrs > 0)
         rc = db_err(err, DB_INVALID,
                     ngettext("%d problem found; nothing was imported",
-                             "%d problems found; nothing was imported", (unsigned long)l.n),
-                    l.n);
-    if (rc == DB_OK && !dry_run)
-        rc = db_commit(db, err);
-    else
-        db_rollback(db);
-    *errs = l.v;
-    *nerrs = l.n;
-    return rc;
+                             "%d problems found; nothing was imported", (unsigned long)*nerrs),
+                    *nerrs);
+    end = db_import_end(im, rc == DB_OK, rc == DB_OK ? err : NULL);
+    return rc != DB_OK ? rc : end;
 }
 
 void row_errors_free(struct row_error *errs, int n)

@@ -91,6 +91,23 @@ int db_record_import(struct db *, const struct kind *, struct record *rows, int 
                      struct row_error **errs, int *nerrs, char **err);
 void row_errors_free(struct row_error *, int n);
 
+/*
+ * The same import a part at a time, for files too big to hold: begin
+ * opens the transaction; each call of db_import_rows() checks n rows and,
+ * while nothing anywhere was wrong (and check_only is 0: the caller found
+ * no problem of its own), writes them; its *errs index into that call's
+ * rows (free them with row_errors_free()).  end commits when commit is 1,
+ * nothing was wrong and it is no dry run, else rolls everything back.
+ */
+struct db_import;
+int db_import_begin(struct db *, const struct kind *, int dry_run, struct db_import **, char **err);
+int db_import_rows(struct db_import *, struct record *rows, int n, int check_only,
+                   struct row_error **errs, int *nerrs, char **err);
+int db_import_end(struct db_import *, int commit, char **err);
+/* The kind's largest id when the import began: records above it are the
+ * import's own. */
+long long db_import_start_id(const struct db_import *);
+
 /* The record of a kind with a key (key_find) whose key is value: DB_OK
  * and *id, or DB_NOTFOUND (no message). */
 int db_record_find_key(struct db *, const struct kind *, const char *value, long long *id,

@@ -131,7 +131,7 @@ static char *convert(const char *name, const char *data, size_t len, const char 
     return out;
 }
 
-/* The bytes as they are, when they are valid UTF-8 without NUL bytes. */
+/* data itself, when its bytes are valid UTF-8 without NUL bytes. */
 static char *check_utf8(const char *name, const char *data, size_t len, size_t *outlen, char **err)
 {
     const char *nul = memchr(data, '\0', len);
@@ -153,7 +153,7 @@ static char *check_utf8(const char *name, const char *data, size_t len, size_t *
     ok = text_utf8_prefix(data, len);
     if (ok == len) {
         *outlen = len;
-        return xstrndup(data, len);
+        return (char *)data;
     }
     line = line_of(data, ok, &col);
     trial = convert(name, data, len, "WINDOWS-1252", "UTF-8", &n, 1, NULL);
@@ -184,8 +184,35 @@ char *charset_to_utf8(const char *name, const char *data, size_t len, const char
         return convert(name, data, len, encoding, "UTF-8", outlen, 0, err);
     }
     if (has_bom8)
-        return check_utf8(name, data + 3, len - 3, outlen, err);
-    return check_utf8(name, data, len, outlen, err);
+        data += 3, len -= 3;
+    return check_utf8(name, data, len, outlen, err) != NULL ? xstrndup(data, len) : NULL;
+}
+
+int charset_reads_as_utf8(const char *data, size_t len, const char *encoding)
+{
+    int utf16 = len >= 2 && (memcmp(data, "\xff\xfe", 2) == 0 || memcmp(data, "\xfe\xff", 2) == 0);
+
+    return (strcmp(encoding, "auto") == 0 && !utf16) || is_utf8(encoding);
+}
+
+char *charset_to_utf8_take(const char *name, char *data, size_t len, const char *encoding,
+                           size_t *outlen, char **err)
+{
+    size_t skip = len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+    char *text;
+
+    if (charset_reads_as_utf8(data, len, encoding)) {
+        if (check_utf8(name, data + skip, len - skip, outlen, err) == NULL) {
+            free(data);
+            return NULL;
+        }
+        memmove(data, data + skip, len - skip);
+        data[len - skip] = '\0';
+        return data;
+    }
+    text = charset_to_utf8(name, data, len, encoding, outlen, err);
+    free(data);
+    return text;
 }
 
 /* A Unicode encoding: one that can carry a byte-order mark. */

@@ -27,6 +27,17 @@ int charset_known(const char *encoding);
 char *charset_to_utf8(const char *name, const char *data, size_t len, const char *encoding,
                       size_t *outlen, char **err);
 
+/* 1 when the len bytes at data are read as UTF-8 as they are (after a
+ * UTF-8 byte-order mark, if any) in encoding, so that valid bytes need no
+ * conversion; 0 when charset_to_utf8() converts them. */
+int charset_reads_as_utf8(const char *data, size_t len, const char *encoding);
+
+/* The same for len bytes at data, malloc'd with room for one more byte,
+ * which it takes over: data itself when it is UTF-8 already (no copy of
+ * a big file), else the converted text; NULL with *err as above. */
+char *charset_to_utf8_take(const char *name, char *data, size_t len, const char *encoding,
+                           size_t *outlen, char **err);
+
 /*
  * The UTF-8 text (len bytes) written in encoding for an export called name
  * in messages; bom != 0 starts it with a byte-order mark (Unicode

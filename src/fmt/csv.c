@@ -16,10 +16,15 @@
 #include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fmt/charset.h"
 #include "i18n.h"
+#include "text.h"
 #include "util.h"
 
 struct csv_record {
@@ -33,8 +38,10 @@ struct csv_reader {
     char *name;
     char *data; /* the whole input */
     size_t len;
-    size_t pos;     /* next byte to feed */
-    long next_line; /* physical line number of data + pos */
+    int mapped;      /* data is the file mapped (munmap), not malloc'd */
+    size_t released; /* mapped: bytes before this let go of (see let_go()) */
+    size_t pos;      /* next byte to feed */
+    long next_line;  /* physical line number of data + pos */
     struct csv_parser p;
     int finished; /* csv_fini done */
     int failed;
@@ -142,33 +149,109 @@ struct csv_reader *csv_reader_mem(const char *name, const char *data, size_t len
     return reader_new(name, copy, len);
 }
 
+/*
+ * A big file is read where it lies: mapped, checked as UTF-8 a window at
+ * a time, and let go of behind the reader, so that an import of a million
+ * rows holds a few megabytes of its file instead of all of it.  The pages
+ * come back from the page cache should they be read again.
+ */
+#define LET_GO_BYTES (4u << 20)
+
+/* The whole pages of data before upto, unless a few were let go of
+ * already; *released: how far that reached. */
+static void let_go(char *data, size_t upto, size_t *released)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), end = upto / page * page;
+
+    if (end < *released + LET_GO_BYTES)
+        return;
+    madvise(data + *released, end - *released, MADV_DONTNEED);
+    *released = end;
+}
+
+/* 1 if the len bytes at data are valid UTF-8 without NUL bytes. */
+static int mapped_utf8(char *data, size_t len)
+{
+    size_t at = 0, released = 0;
+
+    while (at < len) {
+        size_t w = len - at < LET_GO_BYTES ? len - at : LET_GO_BYTES;
+        size_t ok = text_utf8_prefix(data + at, w);
+
+        if (memchr(data + at, '\0', w) != NULL)
+            return 0;
+        /* A character cut by the window's end is read with the next one. */
+        if (ok < w && (at + w == len || w - ok >= 4))
+            return 0;
+        at += ok;
+        let_go(data, at, &released);
+    }
+    madvise(data, len, MADV_DONTNEED);
+    return 1;
+}
+
+/* A regular file's bytes as the reader takes them, mapped when they are
+ * UTF-8 already: 0 with *out, 1 when the file cannot be mapped (read it
+ * as it comes), CSV_EBADTEXT with *err. */
+static int open_mapped(struct csv_reader **out, FILE *f, const char *name, const char *encoding,
+                       char **err)
+{
+    struct stat st;
+    size_t len, n;
+    char *map, *text;
+
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (unsigned long long)st.st_size >= SIZE_MAX / 2)
+        return 1;
+    len = (size_t)st.st_size;
+    map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fileno(f), 0);
+    if (map == MAP_FAILED)
+        return 1;
+    if (charset_reads_as_utf8(map, len, encoding) && mapped_utf8(map, len)) {
+        *out = reader_new(name, map, len);
+        (*out)->mapped = 1;
+        return 0;
+    }
+    /* Converted (or refused, with the reason said). */
+    text = charset_to_utf8(name, map, len, encoding, &n, err);
+    munmap(map, len);
+    if (text == NULL)
+        return CSV_EBADTEXT;
+    *out = reader_new(name, text, n);
+    return 0;
+}
+
 int csv_reader_open(struct csv_reader **out, const char *path, const char *encoding, char **err)
 {
-    int is_stdin = strcmp(path, "-") == 0;
+    int is_stdin = strcmp(path, "-") == 0, rc;
     const char *name = is_stdin ? _("standard input") : path;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
     struct buf b = {0};
     char chunk[65536], *text;
     size_t n;
-    int bad;
 
     *out = NULL;
     if (f == NULL) {
         *err = xasprintf("%s: %s", path, strerror(errno));
         return CSV_ENOFILE;
     }
+    if ((rc = open_mapped(out, f, name, encoding, err)) != 1) {
+        if (!is_stdin)
+            fclose(f);
+        return rc;
+    }
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         buf_add(&b, chunk, n);
-    bad = ferror(f);
+    rc = ferror(f);
     if (!is_stdin)
         fclose(f);
-    if (bad) {
+    if (rc) {
         *err = xasprintf(_("%s: read error"), path);
         buf_free(&b);
         return CSV_ENOFILE;
     }
-    text = charset_to_utf8(name, b.data != NULL ? b.data : "", b.len, encoding, &n, err);
-    buf_free(&b);
+    n = b.len;
+    text = charset_to_utf8_take(name, buf_take(&b), n, encoding, &n, err);
     if (text == NULL)
         return CSV_EBADTEXT;
     *out = reader_new(name, text, n);
@@ -178,6 +261,12 @@ int csv_reader_open(struct csv_reader **out, const char *path, const char *encod
 const char *csv_reader_name(const struct csv_reader *r)
 {
     return r->name;
+}
+
+void csv_reader_progress(const struct csv_reader *r, size_t *done, size_t *total)
+{
+    *done = r->pos;
+    *total = r->len;
 }
 
 static int fail(struct csv_reader *r, char **err, long line, const char *what)
@@ -338,6 +427,8 @@ int csv_reader_next(struct csv_reader *r, char ***fields, size_t *nfields, long 
         if (r->finished)
             return 0;
         if (r->pos < r->len) {
+            if (r->mapped)
+                let_go(r->data, r->pos, &r->released);
             if (feed_line(r, err) < 0)
                 return -1;
             continue;
@@ -365,7 +456,10 @@ void csv_reader_free(struct csv_reader *r)
     free(r->cur);
     csv_free(&r->p);
     free(r->failure);
-    free(r->data);
+    if (r->mapped)
+        munmap(r->data, r->len);
+    else
+        free(r->data);
     free(r->name);
     free(r);
 }

@@ -34,6 +34,8 @@ int csv_reader_open(struct csv_reader **out, const char *path, const char *encod
  */
 int csv_reader_next(struct csv_reader *, char ***fields, size_t *nfields, long *line, char **err);
 const char *csv_reader_name(const struct csv_reader *);
+/* How much of the input was read: *done of *total bytes. */
+void csv_reader_progress(const struct csv_reader *, size_t *done, size_t *total);
 void csv_reader_free(struct csv_reader *);
 
 /* Writing: fields are quoted when they need it; records end with CRLF.  A

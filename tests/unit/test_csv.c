@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fmt/csv.h"
 #include "testutil.h"
@@ -327,12 +328,80 @@ static void test_encodings(void **state)
     free(path);
 }
 
+/* A file past the reader's 4 MiB window, where a Bengali letter is cut by
+ * the window's edge: read whole; a bad byte far down is named by its line. */
+static void test_big_file(void **state)
+{
+    char *path = xasprintf("%s/big.csv", tu_tmpdir()), *err = NULL, **f;
+    struct csv_reader *r = NULL;
+    struct buf b = {0};
+    size_t n;
+    long line, rows = 0;
+
+    (void)state;
+    /* 6 bytes a line: offset 4 MiB falls inside a line's letter. */
+    for (int i = 0; i < 800000; i++)
+        buf_adds(&b, "x,\xe0\xa6\x95\n");
+    assert_int_equal(tu_write_file(path, b.data), 0);
+    assert_int_equal(csv_reader_open(&r, path, "auto", &err), 0);
+    while (csv_reader_next(r, &f, &n, &line, &err) == 1) {
+        assert_int_equal(n, 2);
+        assert_string_equal(f[1], "\xe0\xa6\x95");
+        rows++;
+    }
+    assert_int_equal(rows, 800000);
+    assert_int_equal(line, 800000);
+    csv_reader_free(r);
+    b.data[6 * 799999 + 2] = '\xff';
+    assert_int_equal(tu_write_file(path, b.data), 0);
+    assert_int_equal(csv_reader_open(&r, path, "auto", &err), CSV_EBADTEXT);
+    assert_non_null(strstr(err, ":800000: not valid UTF-8 (byte 0xFF at column 3)"));
+    free(err);
+    buf_free(&b);
+    free(path);
+}
+
+/* Standard input (a pipe: nothing to map) in UTF-8 with a mark, and in
+ * Windows-1252. */
+static void test_stdin(void **state)
+{
+    static const char *const text[] = {"\xef\xbb\xbfx,y\n1,\xc3\xa9\n", "x,y\n1,\xe9\n"};
+    static const char *const enc[] = {"auto", "windows-1252"};
+    int saved = dup(0);
+
+    (void)state;
+    for (int i = 0; i < 2; i++) {
+        struct csv_reader *r = NULL;
+        char *err = NULL, **f;
+        size_t n;
+        long line;
+        int fd[2];
+
+        assert_int_equal(pipe(fd), 0);
+        assert_int_equal(write(fd[1], text[i], strlen(text[i])), (ssize_t)strlen(text[i]));
+        close(fd[1]);
+        dup2(fd[0], 0);
+        close(fd[0]);
+        clearerr(stdin);
+        assert_int_equal(csv_reader_open(&r, "-", enc[i], &err), 0);
+        assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+        assert_string_equal(f[0], "x");
+        assert_int_equal(csv_reader_next(r, &f, &n, &line, &err), 1);
+        assert_string_equal(f[1], "\xc3\xa9");
+        csv_reader_free(r);
+    }
+    dup2(saved, 0);
+    close(saved);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),
         cmocka_unit_test(test_formula_guard),
         cmocka_unit_test(test_encodings),
+        cmocka_unit_test(test_big_file),
+        cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_quotes),
         cmocka_unit_test(test_embedded_newlines),
         cmocka_unit_test(test_bom_crlf),

@@ -388,6 +388,54 @@ static void test_round_trip_10000(void **state)
     fx->admin = tu_db_open(fx->path, ROLE_ADMIN, 0);
 }
 
+/* A file longer than the part an import holds at once (4,096 rows): a
+ * key repeated across parts is still counted and skipped, and a bad row
+ * at the very end undoes the parts written before it. */
+static void test_import_in_parts(void **state)
+{
+    struct fx *fx = *state;
+    struct buf b = {0};
+    char *p, *out, *errs;
+
+    buf_adds(&b, "email,name,lang\n");
+    for (int i = 0; i < 9000; i++)
+        buf_printf(&b, "part%05d@example.org,P %d,en\n", i, i);
+    buf_adds(&b, "PART00010@Example.org,again,en\n");
+    db_close(fx->admin);
+    p = file_of("parts.csv", b.data, b.len);
+    out = tu_mabdesk(fx->path, "import", "subscribers", p, NULL);
+    assert_non_null(strstr(out, "9000 added, 0 updated, 0 unchanged, 1 repeated"));
+    free(out);
+    /* Again: every row names a record it has, and the repeat is still one. */
+    out = tu_mabdesk(fx->path, "import", "subscribers", p, NULL);
+    assert_non_null(strstr(out, "0 added, 0 updated, 9000 unchanged, 1 repeated"));
+    free(out);
+    free(p);
+    buf_free(&b);
+
+    buf_adds(&b, "email,name,lang\n");
+    for (int i = 0; i < 9000; i++)
+        buf_printf(&b, "later%05d@example.org,L %d,en\n", i, i);
+    buf_adds(&b, "not an address,L,en\n");
+    p = file_of("bad-end.csv", b.data, b.len);
+    assert_int_equal(tu_mabdesk_status(fx->path, &out, &errs, "import", "subscribers", p, NULL),
+                     65);
+    assert_non_null(strstr(errs, "bad-end.csv:9002: email:"));
+    assert_non_null(strstr(errs, "nothing was imported"));
+    free(out);
+    free(errs);
+    free(p);
+    buf_free(&b);
+    fx->admin = tu_db_open(fx->path, ROLE_ADMIN, 0);
+    assert_int_equal(tu_db_int(fx->admin, "SELECT count(*) FROM subscriber"), 9000);
+    assert_int_equal(tu_db_int(fx->admin, "SELECT count(*) FROM audit"
+                                          " WHERE record_kind = 'subscriber'"),
+                     9000);
+    assert_int_equal(tu_db_int(fx->admin, "SELECT count(*) FROM subscriber_fts"
+                                          " WHERE subscriber_fts MATCH 'later00001'"),
+                     0);
+}
+
 static void test_cli_tokens(void **state)
 {
     struct fx *fx = *state;
@@ -543,6 +591,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_encodings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_status_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_10000, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_in_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_encodings, setup, teardown),
