@@ -38,15 +38,19 @@ struct records {
     char *pending_name;
     int filter_offered[KIND_MAX_FILTERS]; /* the filters f offers */
     int nfilter_offered, filtering;       /* ... and the one being picked */
+    long long *marks;                     /* the ids of the marked records */
+    int nmarks, capmarks;
+    int bulk_offered[8]; /* what the menu of the marked offers: k->bulk index, -1 delete */
 };
 
-static const enum action_id list_actions[] = {ACT_OPEN, ACT_SEARCH, ACT_CLEAR,  ACT_SORT, ACT_EDIT,
-                                              ACT_NEW,  ACT_DELETE, ACT_UP,     ACT_DOWN, ACT_PGUP,
-                                              ACT_PGDN, ACT_TOP,    ACT_BOTTOM, ACT_NONE};
+static const enum action_id list_actions[] = {
+    ACT_OPEN,   ACT_SEARCH, ACT_CLEAR, ACT_SORT, ACT_EDIT, ACT_NEW, ACT_DELETE, ACT_MARK,
+    ACT_MARKED, ACT_UP,     ACT_DOWN,  ACT_PGUP, ACT_PGDN, ACT_TOP, ACT_BOTTOM, ACT_NONE};
 /* ... for a kind with filters on a choice field (filter_def.choice_of). */
 static const enum action_id filter_list_actions[] = {
-    ACT_OPEN, ACT_SEARCH, ACT_FILTER, ACT_CLEAR, ACT_SORT, ACT_EDIT,   ACT_NEW, ACT_DELETE,
-    ACT_UP,   ACT_DOWN,   ACT_PGUP,   ACT_PGDN,  ACT_TOP,  ACT_BOTTOM, ACT_NONE};
+    ACT_OPEN, ACT_SEARCH, ACT_FILTER, ACT_CLEAR,  ACT_SORT, ACT_EDIT,
+    ACT_NEW,  ACT_DELETE, ACT_MARK,   ACT_MARKED, ACT_UP,   ACT_DOWN,
+    ACT_PGUP, ACT_PGDN,   ACT_TOP,    ACT_BOTTOM, ACT_NONE};
 /* While typing a search only the keys that are not letters act. */
 static const enum action_id search_actions[] = {ACT_OPEN, ACT_UP,   ACT_DOWN,
                                                 ACT_PGUP, ACT_PGDN, ACT_NONE};
@@ -132,6 +136,87 @@ static char *cell(const struct list_col *c, const struct record_row *row)
     return xstrdup(v);
 }
 
+/* --- marks ------------------------------------------------------------------------ */
+
+static int mark_index(const struct records *r, long long id)
+{
+    for (int i = 0; i < r->nmarks; i++)
+        if (r->marks[i] == id)
+            return i;
+    return -1;
+}
+
+static void toggle_mark(struct records *r, long long id)
+{
+    int i = mark_index(r, id);
+
+    if (i >= 0) {
+        r->marks[i] = r->marks[--r->nmarks];
+        return;
+    }
+    if (r->nmarks == r->capmarks) {
+        r->capmarks = r->capmarks ? r->capmarks * 2 : 16;
+        r->marks = xreallocarray(r->marks, (size_t)r->capmarks, sizeof *r->marks);
+    }
+    r->marks[r->nmarks++] = id;
+}
+
+static void count_total(struct records *r);
+
+/* A change to the marked records was made: they are unmarked, and the
+ * list and its count read again. */
+static void marks_applied(void *ctx)
+{
+    struct records *r = ctx;
+
+    r->nmarks = 0;
+    ui_list_reload(&r->list);
+    count_total(r);
+}
+
+static void bulk_picked(void *ctx, int index)
+{
+    struct records *r = ctx;
+
+    if (index < 0)
+        return;
+    if (r->bulk_offered[index] == -2) {
+        r->nmarks = 0;
+        return;
+    }
+    bulk_start(r->kind, r->bulk_offered[index], r->marks, r->nmarks, marks_applied, r);
+}
+
+/* m: what to do with every marked record -- the kind's changes and delete,
+ * those the session may do, and forgetting the marks. */
+static void pick_bulk(struct records *r)
+{
+    const struct session *ses = app_session();
+    const char *labels[8];
+    int n = 0;
+    char *title;
+
+    if (r->nmarks == 0) {
+        app_error("%s", _("Nothing is marked: Space marks the selected entry."));
+        return;
+    }
+    for (int i = 0; i < r->kind->nbulk && n < 6; i++) {
+        if (!action_allowed(ses, ACT_EDIT, r->kind, r->owner))
+            break;
+        r->bulk_offered[n] = i;
+        labels[n++] = _(r->kind->bulk[i].label);
+    }
+    if (action_allowed(ses, ACT_DELETE, r->kind, r->owner)) {
+        r->bulk_offered[n] = -1;
+        labels[n++] = _("Delete");
+    }
+    r->bulk_offered[n] = -2;
+    labels[n++] = _("Unmark all");
+    title = xasprintf(ngettext("%d marked", "%d marked", (unsigned long)r->nmarks), r->nmarks);
+    app_push(ui_pick_new(title, labels, n, 0, bulk_picked, r));
+    free(title);
+}
+
 static void rec_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
 {
     struct records *r = ctx;
@@ -139,6 +224,8 @@ static void rec_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr
     int wd[16];
 
     widths(r->kind, w - 2, wd);
+    if (r->nmarks > 0 && mark_index(r, row->id) >= 0)
+        ui_put(stdscr, y, x, 1, "*", attr | A_BOLD);
     x += 1;
     for (int c = 0; c < r->kind->ncols; c++) {
         char *v = cell(&r->kind->cols[c], row);
@@ -184,7 +271,8 @@ static void count_total(struct records *r)
 static void draw_search(struct records *r, const struct ui_rect *a)
 {
     char *shown = ui_number(ui_list_count(&r->list)), *total = ui_number(r->total);
-    char *count = xasprintf(_("%s of %s"), shown, total);
+    char *count = r->nmarks > 0 ? xasprintf(_("%d marked  %s of %s"), r->nmarks, shown, total)
+                                : xasprintf(_("%s of %s"), shown, total);
     int x;
 
     ui_put_right(stdscr, a->y, a->x, a->w - 1, count, ui_attr(UI_STATUS));
@@ -468,6 +556,15 @@ static int list_action(struct records *r, enum action_id a, const struct record_
         if (row != NULL)
             ask_delete(r, row);
         return 1;
+    case ACT_MARK:
+        if (row != NULL) {
+            toggle_mark(r, row->id);
+            ui_list_key(&r->list, ACT_DOWN, NULL);
+        }
+        return 1;
+    case ACT_MARKED:
+        pick_bulk(r);
+        return 1;
     default:
         return r->extra != NULL && r->extra->key != NULL && r->extra->key(r, a);
     }
@@ -520,6 +617,7 @@ static void rec_leave(struct screen *s)
         r->extra->free_state(r->state);
     free(r->pending_name);
     free(r->owner_name);
+    free(r->marks);
     free(r);
     free(s);
 }

@@ -35,4 +35,10 @@ void records_reset(struct records *);
 void *records_state(struct records *);
 const char *records_sort_label(struct records *);
 
+/* bulk.c: apply the kind's bulk change which (an index into k->bulk, or
+ * -1: delete) to the n records ids, after asking (a reason form, or yes
+ * or no); applied(ctx) runs once it was applied. */
+void bulk_start(const struct kind *k, int which, const long long *ids, int n,
+                void (*applied)(void *), void *ctx);
+
 #endif

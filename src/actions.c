@@ -93,6 +93,12 @@ static const struct action_def table[ACT_COUNT] = {
     {ACT_PEOPLE, {'p'}, "p", "p", N_("People"),
      N_("The officials and contacts of this municipality"),
      BAR_NORMAL, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
+    {ACT_MARK, {' ', UI_FN | KEY_IC}, "Spc", "Space, Insert", N_("Mark"),
+     N_("Mark or unmark the selected entry, for an action on every marked one"),
+     BAR_IF_ROOM, 1, AUTH_EDIT_MUNICIPALITY, 0, VERB_EDIT},
+    {ACT_MARKED, {'m'}, "m", "m", N_("Marked"),
+     N_("Act on every marked entry at once: confirm, unsubscribe, delete (asks first)"),
+     BAR_NORMAL, 1, AUTH_EDIT_MUNICIPALITY, 0, VERB_EDIT},
     /* Ctrl-S reaches us: the terminal's XON/XOFF is off (setup_terminal). */
     {ACT_SAVE, {UI_FN | KEY_F(2), 19, 24}, "F2", "F2, Ctrl-S, Ctrl-X", N_("Save"),
      N_("Save the form"),

@@ -44,6 +44,8 @@ enum action_id {
     ACT_DELETE,
     ACT_HISTORY,
     ACT_PEOPLE,
+    ACT_MARK,
+    ACT_MARKED,
     /* forms */
     ACT_SAVE,
     ACT_NEXT_FIELD,

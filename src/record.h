@@ -164,6 +164,18 @@ struct filter_def {
      * value's index: the list offers it (f); 0: it does not. */
     int choice_of;
 };
+/* A change the list makes to every marked record at once, beside delete:
+ * field set to value, each record saved as one edit (the kind's change
+ * rules apply to each).  With reason >= 0 the person first fills that
+ * field, under ask; else they are asked yes or no. */
+struct bulk_def {
+    const char *label; /* N_(): "Confirm", in the menu of the marked */
+    int field;
+    const char *value;
+    int reason;       /* a field filled first, the same for every record (-1: none) */
+    const char *ask;  /* N_(): heads the reason form, or the question */
+    const char *done; /* N_(): "Confirmed", before how many of how many */
+};
 #define KIND_MAX_FILTERS 4
 #define KIND_MAX_SORTS 8
 
@@ -208,6 +220,9 @@ struct kind {
     /* The filter on the owning municipality (-1: none): a list of the
      * people of one body. */
     int owner_filter;
+    /* What the list does to every marked record at once (besides delete). */
+    const struct bulk_def *bulk;
+    int nbulk;
     /* 1: listed on its municipality's page, p opening the whole list
      * (the people); other owned kinds (subscribers) stay in their lists. */
     int on_owner_page;

@@ -115,6 +115,15 @@ static const struct filter_def filters[SUB_FILTER_COUNT] = {
     [SUB_FILTER_LANG] = {"t.lang = (CASE ? WHEN 1 THEN 'bn' WHEN 2 THEN 'en' END)", 0, 1 + SF_LANG},
 };
 
+static const struct bulk_def bulk[] = {
+    {N_("Confirm"), SF_STATUS, "active", SF_REASON,
+     N_("Where did these people consent? The reason is kept with each address."), N_("Confirmed")},
+    {N_("Unsubscribe"), SF_STATUS, "unsubscribed", -1,
+     N_("Unsubscribe the marked addresses? They receive nothing more until they subscribe and "
+        "confirm again."),
+     N_("Unsubscribed")},
+};
+
 void subscriber_token(char out[SUBSCRIBER_TOKEN_LEN + 1])
 {
     static const char hex[] = "0123456789abcdef";
@@ -328,6 +337,8 @@ const struct kind kind_subscriber = {
     .nfilters = SUB_FILTER_COUNT,
     .owner_filter = SUB_FILTER_MUNICIPALITY,
     .owner_field = SF_MUNICIPALITY,
+    .bulk = bulk,
+    .nbulk = (int)(sizeof bulk / sizeof bulk[0]),
     .change = change,
     .key_find = "SELECT id FROM subscriber WHERE email_key = lower(?1)",
     .key_field = SF_EMAIL,

@@ -196,6 +196,94 @@ static long long count(const char *where)
     return n;
 }
 
+/* Staff mark rows with Space and act on all of them with m: confirm
+ * (with the reason asked once and kept with each), unsubscribe (asked yes
+ * or no), delete; what a rule refuses is said address by address. */
+static void test_staff_bulk_confirm(void **state)
+{
+    struct vt *vt;
+
+    seed();
+    vt = tu_start("--role", "editor", NULL);
+    open_subscribers(vt);
+    VT_EXPECT_TEXT(vt, "3 of 3");
+    VT_EXPECT_TEXT(vt, "m Marked");
+    vt_send(vt, "m");
+    VT_EXPECT_TEXT(vt, "Nothing is marked: Space marks the selected entry.");
+    /* Sorted by email: karim, rahim, salma; Space marks and moves down. */
+    vt_send(vt, "  ");
+    VT_EXPECT_TEXT(vt, "2 marked  3 of 3");
+    VT_EXPECT_ROW(vt, 4, "*karim@example.org");
+    VT_EXPECT_ROW(vt, 5, "*rahim@example.org");
+    VT_EXPECT_ROW(vt, 6, " salma@example.org");
+    vt_send(vt, "m");
+    VT_EXPECT_TEXT(vt, "Unmark all");
+    vt_key(vt, VT_KEY_ENTER); /* Confirm */
+    VT_EXPECT_ROW(vt, 0, "Confirm");
+    VT_EXPECT_TEXT(vt, "Where did these people consent?");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "Nothing was sent");
+    assert_int_equal(count("status = 'active'"), 0);
+    vt_send(vt, "Paper forms, Barguna workshop");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "Confirmed: 2 of 2.");
+    assert_int_equal(count("status = 'active' AND status_reason = 'Paper forms, Barguna workshop'"
+                           " AND email IN ('karim@example.org', 'rahim@example.org')"),
+                     2);
+    assert_int_equal(tu_sql_int(tu_test_db(), "SELECT count(*) FROM audit WHERE action = 'update'"
+                                              " AND record_kind = 'subscriber'"),
+                     2);
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_ROW(vt, 0, "Subscribers");
+    VT_EXPECT_ROW(vt, 1, "3 of 3");
+    VT_EXPECT_ABSENT(vt, "marked");
+    VT_EXPECT_ABSENT(vt, "*karim");
+
+    /* Unsubscribe two, asked first. */
+    vt_key(vt, VT_KEY_HOME);
+    vt_send(vt, " ");
+    vt_key(vt, VT_KEY_DOWN);
+    vt_send(vt, " ");
+    VT_EXPECT_TEXT(vt, "2 marked");
+    vt_send(vt, "m");
+    VT_EXPECT_TEXT(vt, "Unmark all");
+    vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Unsubscribe (2)");
+    vt_send(vt, "y");
+    VT_EXPECT_TEXT(vt, "Unsubscribed: 2 of 2.");
+    assert_int_equal(count("status = 'unsubscribed'"), 2);
+
+    /* An unsubscribed address is not confirmed by staff: said, by address. */
+    vt_key(vt, VT_KEY_HOME);
+    vt_send(vt, " m");
+    VT_EXPECT_TEXT(vt, "Unmark all");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 0, "Confirm");
+    vt_send(vt, "Asked again");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "Confirmed: 0 of 1.");
+    VT_EXPECT_TEXT(vt, "karim@example.org: Status: only its owner can subscribe");
+    assert_int_equal(count("email = 'karim@example.org' AND status = 'unsubscribed'"), 1);
+    vt_key(vt, VT_KEY_ESC);
+
+    /* Delete, asked first. */
+    VT_EXPECT_ROW(vt, 0, "Subscribers");
+    vt_key(vt, VT_KEY_END);
+    vt_send(vt, " m");
+    VT_EXPECT_TEXT(vt, "Unmark all");
+    vt_send(vt, "Delete");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Delete the 1 marked entry?");
+    vt_send(vt, "y");
+    VT_EXPECT_TEXT(vt, "Deleted: 1 of 1.");
+    VT_EXPECT_TEXT(vt, "2 of 2");
+    assert_int_equal(count("email = 'salma@example.org'"), 0);
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
 static void test_kiosk_subscribes(void **state)
 {
     struct vt *vt;
@@ -271,6 +359,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         TU_SCREEN_TEST(test_staff_activate_needs_reason),
+        TU_SCREEN_TEST(test_staff_bulk_confirm),
         TU_SCREEN_TEST(test_municipal_sees_own_only),
         TU_SCREEN_TEST(test_kiosk_and_viewer_not_offered),
         TU_SCREEN_TEST(test_kiosk_subscribes),
