@@ -165,6 +165,8 @@ static int sendmail_send(struct mailout *o, const char *to, const char *msg, siz
         ;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && wrote == 0)
         return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return fail(err, _("%s did not read the whole message to %s"), o->path, to);
     if (WIFEXITED(status))
         return fail(err, _("%s exited with status %d for the message to %s"), o->path,
                     WEXITSTATUS(status), to);

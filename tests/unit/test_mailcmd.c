@@ -393,6 +393,12 @@ static void test_usage_and_config(void **state)
     assert_false(tu_exists(fx->maildir));
     free(out);
     free(err);
+    /* Mailing the list is staff work: a viewer is refused (77). */
+    assert_int_equal(tu_mabdesk_status(fx->db, &out, &err, "--config", fx->conf, "--role", "viewer",
+                                       "digest", "--dry-run", NULL),
+                     77);
+    free(out);
+    free(err);
     free(bare);
 }
 
