@@ -11,17 +11,20 @@ set -eu
 PACKAGES="build-essential pkg-config gettext
 libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
 libsystemd-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev
-openssh-client sqlite3 ssh-audit clang-format
+openssh-client sqlite3 ssh-audit clang-format python3
 dpkg-dev debhelper lintian"
 
-# pkg-config module or command -> package that provides it
+# pkg-config module, command, header or file -> package that provides it.
+# file: an exact path (the mail tests run Debian's /usr/bin/python3, not
+# whichever python3 comes first on PATH).
 CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
 pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libsystemd:libsystemd-dev pc:inih:libinih-dev
 pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev
 cmd:cc:build-essential cmd:make:build-essential cmd:pkg-config:pkg-config
 cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:openssh-client
 cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format
-cmd:dpkg-buildpackage:dpkg-dev cmd:dh:debhelper cmd:lintian:lintian"
+cmd:dpkg-buildpackage:dpkg-dev cmd:dh:debhelper cmd:lintian:lintian
+file:/usr/bin/python3:python3"
 
 if [ "${1:-}" = "--print" ]; then
     echo $PACKAGES
@@ -35,6 +38,7 @@ for c in $CHECKS; do
     pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what" && continue ;;
     cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
     hdr) [ -f "/usr/include/$what" ] && continue ;;
+    file) [ -x "$what" ] && continue ;;
     esac
     case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done

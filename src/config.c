@@ -17,10 +17,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fmt/mail.h"
 #include "i18n.h"
 #include "util.h"
 
-enum config_type { CT_PATH, CT_INT, CT_BOOL, CT_LANG, CT_LISTEN, CT_ZONE };
+enum config_type {
+    CT_PATH,
+    CT_INT,
+    CT_BOOL,
+    CT_LANG,
+    CT_LISTEN,
+    CT_ZONE,
+    CT_MAILBOX,
+    CT_URL_TEMPLATE,
+    CT_LIST_ID
+};
 
 static const struct key_def {
     const char *name;
@@ -47,7 +58,15 @@ static const struct key_def {
     [CK_PENALTY_MAX] = {"penalty_max", CT_INT, 1, 30 * 86400, "600"},
     [CK_LEAN] = {"lean", CT_BOOL, 0, 1, "no"},
     [CK_COMPRESSION] = {"compression", CT_BOOL, 0, 1, "no"},
+    /* The mail (send-confirmations, digest): no defaults, an address or
+     * a link made up here would be worse than the command refusing. */
+    [CK_MAIL_FROM] = {"mail_from", CT_MAILBOX, 0, 0, NULL},
+    [CK_CONFIRM_URL] = {"confirm_url", CT_URL_TEMPLATE, 0, 0, NULL},
+    [CK_UNSUBSCRIBE_URL] = {"unsubscribe_url", CT_URL_TEMPLATE, 0, 0, NULL},
+    [CK_LIST_ID] = {"list_id", CT_LIST_ID, 0, 0, NULL},
 };
+
+#define TOKEN_MARK "{token}"
 
 const char *config_key_name(enum config_key k)
 {
@@ -158,6 +177,32 @@ static int zone_ok(const char *z)
     return ok;
 }
 
+char *config_url(const char *t, const char *token)
+{
+    const char *at = strstr(t, TOKEN_MARK);
+
+    if (at == NULL)
+        return xstrdup(t);
+    return xasprintf("%.*s%s%s", (int)(at - t), t, token, at + strlen(TOKEN_MARK));
+}
+
+/* A confirm_url or unsubscribe_url: NULL, or the problem (malloc'd). */
+static char *url_template_problem(const char *v)
+{
+    const char *at = strstr(v, TOKEN_MARK);
+    char *url;
+    int ok;
+
+    if (at == NULL || strstr(at + 1, TOKEN_MARK) != NULL)
+        return xasprintf(_("'%s' must hold {token} once, where the subscriber's token goes"), v);
+    url = config_url(v, "0123456789abcdef0123456789abcdef");
+    ok = mail_url_ok(url);
+    free(url);
+    if (!ok)
+        return xasprintf(_("'%s' is not an http:// or https:// URL (no spaces, quotes or <>)"), v);
+    return NULL;
+}
+
 static int bool_value(const char *v)
 {
     static const char *yes[] = {"yes", "true", "on", "1"}, *no[] = {"no", "false", "off", "0"};
@@ -202,6 +247,26 @@ static char *set_value(struct config *c, enum config_key k, const char *v, int s
     case CT_ZONE:
         if (!zone_ok(v))
             return xasprintf(_("no such time zone '%s'"), v);
+        break;
+    case CT_MAILBOX: {
+        char *name, *addr;
+
+        if (mail_parse_mailbox(v, &name, &addr) != 0)
+            return xasprintf(_("'Name <address@domain>' or an address is wanted, not '%s'"), v);
+        free(name);
+        free(addr);
+        break;
+    }
+    case CT_URL_TEMPLATE: {
+        char *problem = url_template_problem(v);
+
+        if (problem != NULL)
+            return problem;
+        break;
+    }
+    case CT_LIST_ID:
+        if (!mail_list_id_ok(v))
+            return xasprintf(_("a list identifier like digest.mab.org.bd is wanted, not '%s'"), v);
         break;
     }
     str_set(&c->str[k], v);

@@ -37,6 +37,10 @@ enum config_key {
     CK_PENALTY_MAX,
     CK_LEAN,
     CK_COMPRESSION,
+    CK_MAIL_FROM,
+    CK_CONFIRM_URL,
+    CK_UNSUBSCRIBE_URL,
+    CK_LIST_ID,
     CK_COUNT
 };
 
@@ -96,6 +100,10 @@ int config_key_by_name(const char *name);
  * are then found elsewhere; language then follows the locale). */
 const char *config_str(const struct config *, enum config_key);
 int config_int(const struct config *, enum config_key);
+
+/* The URL a template (confirm_url, unsubscribe_url) makes for token:
+ * "{token}" replaced by it.  Malloc'd. */
+char *config_url(const char *template_, const char *token);
 
 /* "ADDR:PORT" or "[V6ADDR]:PORT" split into host and port; 0, or -1. */
 int config_split_listen(const char *spec, char *host, size_t hn, char *port, size_t pn);

@@ -23,6 +23,7 @@
 #include "csvimport.h"
 #include "impexp.h"
 #include "kinds/kinds.h"
+#include "mailcmd.h"
 #include "screens.h"
 #include "ssh/serve.h"
 #include "progress.h"
@@ -65,6 +66,10 @@ static void usage(FILE *f)
               "  import municipalities|contacts|subscribers FILE.csv [--encoding E] [--dry-run]\n"
               "  subscribers confirm|unsubscribe TOKEN\n"
               "                           a subscriber's confirmation link or unsubscribe link\n"
+              "  subscribers send-confirmations [--maildir DIR|--sendmail PATH] [--dry-run]\n"
+              "                           mail each new subscriber the confirmation link\n"
+              "  digest [--days N] [--maildir DIR|--sendmail PATH] [--dry-run]\n"
+              "                           the Municipality Digest to every active subscriber\n"
               "  serve [--listen ADDR:PORT]... [--state-dir DIR] [--fingerprints]\n"
               "                           the SSH server (see mabdesk serve --help)\n"
               "  user add|list|disable|enable|key|passwd ...\n"
@@ -447,10 +452,39 @@ static int cmd_import(struct globals *g, int argc, char **argv)
     return exit_code(rc);
 }
 
+/* subscribers send-confirmations, digest (mailcmd.c). */
+static int cmd_mail(struct globals *g, int argc, char **argv)
+{
+    struct mailcmd mc;
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc = mailcmd_parse(argc, argv, &mc);
+
+    if (rc != 0)
+        return rc > 0 ? EX_OK_ : EX_USAGE_;
+    if ((rc = mailcmd_config(&mc, &g->conf, &err)) == DB_OK) {
+        if ((db = open_db(g, &code)) == NULL)
+            return code;
+        rc = mailcmd_exec(db, &mc, stdout, &err);
+        db_close(db);
+    }
+    if (rc != DB_OK)
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+    free(err);
+    if (fflush(stdout) != 0)
+        return EX_IOERR_;
+    return rc == MAILCMD_CONFIG     ? EX_CONFIG_
+           : rc == MAILCMD_DELIVERY ? EX_UNAVAILABLE_
+           : rc == MAILCMD_IO       ? EX_IOERR_
+                                    : exit_code(rc);
+}
+
 static int cmd_subscribers(struct globals *g, int argc, char **argv)
 {
     const char *usage_text = _("usage: mabdesk subscribers confirm TOKEN\n"
-                               "       mabdesk subscribers unsubscribe TOKEN");
+                               "       mabdesk subscribers unsubscribe TOKEN\n"
+                               "       mabdesk subscribers send-confirmations [--maildir DIR | "
+                               "--sendmail PATH] [--dry-run]");
     const char *confirm_usage = _("usage: mabdesk subscribers confirm TOKEN");
     const char *unsub_usage = _("usage: mabdesk subscribers unsubscribe TOKEN");
     enum sub_result res;
@@ -460,6 +494,8 @@ static int cmd_subscribers(struct globals *g, int argc, char **argv)
 
     if (argc == 2 && asks_help(argc, argv, usage_text))
         return EX_OK_;
+    if (argc >= 2 && strcmp(argv[1], "send-confirmations") == 0)
+        return cmd_mail(g, argc - 1, argv + 1);
     if (argc < 2 || (strcmp(argv[1], "confirm") != 0 && strcmp(argv[1], "unsubscribe") != 0))
         return usage_error("%s", usage_text);
     confirm = strcmp(argv[1], "confirm") == 0;
@@ -677,6 +713,7 @@ static const struct command commands[] = {
     {"import", cmd_import}, {"user", cmd_user},     {"serve", cmd_serve},
     {"ui", cmd_ui},         {"backup", cmd_backup}, {"restore", cmd_restore},
     {"check", cmd_check},   {"config", cmd_config}, {"subscribers", cmd_subscribers},
+    {"digest", cmd_mail},
 };
 
 /*

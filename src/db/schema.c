@@ -309,11 +309,26 @@ static const char migration_4[] =
                ") VALUES (" SUBSCRIBER_FTS_VALUES("new") ");"
                                                          " END;";
 
+/*
+ * 0.3: when a subscriber's confirmation message was mailed (NULL: not
+ * yet), so "subscribers send-confirmations" mails each pending address
+ * once per token.  A new token (re-issued, the form sent again, an
+ * unsubscription) clears it through the trigger, so no write path can
+ * forget to have the new link mailed.
+ */
+static const char migration_5[] =
+    "ALTER TABLE subscriber ADD COLUMN confirm_mailed_at TEXT;"
+    "CREATE TRIGGER subscriber_token_reissued AFTER UPDATE OF confirm_token ON subscriber"
+    " WHEN old.confirm_token IS NOT new.confirm_token BEGIN"
+    " UPDATE subscriber SET confirm_mailed_at = NULL WHERE id = new.id;"
+    " END;";
+
 const struct db_migration db_migrations[] = {
-    {migration_1, db_seed_load},
-    {migration_2, NULL},
-    {migration_3, NULL},
-    {migration_4, NULL},
+    {migration_1, db_seed_load}, /* 0.1 */
+    {migration_2, NULL},         /* 0.2: contact */
+    {migration_3, NULL},         /* 0.2: users.updated_by */
+    {migration_4, NULL},         /* 0.3: subscriber */
+    {migration_5, NULL},         /* 0.3: subscriber.confirm_mailed_at */
 };
 
 const int db_nmigrations = (int)nitems(db_migrations);

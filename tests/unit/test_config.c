@@ -79,6 +79,41 @@ static void test_errors_name_file_line_key(void **state)
     expect_error("kiosk = no\npenalty = -1", 2, "penalty", "from 0 to 86400");
 }
 
+/* The mail's keys: checked on load, the token where {token} says. */
+static void test_mail_keys(void **state)
+{
+    char *path, *err = NULL, *url;
+    struct config c;
+
+    (void)state;
+    expect_error("mail_from = MAB <digest@mab>\n", 1, "mail_from", "Name <address@domain>");
+    expect_error("mail_from = MAB digest@mab.org.bd\n", 1, "mail_from", "Name <address@domain>");
+    expect_error("confirm_url = https://mab.org.bd/confirm\n", 1, "confirm_url", "{token}");
+    expect_error("unsubscribe_url = https://mab.org.bd/u/{token}/{token}\n", 1, "unsubscribe_url",
+                 "{token} once");
+    expect_error("\nconfirm_url = mailto:x@y.z?t={token}\n", 2, "confirm_url", "https://");
+    expect_error("confirm_url = https://mab.org.bd/c?t={token}&n=a b\n", 1, "confirm_url",
+                 "no spaces");
+    expect_error("list_id = <digest>\n", 1, "list_id", "digest.mab.org.bd");
+    path = conf_file("mail.conf", "mail_from = Municipal Association of Bangladesh "
+                                  "<digest@mab.org.bd>\n"
+                                  "confirm_url = https://mab.org.bd/confirm?t={token}\n"
+                                  "unsubscribe_url = https://mab.org.bd/u/{token}/\n"
+                                  "list_id = digest.mab.org.bd\n");
+    assert_int_equal(config_load(&c, path, &err), CONFIG_OK);
+    url = config_url(config_str(&c, CK_UNSUBSCRIBE_URL), "abc");
+    assert_string_equal(url, "https://mab.org.bd/u/abc/");
+    free(url);
+    assert_string_equal(config_str(&c, CK_LIST_ID), "digest.mab.org.bd");
+    config_free(&c);
+    /* Unset by default: the commands refuse rather than guess. */
+    config_defaults(&c);
+    assert_null(config_str(&c, CK_MAIL_FROM));
+    assert_null(config_str(&c, CK_CONFIRM_URL));
+    config_free(&c);
+    free(path);
+}
+
 static void test_syntax_error_names_line(void **state)
 {
     char *path = conf_file("syntax.conf", "kiosk = no\nthis is no setting\n"), *err = NULL;
@@ -191,11 +226,9 @@ static void test_binary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_errors_name_file_line_key),
-        cmocka_unit_test(test_syntax_error_names_line),
-        cmocka_unit_test(test_order),
-        cmocka_unit_test(test_binary),
+        cmocka_unit_test(test_defaults),  cmocka_unit_test(test_errors_name_file_line_key),
+        cmocka_unit_test(test_mail_keys), cmocka_unit_test(test_syntax_error_names_line),
+        cmocka_unit_test(test_order),     cmocka_unit_test(test_binary),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -123,9 +123,9 @@ static char *help_of(const char *const *args)
 
 static void test_commands(void **state)
 {
-    static const char *const commands[] = {"run",   "find",   "export", "import",
-                                           "serve", "user",   "backup", "restore",
-                                           "check", "config", "ui",     "subscribers"};
+    static const char *const commands[] = {"run",  "find",        "export",  "import", "serve",
+                                           "user", "backup",      "restore", "check",  "config",
+                                           "ui",   "subscribers", "digest"};
 
     (void)state;
     for (size_t i = 0; i < nitems(commands); i++) {
@@ -161,6 +161,7 @@ static void test_subcommands(void **state)
         {"config", "show", NULL},
         {"subscribers", "confirm", NULL},
         {"subscribers", "unsubscribe", NULL},
+        {"subscribers", "send-confirmations", NULL},
         {"import", "subscribers", NULL},
         {"import", "municipalities", NULL},
         {"export", "contacts", NULL},
