@@ -51,16 +51,24 @@ val() { # file key
     awk -F '\t' -v k="$2" '$1 == k { print $2 }' "$1"
 }
 # `mabdesk import WHAT CSV` into DB, its output in LOG; prints the
-# milliseconds it took, or stops the benchmark with the log's head.
+# milliseconds it took, and leaves its peak memory (KiB, the child's
+# maximum resident set) in $OUT/peak.kib; or stops the benchmark with the
+# log's head.
 timed_import() { # db what csv log
-    t0=$(now_ms)
-    "$BIN" --db "$1" import "$2" "$3" >"$4" 2>&1 || {
+    /usr/bin/python3 -c '
+import resource, subprocess, sys, time
+t = time.monotonic()
+with open(sys.argv[1], "w") as log:
+    r = subprocess.run(sys.argv[3:], stdout=log, stderr=subprocess.STDOUT)
+ms = (time.monotonic() - t) * 1000
+with open(sys.argv[2], "w") as f:
+    print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=f)
+print("%.0f" % ms)
+sys.exit(r.returncode)' "$4" "$OUT/peak.kib" "$BIN" --db "$1" import "$2" "$3" || {
         echo "bench: import $2 failed:" >&2
         head -n 20 "$4" >&2
         exit 1
     }
-    t1=$(now_ms)
-    elapsed "$t0" "$t1"
 }
 
 echo "bench: generating $N bodies" >&2
@@ -137,6 +145,38 @@ if [ "$SUBS" != 0 ]; then
     "$OUT/gen" subscribers "$SUBS" >"$scsv"
     "$BIN" --db "$sdb" find zzzzzz >/dev/null 2>&1 || true
     simport_ms=$(timed_import "$sdb" subscribers "$scsv" "$OUT/subscribers-import.log")
+    speak_kib=$(cat "$OUT/peak.kib")
+    # The baseline: the same file into a bare table by the sqlite3 shell.
+    splain=$OUT/subscribers-plain.db
+    rm -f "$splain"
+    t0=$(now_ms)
+    sqlite3 "$splain" ".mode csv" ".import $scsv subscriber"
+    t1=$(now_ms)
+    splain_ms=$(elapsed "$t0" "$t1")
+    # The floor of mabdesk's own schema: the same rows inserted by SQL
+    # alone, with the audit rows and the search index, in one transaction.
+    sfloor=$OUT/subscribers-floor.db
+    rm -f "$sfloor" "$sfloor-wal" "$sfloor-shm"
+    "$BIN" --db "$sfloor" find zzzzzz >/dev/null 2>&1 || true
+    t0=$(now_ms)
+    sqlite3 "$sfloor" "ATTACH '$splain' AS p" "PRAGMA cache_size = -32768" "BEGIN" \
+        "INSERT INTO search_defer VALUES (1)" \
+        "INSERT INTO subscriber(email, name, municipality_id, lang, status, consent_how,
+            consent_by, confirm_token, unsubscribe_token, updated_by)
+         SELECT email, name, nullif(municipality, ''), lang, 'pending', 'import', 'bench',
+            printf('%08x', unixepoch()) || lower(hex(randomblob(16))),
+            printf('%08x', unixepoch()) || lower(hex(randomblob(16))), 'bench'
+         FROM p.subscriber" \
+        "INSERT INTO audit(at, user, action, record_kind, record_id, after)
+         SELECT updated_at, 'bench', 'import', 'subscriber', id,
+            json_object('email', email, 'name', name, 'lang', lang, 'status', status)
+         FROM subscriber" \
+        "INSERT INTO subscriber_fts(rowid, email, name) SELECT id, email, coalesce(name, '')
+         FROM subscriber" \
+        "DELETE FROM search_defer" "COMMIT" >/dev/null
+    t1=$(now_ms)
+    sfloor_ms=$(elapsed "$t0" "$t1")
+    rm -f "$splain" "$sfloor" "$sfloor-wal" "$sfloor-shm"
     echo "bench: searching the subscribers on db/" >&2
     "$OUT/query" "$sdb" subscriber "$QUERY_RUNS" karim rahman.1234 রহমান >"$OUT/squery.txt"
     sq=$OUT/squery.txt
@@ -144,6 +184,11 @@ if [ "$SUBS" != 0 ]; then
     echo "subscribers: $SUBS generated ($(sqlite3 "$sdb" "SELECT count(*) FROM subscriber") in the database)"
     echo
     printf '%-52s %11s ms\n' "mabdesk import subscribers ($SUBS rows)" "$simport_ms"
+    printf '%-52s %11s ms  (mabdesk %sx)\n' "  sqlite3 .import, bare table (baseline)" "$splain_ms" \
+        "$(awk -v a="$simport_ms" -v b="$splain_ms" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 1) }')"
+    printf '%-52s %11s ms  (mabdesk %sx)\n' "  SQL alone into mabdesk's schema (floor)" "$sfloor_ms" \
+        "$(awk -v a="$simport_ms" -v b="$sfloor_ms" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 1) }')"
+    printf '%-52s %8s KiB\n' "import peak memory (max RSS)" "$speak_kib"
     printf '%-52s %8s KiB\n' "database file" "$(( $(wc -c <"$sdb") / 1024 ))"
     printf '%-52s %11s us\n' "list count + first page per key, median" \
         "$(awk -F '\t' '$1 == "all" { print $3 }' "$sq")"

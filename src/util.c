@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 void fatal(const char *fmt, ...)
 {
@@ -203,4 +204,37 @@ int str_whole(const char *s, long long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+void random_bytes(void *buf, size_t n)
+{
+    unsigned char *p = buf;
+    size_t got = 0;
+
+    while (got < n) {
+        ssize_t r = getrandom(p + got, n - got, 0);
+
+        if (r < 0 && errno != EINTR)
+            fatal("getrandom: %s", strerror(errno));
+        if (r > 0)
+            got += (size_t)r;
+    }
+}
+
+void random_hex(char *out, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char raw[64];
+
+    while (n > 0) {
+        size_t k = n < sizeof raw ? n : sizeof raw;
+
+        random_bytes(raw, k);
+        for (size_t i = 0; i < k; i++) {
+            *out++ = hex[raw[i] >> 4];
+            *out++ = hex[raw[i] & 15];
+        }
+        n -= k;
+    }
+    *out = '\0';
 }

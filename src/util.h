@@ -41,6 +41,11 @@ int str_whole(const char *s, long long *out);
 /* Copy of s without leading and trailing ASCII white space. */
 char *str_trim(const char *s);
 
+/* n random bytes from the kernel (getrandom); dies if it has none. */
+void random_bytes(void *buf, size_t n);
+/* The same as 2n lowercase hex digits and a NUL, into out. */
+void random_hex(char *out, size_t n);
+
 /* A growing byte buffer; always NUL-terminated after the first append. */
 struct buf {
     char *data;

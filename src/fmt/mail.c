@@ -8,11 +8,9 @@
  */
 #include "fmt/mail.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include "i18n.h"
 #include "text.h"
@@ -280,21 +278,10 @@ void mail_date(time_t t, char *out, size_t n)
 /* <128 random bits in hex . seconds @ the sender's domain>. */
 static void message_id(struct buf *out, const char *from_addr, time_t t)
 {
-    unsigned char raw[16];
-    size_t got = 0;
+    char hex[33];
 
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-
-        if (n < 0 && errno != EINTR)
-            fatal("getrandom: %s", strerror(errno));
-        if (n > 0)
-            got += (size_t)n;
-    }
-    buf_adds(out, "Message-ID: <");
-    for (size_t i = 0; i < sizeof raw; i++)
-        buf_printf(out, "%02x", raw[i]);
-    buf_printf(out, ".%lld@%s>\r\n", (long long)t, strchr(from_addr, '@') + 1);
+    random_hex(hex, 16);
+    buf_printf(out, "Message-ID: <%s.%lld@%s>\r\n", hex, (long long)t, strchr(from_addr, '@') + 1);
 }
 
 /* --- the body ------------------------------------------------------------ */

@@ -12,12 +12,10 @@
  * are never shown: no list value, export column or audit picture holds
  * them.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "i18n.h"
@@ -126,26 +124,10 @@ static const struct bulk_def bulk[] = {
 
 void subscriber_token(char out[SUBSCRIBER_TOKEN_LEN + 1])
 {
-    static const char hex[] = "0123456789abcdef";
-    unsigned char raw[SUBSCRIBER_TOKEN_LEN / 2];
     unsigned long long now = (unsigned long long)time(NULL);
-    size_t got = 4;
 
-    for (int i = 0; i < 4; i++)
-        raw[i] = (unsigned char)(now >> (24 - 8 * i));
-    while (got < sizeof raw) {
-        ssize_t n = getrandom(raw + got, sizeof raw - got, 0);
-
-        if (n < 0 && errno != EINTR)
-            fatal("getrandom: %s", strerror(errno));
-        if (n > 0)
-            got += (size_t)n;
-    }
-    for (size_t i = 0; i < sizeof raw; i++) {
-        out[2 * i] = hex[raw[i] >> 4];
-        out[2 * i + 1] = hex[raw[i] & 15];
-    }
-    out[SUBSCRIBER_TOKEN_LEN] = '\0';
+    snprintf(out, 9, "%08llx", now & 0xffffffffULL);
+    random_hex(out + 8, (SUBSCRIBER_TOKEN_LEN - 8) / 2);
 }
 
 static int is(const char *a, const char *b)
