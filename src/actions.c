@@ -29,6 +29,10 @@ static const struct action_def table[ACT_COUNT] = {
     {ACT_LANG, {UI_FN | KEY_F(9), 20}, "F9", "F9, Ctrl-T", N_("Language"),
      N_("Switch the language between Bengali and English"),
      BAR_IF_ROOM, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
+    {ACT_LEAN, {UI_FN | KEY_F(7), 18}, "F7", "F7, Ctrl-R", N_("Lean"),
+     N_("Lean mode on or off: the fewest bytes on a slow line (no colour, no boxes); an SSH "
+        "account keeps the choice"),
+     BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
     {ACT_REDRAW, {12}, "^L", "Ctrl-L", N_("Redraw"),
      N_("Redraw the whole screen"),
      BAR_NO, 0, AUTH_READ_DIRECTORY, 0, VERB_NONE},
@@ -160,8 +164,8 @@ static const struct action_def table[ACT_COUNT] = {
 };
 // clang-format on;
 
-const enum action_id action_globals[] = {ACT_HELP,   ACT_BACK, ACT_LANG,
-                                         ACT_REDRAW, ACT_QUIT, ACT_NONE};
+const enum action_id action_globals[] = {ACT_HELP, ACT_BACK,   ACT_LANG,
+                                         ACT_LEAN, ACT_REDRAW, ACT_QUIT, ACT_NONE};
 
 const struct action_def *action_def(enum action_id id)
 {

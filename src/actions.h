@@ -21,6 +21,7 @@ enum action_id {
     ACT_HELP,
     ACT_BACK,
     ACT_LANG,
+    ACT_LEAN,
     ACT_REDRAW,
     ACT_QUIT,
     /* lists and views */

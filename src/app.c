@@ -29,6 +29,7 @@
 #include "actions.h"
 #include "auth.h"
 #include "db/db.h"
+#include "db/user.h"
 #include "i18n.h"
 #include "text.h"
 #include "ui/dialog.h"
@@ -409,6 +410,19 @@ static void reload_all(void)
     }
 }
 
+/* An SSH account keeps its choice of language and lean mode for its next
+ * login; nothing to keep for a local or kiosk session. */
+static void remember(const char *lang, int lean)
+{
+    char *err = NULL;
+
+    if (!app.opt.remote)
+        return;
+    if (db_user_save_prefs(app.db, lang, lean, &err) == DB_ERROR)
+        app_error(_("Your choice is not kept for the next login: %s"), err != NULL ? err : "?");
+    free(err);
+}
+
 static void switch_language(void)
 {
     if (ui_ascii()) {
@@ -419,6 +433,18 @@ static void switch_language(void)
     reload_all();
     /* Each language by its own name, whatever the translation says. */
     app_status(_("Language: %s"), i18n_is_bn() ? "বাংলা" : "English");
+    remember(i18n_lang(), -1);
+}
+
+/* Lean mode on or off, at once: colours, line drawing, the whole screen. */
+static void switch_lean(void)
+{
+    ui_set_lean(!ui_lean());
+    ui_colours_init();
+    ui_lines_setup();
+    clearok(curscr, TRUE);
+    app_status("%s", ui_lean() ? _("Lean mode: on.") : _("Lean mode: off."));
+    remember(NULL, ui_lean());
 }
 
 static void global_action(enum action_id a)
@@ -435,6 +461,9 @@ static void global_action(enum action_id a)
         break;
     case ACT_LANG:
         switch_language();
+        break;
+    case ACT_LEAN:
+        switch_lean();
         break;
     case ACT_REDRAW:
         clearok(curscr, TRUE);

@@ -128,4 +128,14 @@ int db_seed_load(sqlite3 *, char **err);
  * Bengali name (any normalisation form).  Fatal when there is none. */
 long long db_seed_district(sqlite3 *, const char *name_en, const char *name_bn, const char *where);
 
+/*
+ * A connection of its own to the file db is open on, for a write the
+ * session's connection may not make (a kiosk's subscription, a viewer's
+ * choice of language): only what auth allows, whatever code runs on it.
+ * The session (db->s) comes along; close it with db_close().
+ */
+int db_side_open(struct db *db,
+                 int (*auth)(void *, int, const char *, const char *, const char *, const char *),
+                 struct db **out, char **err);
+
 #endif

@@ -597,3 +597,37 @@ int db_schema_version(struct db *db)
     read_int(db->h, "PRAGMA user_version", &v);
     return v;
 }
+
+int db_side_open(struct db *db,
+                 int (*auth)(void *, int, const char *, const char *, const char *, const char *),
+                 struct db **out, char **err)
+{
+    const char *path = sqlite3_db_filename(db->h, "main");
+    struct db *w;
+    sqlite3 *h = NULL;
+    int rc;
+
+    *out = NULL;
+    if (db->ro_reason != NULL)
+        return db_err(err, DB_ERROR, "%s", db->ro_reason);
+    if (path == NULL || *path == '\0')
+        return db_err(err, DB_ERROR, "%s", _("the database has no file to write to"));
+    rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_extended_result_codes(h, 1);
+        sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
+        rc = sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_set_authorizer(h, auth, NULL);
+    if (rc != SQLITE_OK) {
+        rc = db_fail_h(h, rc, err);
+        sqlite3_close_v2(h);
+        return rc;
+    }
+    w = xcalloc(1, sizeof *w);
+    w->h = h;
+    w->s = db->s;
+    *out = w;
+    return DB_OK;
+}

@@ -323,12 +323,22 @@ static const char migration_5[] =
     " UPDATE subscriber SET confirm_mailed_at = NULL WHERE id = new.id;"
     " END;";
 
+/*
+ * 0.3: what an SSH account chose for itself -- its language and lean mode
+ * -- kept for its next login (NULL: not chosen; the server's defaults).
+ */
+static const char migration_6[] = "ALTER TABLE users ADD COLUMN lang TEXT"
+                                  " CHECK (lang IS NULL OR lang IN ('bn', 'en'));"
+                                  "ALTER TABLE users ADD COLUMN lean INTEGER"
+                                  " CHECK (lean IS NULL OR lean IN (0, 1));";
+
 const struct db_migration db_migrations[] = {
     {migration_1, db_seed_load}, /* 0.1 */
     {migration_2, NULL},         /* 0.2: contact */
     {migration_3, NULL},         /* 0.2: users.updated_by */
     {migration_4, NULL},         /* 0.3: subscriber */
     {migration_5, NULL},         /* 0.3: subscriber.confirm_mailed_at */
+    {migration_6, NULL},         /* 0.3: users.lang, users.lean */
 };
 
 const int db_nmigrations = (int)nitems(db_migrations);

@@ -276,39 +276,6 @@ static int public_authorizer(void *ud, int action, const char *a, const char *b,
     }
 }
 
-/* The form's own connection to the database db is open on. */
-static int public_open(struct db *db, struct db **out, char **err)
-{
-    const char *path = sqlite3_db_filename(db->h, "main");
-    struct db *w;
-    sqlite3 *h = NULL;
-    int rc;
-
-    *out = NULL;
-    if (db->ro_reason != NULL)
-        return db_err(err, DB_ERROR, "%s", db->ro_reason);
-    if (path == NULL || *path == '\0')
-        return db_err(err, DB_ERROR, "%s", _("the database has no file to write to"));
-    rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_extended_result_codes(h, 1);
-        sqlite3_busy_timeout(h, DB_BUSY_TIMEOUT_MS);
-        rc = sqlite3_exec(h, "PRAGMA foreign_keys=ON", NULL, NULL, NULL);
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_set_authorizer(h, public_authorizer, NULL);
-    if (rc != SQLITE_OK) {
-        rc = db_fail_h(h, rc, err);
-        sqlite3_close_v2(h);
-        return rc;
-    }
-    w = xcalloc(1, sizeof *w);
-    w->h = h;
-    w->s = db->s;
-    *out = w;
-    return DB_OK;
-}
-
 /* Validate, resolve and write c (create or update); *bad on DB_INVALID. */
 static int public_save(struct db *w, struct record *c, char **err)
 {
@@ -402,7 +369,7 @@ int db_subscribe_public(struct db *db, const char *email, const char *name, long
     record_set(&r, SF_CONSENT_BY, db->s.user);
     db_record_clean(&c, &r);
     record_free(&r);
-    rc = public_open(db, &w, err);
+    rc = db_side_open(db, public_authorizer, &w, err);
     if (rc == DB_OK)
         rc = db_begin(w, err);
     if (rc == DB_OK) {

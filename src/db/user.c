@@ -495,3 +495,82 @@ int db_user_auth_key(struct db *db, const char *name, const char *fingerprint, s
         return db_err(err, DB_NOTFOUND, "%s", _("no such key for this user"));
     return db_fail(db, rc, err);
 }
+
+/* --- an account's own choices ---------------------------------------------------- */
+
+static int own_account(const struct db *db)
+{
+    return db->s.role != ROLE_KIOSK && strcmp(db->s.user, USER_KIOSK_NAME) != 0;
+}
+
+int db_user_prefs(struct db *db, char **lang, int *lean, char **err)
+{
+    sqlite3_stmt *st;
+    int rc;
+
+    *lang = NULL;
+    *lean = -1;
+    if (!own_account(db))
+        return DB_NOTFOUND;
+    st = db_stmt(db, "SELECT coalesce(lang, ''), coalesce(lean, -1) FROM users WHERE name = ?1",
+                 err);
+    if (st == NULL)
+        return DB_ERROR;
+    sqlite3_bind_text(st, 1, db->s.user, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *lang = db_col_str(st, 0);
+        *lean = sqlite3_column_int(st, 1);
+    }
+    db_done(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
+}
+
+/* The choices' connection: it may change these two columns of users, and
+ * read what that needs; nothing else. */
+static int prefs_authorizer(void *ud, int action, const char *a, const char *b, const char *dbname,
+                            const char *trigger)
+{
+    (void)ud;
+    (void)dbname;
+    (void)trigger;
+    if (action == SQLITE_UPDATE)
+        return a != NULL && b != NULL && strcmp(a, "users") == 0 &&
+                       (strcmp(b, "lang") == 0 || strcmp(b, "lean") == 0)
+                   ? SQLITE_OK
+                   : SQLITE_DENY;
+    return db_authorize_read(action, a, b);
+}
+
+int db_user_save_prefs(struct db *db, const char *lang, int lean, char **err)
+{
+    struct db *w;
+    sqlite3_stmt *st;
+    int rc;
+
+    if (!own_account(db))
+        return DB_NOTFOUND;
+    if ((rc = db_side_open(db, prefs_authorizer, &w, err)) != DB_OK)
+        return rc;
+    st = db_stmt(w,
+                 "UPDATE users SET lang = coalesce(?2, lang),"
+                 " lean = CASE WHEN ?3 < 0 THEN lean ELSE ?3 END WHERE name = ?1",
+                 err);
+    if (st == NULL) {
+        db_close(w);
+        return DB_ERROR;
+    }
+    sqlite3_bind_text(st, 1, db->s.user, -1, SQLITE_TRANSIENT);
+    if (lang != NULL)
+        sqlite3_bind_text(st, 2, lang, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, lean);
+    rc = sqlite3_step(st);
+    db_done(st);
+    rc = rc == SQLITE_DONE ? DB_OK : db_fail(w, rc, err);
+    if (rc == DB_OK && sqlite3_changes(w->h) == 0)
+        rc = DB_NOTFOUND;
+    db_close(w);
+    return rc;
+}

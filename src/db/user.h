@@ -84,4 +84,15 @@ int db_user_auth_get(struct db *, const char *name, struct user *out, char **err
 int db_user_auth_key(struct db *, const char *name, const char *fingerprint, struct user_key *out,
                      char **err);
 
+/*
+ * What the session's own account chose for itself, kept from one login
+ * to the next: *lang "bn", "en" or "" (not chosen), *lean 1, 0 or -1 (not
+ * chosen).  DB_NOTFOUND for a session without an account of its own (run
+ * locally, or the shared kiosk account).
+ */
+int db_user_prefs(struct db *, char **lang, int *lean, char **err);
+/* Keep them (lang NULL, lean < 0: that one stays).  Any account may keep
+ * its own, a viewer's read-only session too; the kiosk's shared one not. */
+int db_user_save_prefs(struct db *, const char *lang, int lean, char **err);
+
 #endif

@@ -20,6 +20,7 @@
 #include "app.h"
 #include "auth.h"
 #include "db/db.h"
+#include "db/user.h"
 #include "i18n.h"
 #include "screens.h"
 #include "ssh/serve_internal.h"
@@ -105,7 +106,8 @@ int serve_ui_main(const char *db_path, const char *lang, int argc, char **argv, 
     struct handover h;
     struct app_options o = {0};
     struct db *db = NULL;
-    int rc;
+    char *saved_lang = NULL;
+    int rc, saved_lean = -1;
 
     if (argc > 1) {
         fprintf(stderr, "mabdesk: %s\n", _("usage: mabdesk ui (started by mabdesk serve)"));
@@ -122,6 +124,12 @@ int serve_ui_main(const char *db_path, const char *lang, int argc, char **argv, 
     if (db_read_only_reason(db) != NULL && !auth_read_only(&h.s))
         syslog(LOG_WARNING, "changes by %s cannot be saved: %s", h.s.user, db_read_only_reason(db));
     o.lang = lang;
+    /* What the account chose last time comes before the server's default. */
+    if (db_user_prefs(db, &saved_lang, &saved_lean, NULL) == DB_OK) {
+        if (*saved_lang != '\0')
+            o.lang = saved_lang;
+        o.lean = saved_lean == 1;
+    }
     o.kiosk = h.s.role == ROLE_KIOSK;
     o.idle_timeout = h.idle;
     o.idle_exit = 1;
@@ -130,6 +138,7 @@ int serve_ui_main(const char *db_path, const char *lang, int argc, char **argv, 
     o.root = screen_home_new;
     o.help = screen_help_new;
     rc = app_run(db, &o, err);
+    free(saved_lang);
     db_close(db);
     return rc == 0 ? DB_OK : DB_ERROR;
 }

@@ -205,6 +205,60 @@ static void test_password_login(void **state)
     assert_int_equal(st_askpass_calls(), 1);
 }
 
+/* An account keeps its language and lean mode from one login to the next
+ * -- a viewer's read-only session too; the shared kiosk does not. */
+static void test_choices_kept_with_account(void **state)
+{
+    const char *more[] = {"-o", "PubkeyAuthentication=no", "pat@127.0.0.1", NULL};
+    const char *kiosk[] = {"-o",
+                           "PubkeyAuthentication=no",
+                           "-o",
+                           "PasswordAuthentication=no",
+                           "-o",
+                           "KbdInteractiveAuthentication=no",
+                           "kiosk@127.0.0.1",
+                           NULL};
+    struct vt *vt;
+
+    st_start_server();
+    vt = ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
+    VT_EXPECT_TEXT(vt, "Directory");
+    vt_send(vt, "\x12"); /* Ctrl-R: lean mode */
+    VT_EXPECT_TEXT(vt, "Lean mode: on.");
+    vt_key(vt, VT_KEY_F9);
+    VT_EXPECT_TEXT(vt, "বাংলা");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+    assert_int_equal(tu_sql_int(st_srv.db, "SELECT count(*) FROM users WHERE name = 'pat'"
+                                           " AND lang = 'bn' AND lean = 1"),
+                     1);
+    /* The next login starts as they left it, and a change is kept again. */
+    vt = ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
+    VT_EXPECT_TEXT(vt, "নির্দেশিকা");
+    VT_EXPECT_ABSENT(vt, "Directory");
+    vt_send(vt, "\x12");
+    VT_EXPECT_TEXT(vt, "হালকা মোড: বন্ধ।");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+    assert_int_equal(tu_sql_int(st_srv.db, "SELECT count(*) FROM users WHERE name = 'pat'"
+                                           " AND lang = 'bn' AND lean = 0"),
+                     1);
+    /* The kiosk's choice lasts the session only. */
+    vt = ssh_vt(24, 80, NULL, kiosk);
+    VT_EXPECT_TEXT(vt, "Public information kiosk");
+    vt_key(vt, VT_KEY_F9);
+    VT_EXPECT_TEXT(vt, "বাংলা");
+    vt_close(vt);
+    vt = ssh_vt(24, 80, NULL, kiosk);
+    VT_EXPECT_TEXT(vt, "Public information kiosk");
+    vt_close(vt);
+    assert_int_equal(tu_sql_int(st_srv.db, "SELECT count(*) FROM users WHERE lang IS NOT NULL"
+                                           " AND name <> 'pat'"),
+                     0);
+}
+
 static void test_kiosk_read_only(void **state)
 {
     const char *more[] = {"-o",
@@ -762,6 +816,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refusals, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_environment_filtered, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_ssh_audit, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_choices_kept_with_account, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_local_forwarding_refused, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_agent_forwarding_refused, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_resize_reaches_ui, st_setup, st_teardown),
