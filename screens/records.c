@@ -38,6 +38,7 @@ struct records {
     char *pending_name;
     int filter_offered[KIND_MAX_FILTERS]; /* the filters f offers */
     int nfilter_offered, filtering;       /* ... and the one being picked */
+    int unsorted;                         /* the search has too many matches to sort */
     long long *marks;                     /* the ids of the marked records */
     int nmarks, capmarks;
     int bulk_offered[8]; /* what the menu of the marked offers: k->bulk index, -1 delete */
@@ -89,6 +90,8 @@ static int rec_count(void *ctx, int *n, char **err)
     struct records *r = ctx;
     struct record_query q = query(r);
 
+    r->unsorted =
+        q.search != NULL && *q.search != '\0' && !db_record_search_sorted(app_db(), r->kind, &q);
     return db_record_count(app_db(), r->kind, &q, n, err) == DB_OK ? 0 : -1;
 }
 
@@ -388,7 +391,10 @@ static void rec_draw(struct screen *s, const struct ui_rect *a)
     } else {
         char *filters = filters_line(r);
 
-        if (r->owner != 0)
+        if (r->unsorted)
+            line = xasprintf(_("Over %d matches, in the order added: type more to sort by %s"),
+                             DB_SEARCH_SORT_MAX, records_sort_label(r));
+        else if (r->owner != 0)
             line = xasprintf(_("%s   Sorted by %s"), r->owner_name, records_sort_label(r));
         else
             line = xasprintf(_("Sorted by %s"), records_sort_label(r));

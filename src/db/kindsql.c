@@ -279,3 +279,45 @@ const char *kind_sql_page(struct kind_sql *q, unsigned used, int sort, int bn)
     q->page[used][sort][bn] = buf_take(&b);
     return q->page[used][sort][bn];
 }
+
+const char *kind_sql_found(struct kind_sql *q, unsigned used)
+{
+    const struct kind *k = q->kind;
+    struct buf b = {0}, where = {0};
+    unsigned joins = 0;
+    int n = k->nfilters;
+
+    if (q->found[used] != NULL)
+        return q->found[used];
+    buf_printf(&where, " WHERE f.%s MATCH ?1", k->fts_table);
+    for (int i = 0; i < k->nfilters; i++) {
+        if (!(used & (2u << i)))
+            continue;
+        buf_adds(&where, " AND ");
+        add_filter(&where, &k->filters[i], i + 2);
+        joins |= k->filters[i].joins;
+    }
+    buf_adds(&b, "SELECT t.id");
+    for (int i = 0; i < k->nlist_values; i++)
+        buf_printf(&b, ", %s", k->list_values[i]);
+    buf_printf(&b, " FROM (SELECT f.rowid AS id FROM %s f JOIN %s t ON t.id = f.rowid",
+               k->fts_table, k->table);
+    add_joins(&b, k, joins);
+    buf_printf(&b, "%s ORDER BY f.rowid LIMIT ?%d OFFSET ?%d) AS p JOIN %s t ON t.id = p.id",
+               where.data, n + 2, n + 3, k->table);
+    add_joins(&b, k, k->list_joins);
+    buf_adds(&b, " ORDER BY p.id");
+    buf_free(&where);
+    q->found[used] = buf_take(&b);
+    return q->found[used];
+}
+
+const char *kind_sql_found_many(struct kind_sql *q)
+{
+    if (q->found_many == NULL)
+        q->found_many = xasprintf("SELECT count(*) > %d FROM (SELECT 1 FROM %s WHERE %s MATCH ?1"
+                                  " LIMIT %d)",
+                                  DB_SEARCH_SORT_MAX, q->kind->fts_table, q->kind->fts_table,
+                                  DB_SEARCH_SORT_MAX + 1);
+    return q->found_many;
+}

@@ -42,6 +42,9 @@ struct kind_sql {
     /* Lists: [filters in use: bit 0 search, bit 1 + i filter i][sort][bn]. */
     char *page[1 << (1 + KIND_MAX_FILTERS)][KIND_MAX_SORTS][2];
     char *count[1 << (1 + KIND_MAX_FILTERS)];
+    /* A search's page in the index's order, and its capped count. */
+    char *found[1 << (1 + KIND_MAX_FILTERS)];
+    char *found_many;
 };
 
 /* The kind's SQL (built on first use). */
@@ -52,6 +55,12 @@ const char *kind_sql_batch(struct kind_sql *, int k);
  * filter i), a sort and a language. */
 const char *kind_sql_page(struct kind_sql *, unsigned used, int sort, int bn);
 const char *kind_sql_count(struct kind_sql *, unsigned used);
+/* A search's page in the order the search index finds its matches (the
+ * order records were added), with the same parameters as the page: for a
+ * search with more matches than sorting them costs (see db_record_page()). */
+const char *kind_sql_found(struct kind_sql *, unsigned used);
+/* SELECT whether search ?1 has more than DB_SEARCH_SORT_MAX matches. */
+const char *kind_sql_found_many(struct kind_sql *);
 
 /* --- shared by record.c and import.c ------------------------------------ */
 

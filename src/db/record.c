@@ -556,6 +556,27 @@ static int read_scope(struct db *db, const struct kind *k, const struct record_q
     return db_err(err, DB_DENIED, "%s", _(k->msgs.may_not[VERB_READ]));
 }
 
+/* 1 when search fts has more matches than DB_SEARCH_SORT_MAX. */
+static int found_many(struct db *db, const struct kind *k, const char *fts)
+{
+    sqlite3_stmt *st = db_stmt(db, kind_sql_found_many(kind_sql(k)), NULL);
+    long long many = 0;
+
+    if (st == NULL)
+        return 0;
+    sqlite3_bind_text(st, 1, fts, -1, SQLITE_TRANSIENT);
+    return db_one(db, st, &many, NULL, NULL) == DB_OK && many != 0;
+}
+
+int db_record_search_sorted(struct db *db, const struct kind *k, const struct record_query *q)
+{
+    char *fts = k->fts_table != NULL && q != NULL ? db_fts_query(q->search) : NULL;
+    int sorted = fts == NULL || !found_many(db, k, fts);
+
+    free(fts);
+    return sorted;
+}
+
 static sqlite3_stmt *bind_list(struct db *db, const struct kind *k, const struct record_query *q,
                                int counting, char **err)
 {
@@ -574,9 +595,12 @@ static sqlite3_stmt *bind_list(struct db *db, const struct kind *k, const struct
         if (q->filter[i] != 0)
             used |= 2u << i;
     sort = q->sort >= 0 && q->sort < k->nsorts ? q->sort : 0;
-    st = db_stmt(
-        db, counting ? kind_sql_count(ks, used) : kind_sql_page(ks, used, sort, q->lang_bn != 0),
-        err);
+    if (counting)
+        st = db_stmt(db, kind_sql_count(ks, used), err);
+    else if (fts != NULL && found_many(db, k, fts))
+        st = db_stmt(db, kind_sql_found(ks, used), err);
+    else
+        st = db_stmt(db, kind_sql_page(ks, used, sort, q->lang_bn != 0), err);
     if (st != NULL) {
         /* Parameters a variant does not use are left alone. */
         if (fts != NULL)

@@ -75,6 +75,17 @@ int db_record_page(struct db *, const struct kind *, const struct record_query *
 void record_rows_free(const struct kind *, struct record_row *, int n);
 
 /*
+ * A search with more matches than this lists them in the order they were
+ * added, not in the query's sort: putting 300,000 matches of one letter
+ * in order costs a keystroke's time and shows the same first screenful
+ * nobody reads; typing more brings the matches under it, sorted.
+ */
+#define DB_SEARCH_SORT_MAX 5000
+/* 0 when q's search has more matches than that (its pages are in the
+ * order added), else 1. */
+int db_record_search_sorted(struct db *, const struct kind *, const struct record_query *);
+
+/*
  * Import: all rows in one transaction, all or nothing.  A row with id != 0
  * updates that record (and, if its version != 0, only if unchanged since);
  * a row with id 0 is added.  Every rejected row is reported in *errs (row

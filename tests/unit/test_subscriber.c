@@ -436,6 +436,61 @@ static void test_import_in_parts(void **state)
                      0);
 }
 
+/* A search with more matches than DB_SEARCH_SORT_MAX lists them in the
+ * order added (and says so); fewer come in the list's sort. */
+static void test_search_many_unsorted(void **state)
+{
+    struct fx *fx = *state;
+    struct record_query q = {0};
+    struct record_row *rows = NULL;
+    struct buf b = {0};
+    char *p, *out;
+    int n = 0, count = 0;
+
+    /* Added from z down to a: the order added is the reverse of email's. */
+    buf_adds(&b, "email,name,lang\n");
+    for (int i = DB_SEARCH_SORT_MAX + 500; i > 0; i--)
+        buf_printf(&b, "zeta%05d@example.org,Reader,en\n", i);
+    db_close(fx->admin);
+    p = file_of("many.csv", b.data, b.len);
+    out = tu_mabdesk(fx->path, "import", "subscribers", p, NULL);
+    free(out);
+    free(p);
+    buf_free(&b);
+    fx->admin = tu_db_open(fx->path, ROLE_ADMIN, 0);
+
+    q.search = "zeta";
+    assert_int_equal(db_record_search_sorted(fx->admin, &kind_subscriber, &q), 0);
+    assert_int_equal(db_record_count(fx->admin, &kind_subscriber, &q, &count, NULL), DB_OK);
+    assert_int_equal(count, DB_SEARCH_SORT_MAX + 500);
+    assert_int_equal(db_record_page(fx->admin, &kind_subscriber, &q, 10, 3, &rows, &n, NULL),
+                     DB_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(rows[0].v[SL_EMAIL], "zeta05490@example.org");
+    assert_string_equal(rows[2].v[SL_EMAIL], "zeta05488@example.org");
+    record_rows_free(&kind_subscriber, rows, n);
+    /* A filter still holds: none of them is active. */
+    q.filter[SUB_FILTER_STATUS] = 2;
+    assert_int_equal(db_record_page(fx->admin, &kind_subscriber, &q, 0, 3, &rows, &n, NULL), DB_OK);
+    assert_int_equal(n, 0);
+    record_rows_free(&kind_subscriber, rows, n);
+    q.filter[SUB_FILTER_STATUS] = 0;
+    /* Fewer matches: sorted by email again. */
+    q.search = "zeta0001";
+    assert_int_equal(db_record_search_sorted(fx->admin, &kind_subscriber, &q), 1);
+    assert_int_equal(db_record_page(fx->admin, &kind_subscriber, &q, 0, 3, &rows, &n, NULL), DB_OK);
+    assert_int_equal(n, 3); /* zeta00010 .. zeta00019, added 19 first */
+    assert_string_equal(rows[0].v[SL_EMAIL], "zeta00010@example.org");
+    assert_string_equal(rows[2].v[SL_EMAIL], "zeta00012@example.org");
+    record_rows_free(&kind_subscriber, rows, n);
+    q.search = "zeta00012";
+    assert_int_equal(db_record_search_sorted(fx->admin, &kind_subscriber, &q), 1);
+    assert_int_equal(db_record_page(fx->admin, &kind_subscriber, &q, 0, 1, &rows, &n, NULL), DB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].v[SL_EMAIL], "zeta00012@example.org");
+    record_rows_free(&kind_subscriber, rows, n);
+}
+
 static void test_cli_tokens(void **state)
 {
     struct fx *fx = *state;
@@ -592,6 +647,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_import_status_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_round_trip_10000, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_in_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_many_unsorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cli_tokens, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_scope, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_encodings, setup, teardown),
