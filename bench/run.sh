@@ -8,7 +8,9 @@
 # 3. start-up to the first full screen at 80x24 (out/tty startup);
 # 4. search-as-you-type through the pty, per key (out/tty search);
 # 5. the same searches straight on db/ (out/query);
-# 6. unless SUBS=0, SUBS subscribers (default 1,000,000): generated,
+# 6. the bytes of each step, normal and lean, English and Bengali, 80x24
+#    and 40x15 (out/tty bytes);
+# 7. unless SUBS=0, SUBS subscribers (default 1,000,000): generated,
 #    imported with `mabdesk import subscribers`, and searched on db/ as
 #    the Subscribers list does per key;
 # then print one table; then, unless SSH=0, the SSH benchmarks (ssh.sh:
@@ -135,6 +137,43 @@ echo
 echo "per prefix, db/ only (median of $QUERY_RUNS runs):"
 printf '  %8s %10s %10s   %s\n' "matches" "median us" "p95 us" "typed"
 awk -F '\t' '$1 != "all" { printf "  %8s %10s %10s   %s\n", $2, $3, $4, $1 }' "$q"
+
+# The bytes a remote office pays per step (tty bytes), normal and lean,
+# English and Bengali, 80x24 and 40x15, and those bytes as seconds on a
+# 9600-baud line (960 B/s) and at 1,200 B/s.
+echo
+echo "bytes written per step (first screen; in the directory: Down, PgDn, five PgDn"
+echo "typed ahead, a five-letter search (all its keys), Enter on the record found):"
+printf '  %-22s %7s %6s %6s %6s %7s %6s  %s\n' "mode" "first" "Down" "PgDn" "5xPgDn" "search" \
+    "open" "s at 960 B/s / 1200 B/s (all)"
+for size in "24 80" "15 40"; do
+    for lang in en bn; do
+        for lean in normal lean; do
+            rows=${size% *}
+            cols=${size#* }
+            set -- "$BIN" --db "$db"
+            text=Directory
+            word=Rampu
+            if [ $lang = bn ]; then
+                set -- "$@" --lang bn
+                text=নির্দেশিকা
+                word=রামপু
+            fi
+            [ $lean = lean ] && set -- "$@" --lean
+            out=$OUT/bytes-$cols-$lang-$lean.txt
+            if "$OUT/tty" bytes "$rows" "$cols" "$text" "$word" -- "$@" >"$out" 2>"$out.err"; then
+                all=$(awk -F '\t' '{ s += $2 } END { print s }' "$out")
+                printf '  %-22s %7s %6s %6s %6s %7s %6s  %.2f / %.2f\n' \
+                    "${cols}x$rows $lang $lean" "$(val "$out" first_screen)" "$(val "$out" move)" \
+                    "$(val "$out" pgdn1)" "$(val "$out" pgdn5)" "$(val "$out" search)" \
+                    "$(val "$out" open)" "$(awk -v b="$all" 'BEGIN { print b / 960 }')" \
+                    "$(awk -v b="$all" 'BEGIN { print b / 1200 }')"
+            else
+                printf '  %-22s %s\n' "${cols}x$rows $lang $lean" "failed: $(head -n 1 "$out.err")"
+            fi
+        done
+    done
+done
 
 SUBS=${SUBS:-1000000}
 if [ "$SUBS" != 0 ]; then

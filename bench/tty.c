@@ -11,6 +11,12 @@
  *       key the time from sending it to the last byte of the redraw, and the
  *       bytes written.  Each word RUNS times, each in a fresh program.
  *
+ *   tty bytes ROWS COLS TEXT WORD -- PROGRAM ARGS...
+ *       the bytes a remote office pays, at ROWS x COLS: the first screen
+ *       (TEXT on it), then in the list Enter opens: one Down, one PgDn,
+ *       five PgDn typed ahead at once, WORD typed after "/" (all its keys),
+ *       and Enter opening the record found.
+ *
  * KEYS: space-separated tokens; <Enter> <Esc> <Tab> <Down> <Up> <F1>..<F12>
  * <PgDn> <PgUp> <Home> <End> are keys, anything else is sent as typed.
  *
@@ -154,6 +160,58 @@ static int search(int runs, const char *text, const char *keys, const char *cons
     return 0;
 }
 
+/* Bytes the program writes for one step (keys already sent), or -1. */
+static long long step_bytes(struct vt *vt)
+{
+    return bench_await_redraw(vt, 0, QUIET_MS) ? (long long)vt_bytes_out(vt) : -1;
+}
+
+static int bytes(int rows, int cols, const char *text, const char *word, const char *const *argv)
+{
+    struct vt *vt = vt_spawn(argv, rows, cols, NULL);
+    long long search = 0;
+    const char *p = word;
+
+    if (!vt_wait_text(vt, text, vt_timeout())) {
+        fprintf(stderr, "tty: \"%s\" never appeared at %dx%d\n", text, cols, rows);
+        vt_print_screen(vt, "screen");
+        vt_close(vt);
+        return 1;
+    }
+    vt_settle(vt, STARTUP_QUIET_MS, vt_timeout());
+    printf("first_screen\t%llu\n", vt_bytes_out(vt));
+    vt_key(vt, VT_KEY_ENTER);
+    vt_settle(vt, STARTUP_QUIET_MS, vt_timeout());
+    vt_reset_bytes(vt);
+    vt_key(vt, VT_KEY_DOWN);
+    printf("move\t%lld\n", step_bytes(vt));
+    vt_reset_bytes(vt);
+    vt_key(vt, VT_KEY_PGDN);
+    printf("pgdn1\t%lld\n", step_bytes(vt));
+    vt_reset_bytes(vt);
+    vt_keys(vt, VT_KEY_PGDN, 5);
+    printf("pgdn5\t%lld\n", step_bytes(vt));
+    vt_key(vt, VT_KEY_HOME);
+    vt_send(vt, "/");
+    vt_settle(vt, QUIET_MS, vt_timeout());
+    while (*p != '\0') {
+        size_t len = 1;
+
+        while (((unsigned char)p[len] & 0xC0) == 0x80)
+            len++;
+        vt_reset_bytes(vt);
+        vt_send_len(vt, p, len);
+        search += step_bytes(vt);
+        p += len;
+    }
+    printf("search\t%lld\n", search);
+    vt_reset_bytes(vt);
+    vt_key(vt, VT_KEY_ENTER);
+    printf("open\t%lld\n", step_bytes(vt));
+    vt_close(vt);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int runs, dash = -1, semi = argc, nargs, rc;
@@ -166,7 +224,8 @@ int main(int argc, char **argv)
         }
     if (argc < 5 || dash < 0 || dash + 1 >= argc || (runs = atoi(argv[2])) < 1) {
         fprintf(stderr, "usage: tty startup RUNS TEXT -- PROGRAM ARGS...\n"
-                        "       tty search RUNS TEXT KEYS -- PROGRAM ARGS... ; WORD...\n");
+                        "       tty search RUNS TEXT KEYS -- PROGRAM ARGS... ; WORD...\n"
+                        "       tty bytes ROWS COLS TEXT WORD -- PROGRAM ARGS...\n");
         return 64;
     }
     for (int i = dash + 1; i < argc; i++)
@@ -180,6 +239,8 @@ int main(int argc, char **argv)
         prog[i] = argv[dash + 1 + i];
     if (strcmp(argv[1], "startup") == 0 && dash == 4) {
         rc = startup(runs, argv[3], prog);
+    } else if (strcmp(argv[1], "bytes") == 0 && dash == 6) {
+        rc = bytes(runs, atoi(argv[3]), argv[4], argv[5], prog);
     } else if (strcmp(argv[1], "search") == 0 && dash == 5 && semi < argc - 1) {
         rc = search(runs, argv[3], argv[4], prog, argv + semi + 1, argc - semi - 1);
     } else {
