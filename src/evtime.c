@@ -170,3 +170,22 @@ void evtime_from_epoch(time_t t, char out[EVTIME_LEN])
     gmtime_r(&t, &tm);
     strftime(out, EVTIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
+
+void evtime_add_days(const char *d, int n, char out[EVTIME_LEN])
+{
+    struct icaltimetype t;
+
+    if (parse_local(d, &t) != 0)
+        t = icaltime_from_timet_with_zone(0, 1, NULL);
+    icaltime_adjust(&t, n, 0, 0, 0);
+    snprintf(out, EVTIME_LEN, "%04d-%02d-%02d", t.year, t.month, t.day);
+}
+
+void evtime_today(const char *zone, char out[EVTIME_LEN])
+{
+    char utc[EVTIME_LEN];
+
+    evtime_from_epoch(time(NULL), utc);
+    evtime_to_local(utc, zone, out);
+    out[10] = '\0';
+}

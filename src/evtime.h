@@ -31,6 +31,10 @@ int evtime_to_utc(const char *s, const char *zone, char out[EVTIME_LEN]);
 int evtime_to_local(const char *s, const char *zone, char out[EVTIME_LEN]);
 /* The moment of a stored value (a date: its midnight in zone). */
 int evtime_epoch(const char *s, const char *zone, time_t *out);
+/* The date n days after date d ("YYYY-MM-DD", which exists). */
+void evtime_add_days(const char *d, int n, char out[EVTIME_LEN]);
+/* Today's date in zone. */
+void evtime_today(const char *zone, char out[EVTIME_LEN]);
 /* A moment as stored UTC. */
 void evtime_from_epoch(time_t t, char out[EVTIME_LEN]);
 

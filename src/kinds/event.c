@@ -38,8 +38,10 @@ static const char *const monthly_labels[] = {
     N_("(not monthly)"),
     NULL,
 };
-static const char *const all_day_choices[] = {"0", "1", NULL};
-static const char *const all_day_labels[] = {N_("No"), N_("Yes"), NULL};
+/* "" only until the change hook sets it from the start (a CSV row need
+ * not say). */
+static const char *const all_day_choices[] = {"0", "1", "", NULL};
+static const char *const all_day_labels[] = {N_("No"), N_("Yes"), N_("Not set"), NULL};
 
 static const struct field_def fields[EF_COUNT] = {
     [EF_TITLE_EN] = {"title_en", N_("Title (English)"), FT_TEXT, 0, 200},
@@ -53,7 +55,7 @@ static const struct field_def fields[EF_COUNT] = {
                   .column = "start_at", .read = "local_time(t.start_at)", .audit = "t.start_at"},
     [EF_END] = {"end", N_("Ends (all day: the last day)"), FT_DATETIME, 1, 16, .column = "end_at",
                 .read = "local_time(t.end_at)", .audit = "t.end_at"},
-    [EF_ALL_DAY] = {"all_day", N_("All day"), FT_CHOICE, 1, 1, all_day_choices, all_day_labels,
+    [EF_ALL_DAY] = {"all_day", N_("All day"), FT_CHOICE, 0, 1, all_day_choices, all_day_labels,
                     .flags = FF_NOEDIT,
                     .audit = "json(CASE WHEN t.all_day THEN 'true' ELSE 'false' END)"},
     [EF_LOCATION] = {"location", N_("Location"), FT_TEXT, 0, 400},
