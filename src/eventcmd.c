@@ -478,7 +478,10 @@ static int import_events(struct db *db, const struct eventcmd *c, char **err)
     import_errors(c, &in, errs, nerrs);
     if (rc != DB_OK && nerrs > 0) {
         free(*err);
-        *err = xasprintf(_("%s: %d events rejected; nothing was imported"), c->file, nerrs);
+        *err = xasprintf(ngettext("%s: %d event rejected; nothing was imported",
+                                  "%s: %d events rejected; nothing was imported",
+                                  (unsigned long)nerrs),
+                         c->file, nerrs);
     }
     row_errors_free(errs, nerrs);
     free(rows);

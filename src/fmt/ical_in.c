@@ -343,8 +343,14 @@ static void read_pair(icalcomponent *c, icalproperty_kind kind, const char *x_na
     }
     for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
-        if (strcasecmp(icalproperty_get_x_name(p), x_name) == 0)
-            record_set(r, f_bn, icalvalue_get_x(icalproperty_get_value(p)));
+        if (strcasecmp(icalproperty_get_x_name(p), x_name) == 0) {
+            icalvalue *v = icalproperty_get_value(p);
+            const char *t =
+                icalvalue_isa(v) == ICAL_TEXT_VALUE ? icalvalue_get_text(v) : icalvalue_get_x(v);
+
+            if (t != NULL)
+                record_set(r, f_bn, t);
+        }
 }
 
 /* The first of the CATEGORIES that is one of ours (by value or English
