@@ -26,9 +26,12 @@ const char *const event_categories[] = {"training", "workshop", "meeting", "advo
 const char *const event_category_labels[] = {
     N_("Training"), N_("Workshop"), N_("Meeting"), N_("Advocacy"), N_("Holiday"), N_("Other"), NULL,
 };
-const char *const event_repeats[] = {"none", "daily", "weekly", "monthly", "yearly", NULL};
+/* "" (a CSV without the column, a form left alone) until the change hook
+ * makes it "none". */
+const char *const event_repeats[] = {"none", "daily", "weekly", "monthly", "yearly", "", NULL};
 static const char *const repeat_labels[] = {
-    N_("Does not repeat"), N_("Daily"), N_("Weekly"), N_("Monthly"), N_("Yearly"), NULL,
+    N_("Does not repeat"), N_("Daily"),   N_("Weekly"), N_("Monthly"),
+    N_("Yearly"),          N_("Not set"), NULL,
 };
 static const char *const monthlies[] = {"day", "weekday", "last_weekday", "", NULL};
 static const char *const monthly_labels[] = {
@@ -116,16 +119,17 @@ static const struct detail_row detail[] = {
     {NULL, EF_TITLE_EN, -1, -1, 0},
     {NULL, EF_TITLE_BN, -1, -1, 0},
     {NULL, EF_CATEGORY, -1, -1, 0},
-    {NULL, EF_MUNICIPALITY, EX_MUNICIPALITY_EN, EX_MUNICIPALITY_BN, 0},
-    {NULL, EF_START, -1, -1, 0},
-    {NULL, EF_END, -1, -1, 0},
+    /* The form's labels say how to type; these only what it is. */
+    {N_("Organiser"), EF_MUNICIPALITY, EX_MUNICIPALITY_EN, EX_MUNICIPALITY_BN, 0},
+    {N_("Starts"), EF_START, -1, -1, 0},
+    {N_("Ends"), EF_END, -1, -1, 0},
     {NULL, EF_LOCATION, -1, -1, 0},
     {NULL, EF_CONTACT, -1, -1, 0},
     {NULL, EF_DESCRIPTION_EN, -1, -1, 0},
     {NULL, EF_DESCRIPTION_BN, -1, -1, 0},
     {NULL, EF_REPEAT, -1, -1, 0},
-    {NULL, EF_INTERVAL, -1, -1, 0},
-    {NULL, EF_WEEKDAYS, -1, -1, 0},
+    {N_("Every"), EF_INTERVAL, -1, -1, 0},
+    {N_("Weekly on"), EF_WEEKDAYS, -1, -1, 0},
     {NULL, EF_MONTHLY, -1, -1, 0},
     {NULL, EF_UNTIL, -1, -1, 0},
     {NULL, EF_TIMES, -1, -1, 0},
