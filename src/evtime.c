@@ -31,9 +31,10 @@ int evtime_is_date(const char *s)
     return shaped(s, "9999-99-99");
 }
 
+/* Years libical writes (it writes none after 3000). */
 static int date_exists(int y, int m, int d)
 {
-    return y >= 1800 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 &&
+    return y >= EVTIME_FIRST_YEAR && y <= EVTIME_LAST_YEAR && m >= 1 && m <= 12 && d >= 1 &&
            d <= icaltime_days_in_month(m, y);
 }
 
@@ -129,6 +130,8 @@ int evtime_to_utc(const char *s, const char *zone, char out[EVTIME_LEN])
     }
     t = icaltime_set_timezone(&t, zone_of(zone));
     t = icaltime_convert_to_zone(t, icaltimezone_get_utc_timezone());
+    if (!date_exists(t.year, t.month, t.day))
+        return -1;
     snprintf(out, EVTIME_LEN, "%04d-%02d-%02dT%02d:%02d:%02dZ", t.year, t.month, t.day, t.hour,
              t.minute, t.second);
     return 0;
@@ -145,6 +148,8 @@ int evtime_to_local(const char *s, const char *zone, char out[EVTIME_LEN])
         return 0;
     }
     t = icaltime_convert_to_zone(t, zone_of(zone));
+    if (!date_exists(t.year, t.month, t.day))
+        return -1; /* beyond what libical's zones reach */
     snprintf(out, EVTIME_LEN, "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.hour, t.minute);
     return 0;
 }

@@ -13,6 +13,9 @@
 
 /* Room for any value here, with its NUL. */
 #define EVTIME_LEN 24
+/* The years an event may be in (libical writes none after 3000). */
+#define EVTIME_FIRST_YEAR 1800
+#define EVTIME_LAST_YEAR 2999
 
 /* The configured zone: $MABDESK_TZ (main.c sets it from the
  * configuration), else Asia/Dhaka. */
@@ -20,7 +23,7 @@ const char *evtime_zone(void);
 /* 1 if s is a date alone, "YYYY-MM-DD" (it need not exist). */
 int evtime_is_date(const char *s);
 /* 1 if s is a local time "YYYY-MM-DD HH:MM" or a date "YYYY-MM-DD",
- * either of which exists. */
+ * either of which exists, in the years above. */
 int evtime_valid_local(const char *s);
 /* A local value broken down (month 1-12): 0, or -1 when it is not one;
  * *is_date 1 for a date alone (hour and minute 0). */

@@ -261,8 +261,10 @@ static const char *check_type(const struct field_def *d, const char *value, char
         return NULL;
     case FT_DATETIME:
         if (!evtime_valid_local(value))
-            return say(msg, msgsz, "%s",
-                       _("must be a date and time that exist, like 2026-12-01 10:30, or a date"));
+            return say(msg, msgsz,
+                       _("must be a date and time that exist, like 2026-12-01 10:30, or a date, "
+                         "from %d to %d"),
+                       EVTIME_FIRST_YEAR, EVTIME_LAST_YEAR);
         return NULL;
     case FT_PHONE:
         switch (check_phones(value, (d->flags & FF_MULTI) != 0)) {

@@ -1,9 +1,11 @@
 /*
  * ical.c: writing events as iCalendar (ical.h).
  *
- * Hazard: libical names its built-in zones "/freeassociation.sourceforge
+ * Hazards: libical names its built-in zones "/freeassociation.sourceforge
  * .net/Asia/Dhaka"; other programs look a TZID up by its Olson name, so
  * the VTIMEZONE written here and every TZID parameter say "Asia/Dhaka".
+ * libical's folding can break a line (refold()), so lines are folded
+ * here, at 75 octets, never inside a UTF-8 character.
  */
 #include "fmt/ical.h"
 
@@ -15,6 +17,7 @@
 
 #include "evrecur.h"
 #include "evtime.h"
+#include "fmt/vcard.h"
 #include "kinds/kinds.h"
 #include "text.h"
 #include "util.h"
@@ -70,6 +73,8 @@ static icalproperty *time_prop(struct ical_out *o, icalproperty_kind kind, const
 
     if (stored && evtime_to_local(value, o->zone, local) == 0)
         value = local;
+    else if (stored && !evtime_is_date(value))
+        return NULL; /* not a time libical can place in the zone */
     if (evtime_parse(value, &t.year, &t.month, &t.day, &t.hour, &t.minute, &is_date) != 0)
         return NULL;
     t.is_date = is_date;
@@ -102,6 +107,13 @@ static void add_text(icalcomponent *c, icalproperty_kind kind, const char *x_nam
     if (x_name != NULL)
         icalproperty_set_x_name(p, x_name);
     safe = text_sanitize_ml(s);
+    /* A line break is "\n" in TEXT; libical would write a CR as it is. */
+    for (char *r = safe, *w = safe;; r++) {
+        if (*r != '\r')
+            *w++ = *r;
+        if (*r == '\0')
+            break;
+    }
     /* libical writes an X- property's TEXT with its commas unescaped and
      * reads such commas as separators of several values: as an X value it
      * keeps the text whole (escaping backslash and newline). */
@@ -215,10 +227,36 @@ void ical_out_add(struct ical_out *o, const struct record *ev)
         add_exceptions(o, c, ev);
 }
 
+/*
+ * libical's text unfolded and folded again here: when a line's last piece
+ * is 73 or 74 octets, libical 3.0 folds between the CR and the LF that
+ * end it, leaving a CR inside a line and an empty continuation.  Its
+ * folds are all "CRLF space", so unfolding gives the content lines whole.
+ */
+static char *refold(const char *s)
+{
+    char *flat = vcard_unfold(s), *line = flat;
+    struct buf b = {0};
+
+    buf_adds(&b, "");
+    while (*line != '\0') {
+        char *end = strstr(line, "\r\n"), *folded;
+
+        if (end != NULL)
+            *end = '\0';
+        folded = vcard_fold(line);
+        buf_adds(&b, folded);
+        free(folded);
+        line = end != NULL ? end + 2 : line + strlen(line);
+    }
+    free(flat);
+    return buf_take(&b);
+}
+
 char *ical_out_finish(struct ical_out *o)
 {
     char *s = icalcomponent_as_ical_string_r(o->cal);
-    char *r = xstrdup(s);
+    char *r = refold(s);
 
     free(s);
     icalcomponent_free(o->cal);

@@ -1,7 +1,8 @@
 /*
  * ical.h: events as iCalendar (RFC 5545), written and read through
- * libical, which escapes TEXT values and folds lines at 75 octets without
- * splitting a UTF-8 character (tests/unit/test_ical.c holds it to that).
+ * libical, which escapes TEXT values; lines are folded at 75 octets
+ * without splitting a UTF-8 character (tests/unit/test_ical.c holds the
+ * writer to that, fuzz_ical too).
  *
  * Records are events as db/ reads them (kinds.h, EF_*): times local to
  * the configured zone.  Timed events are written with TZID and that

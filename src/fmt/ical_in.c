@@ -19,13 +19,14 @@
 #include "evrecur.h"
 #include "evtime.h"
 #include "fmt/ical.h"
-#include "fmt/ical_rule.h"
+#include "fmt/ical_fields.h"
 #include "i18n.h"
 #include "kinds/kinds.h"
 #include "text.h"
 #include "util.h"
 
 #define MAX_DEPTH 16
+#define MAX_UID 255
 
 /* A logical (unfolded) line: where it starts and its text. */
 struct lline {
@@ -52,9 +53,13 @@ struct reader {
     char **err;
 };
 
+/* why (taken over) may quote the file: made safe to print. */
 static int fail(struct reader *rd, int line, char *why)
 {
-    *rd->err = xasprintf("%s:%d: %s", rd->name, line, why);
+    char *safe = text_sanitize(why);
+
+    *rd->err = xasprintf("%s:%d: %s", rd->name, line, safe);
+    free(safe);
     free(why);
     return -1;
 }
@@ -159,11 +164,26 @@ static int check_nesting(struct reader *rd, const struct lline *l, char **stack,
     return 0;
 }
 
+/* What no line may hold (text.h: controls, bidirectional overrides,
+ * invalid UTF-8; a tab is a value's own), or NULL. */
+static char *line_problem(const char *s)
+{
+    char *copy = xstrdup(s), *why;
+
+    for (char *p = copy; *p != '\0'; p++)
+        if (*p == '\t')
+            *p = ' ';
+    why = text_forbidden_problem(copy, 0);
+    free(copy);
+    return why;
+}
+
 /* The file's shape, line by line. */
 static int check_lines(struct reader *rd)
 {
     char *stack[MAX_DEPTH];
     int lines[MAX_DEPTH], depth = 0, ended = 0, last = 1;
+    char *why;
 
     for (int i = 0; i < rd->nl; i++) {
         const struct lline *l = &rd->l[i];
@@ -173,8 +193,8 @@ static int check_lines(struct reader *rd)
         last = l->line;
         if (ended)
             return fail(rd, l->line, xstrdup(_("text after END:VCALENDAR")));
-        if (!text_valid_utf8(l->text, strlen(l->text)))
-            return fail(rd, l->line, xstrdup(_("not UTF-8")));
+        if ((why = line_problem(l->text)) != NULL)
+            return fail(rd, l->line, why);
         if (line_name(l->text) == 0)
             return fail(rd, l->line, xstrdup(_("not a content line (NAME:value)")));
         if (check_nesting(rd, l, stack, lines, &depth) != 0)
@@ -215,11 +235,19 @@ static int check_errors(struct reader *rd, icalcomponent *c)
 {
     for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY); p != NULL;
          p = icalcomponent_get_next_property(c, ICAL_XLICERROR_PROPERTY)) {
-        const char *msg = icalproperty_get_xlicerror(p), *q = strrchr(msg, ':');
+        const char *msg = icalproperty_get_xlicerror(p), *q;
         icalparameter *t = icalproperty_get_first_parameter(p, ICAL_XLICERRORTYPE_PARAMETER);
         icalparameter_xlicerrortype type =
             t != NULL ? icalparameter_get_xlicerrortype(t) : ICAL_XLICERRORTYPE_NONE;
-        int line = line_of(rd, q != NULL ? q + 2 : NULL, 1);
+        int line;
+
+        if (msg == NULL)
+            msg = "?";
+        q = strrchr(msg, ':');
+        /* What the message quotes: after its last colon. */
+        while (q != NULL && (*q == ':' || *q == ' '))
+            q++;
+        line = line_of(rd, q, 1);
 
         if (type == ICAL_XLICERRORTYPE_PARAMETERNAMEPARSEERROR ||
             type == ICAL_XLICERRORTYPE_PARAMETERVALUEPARSEERROR) {
@@ -300,90 +328,24 @@ static int prop_local(struct reader *rd, icalproperty *p, int line, char out[EVT
     return 0;
 }
 
-/* A local value as stored (UTC), or the date of an all-day event. */
-static void stored(const char *local, int all_day, const char *zone, char out[EVTIME_LEN])
+/* A local value as stored (UTC), or the date of an all-day event: 0, or
+ * -1 (out: local as it is) when it is not a time mabdesk keeps. */
+static int stored(const char *local, int all_day, const char *zone, char out[EVTIME_LEN])
 {
     char day[11];
 
-    if (all_day) {
-        snprintf(day, sizeof day, "%.10s", local);
-        evtime_to_utc(day, zone, out);
-    } else if (evtime_to_utc(local, zone, out) != 0) {
-        snprintf(out, EVTIME_LEN, "%s", local);
-    }
+    snprintf(day, sizeof day, "%.10s", local);
+    if (evtime_to_utc(all_day ? day : local, zone, out) == 0)
+        return 0;
+    snprintf(out, EVTIME_LEN, "%s", all_day ? day : local);
+    return -1;
 }
 
-/* --- texts ------------------------------------------------------------------ */
-
-/* 1 if s holds a letter of the Bengali block (U+0980..U+09FF). */
-static int bengali(const char *s)
+static void note_time(struct reader *rd, int line, const char *what, const char *local)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
-        if (p[0] == 0xe0 && (p[1] == 0xa6 || p[1] == 0xa7))
-            return 1;
-    return 0;
-}
-
-/* SUMMARY or DESCRIPTION into the English or Bengali field by its
- * LANGUAGE (else by its script); X-MABDESK-...-BN (our own export) into
- * the Bengali one. */
-static void read_pair(icalcomponent *c, icalproperty_kind kind, const char *x_name,
-                      struct record *r, int f_en, int f_bn)
-{
-    icalproperty *p = icalcomponent_get_first_property(c, kind);
-
-    if (p != NULL) {
-        icalparameter *lang = icalproperty_get_first_parameter(p, ICAL_LANGUAGE_PARAMETER);
-        const char *text = icalvalue_get_text(icalproperty_get_value(p)), *l;
-        int bn;
-
-        l = lang != NULL ? icalparameter_get_language(lang) : NULL;
-        bn = l != NULL ? strncasecmp(l, "bn", 2) == 0 : bengali(text != NULL ? text : "");
-        record_set(r, bn ? f_bn : f_en, text);
-    }
-    for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
-         p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
-        if (strcasecmp(icalproperty_get_x_name(p), x_name) == 0) {
-            icalvalue *v = icalproperty_get_value(p);
-            const char *t =
-                icalvalue_isa(v) == ICAL_TEXT_VALUE ? icalvalue_get_text(v) : icalvalue_get_x(v);
-
-            if (t != NULL)
-                record_set(r, f_bn, t);
-        }
-}
-
-/* The first of the CATEGORIES that is one of ours (by value or English
- * label), else "other". */
-static void read_category(icalcomponent *c, struct record *r)
-{
-    record_set(r, EF_CATEGORY, "other");
-    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY); p != NULL;
-         p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY)) {
-        const char *v = icalproperty_get_categories(p);
-
-        for (int i = 0; v != NULL && event_categories[i] != NULL; i++) {
-            if (strcasecmp(v, event_categories[i]) == 0 ||
-                strcasecmp(v, event_category_labels[i]) == 0) {
-                record_set(r, EF_CATEGORY, event_categories[i]);
-                return;
-            }
-        }
-    }
-}
-
-static void read_texts(icalcomponent *c, struct record *r)
-{
-    icalproperty *p;
-
-    read_pair(c, ICAL_SUMMARY_PROPERTY, "X-MABDESK-SUMMARY-BN", r, EF_TITLE_EN, EF_TITLE_BN);
-    read_pair(c, ICAL_DESCRIPTION_PROPERTY, "X-MABDESK-DESCRIPTION-BN", r, EF_DESCRIPTION_EN,
-              EF_DESCRIPTION_BN);
-    if ((p = icalcomponent_get_first_property(c, ICAL_LOCATION_PROPERTY)) != NULL)
-        record_set(r, EF_LOCATION, icalproperty_get_location(p));
-    if ((p = icalcomponent_get_first_property(c, ICAL_CONTACT_PROPERTY)) != NULL)
-        record_set(r, EF_CONTACT, icalproperty_get_contact(p));
-    read_category(c, r);
+    note(rd, line,
+         xasprintf(_("%s %s: not a time mabdesk keeps (years %d to %d): ignored"), what, local,
+                   EVTIME_FIRST_YEAR, EVTIME_LAST_YEAR));
 }
 
 /* The event's RRULE as its fields: 0, or -1 with a note. */
@@ -484,10 +446,14 @@ static int read_exdates(struct reader *rd, icalcomponent *c, int b, int i)
          p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
         char local[EVTIME_LEN], at[EVTIME_LEN];
 
-        if (prop_local(rd, p, prop_line(rd, b, "EXDATE"), local) != 0)
+        int line = prop_line(rd, b, "EXDATE");
+
+        if (prop_local(rd, p, line, local) != 0)
             return -1;
-        stored(local, all_day, rd->zone, at);
-        ex_add(rd, i, xasprintf("%s|1||", at));
+        if (stored(local, all_day, rd->zone, at) != 0)
+            note_time(rd, line, "EXDATE", local);
+        else
+            ex_add(rd, i, xasprintf("%s|1||", at));
     }
     return 0;
 }
@@ -505,31 +471,67 @@ static void note_parts(struct reader *rd, icalcomponent *c, int b)
 
 /* A VEVENT without RECURRENCE-ID, logical line b: one more event, or a
  * note of why not. */
-static void read_master(struct reader *rd, icalcomponent *c, int b)
+/* The UID of c as kept (NFC, trimmed: malloc'd), or NULL with a note
+ * when there is none mabdesk can keep. */
+static char *usable_uid(struct reader *rd, icalcomponent *c, int line)
+{
+    const char *raw = icalcomponent_get_uid(c);
+    char *uid = text_clean(raw != NULL ? raw : "");
+
+    if (*uid == '\0') {
+        note(rd, line, xasprintf(_("an event without %s is not imported"), "UID"));
+    } else if (strlen(uid) > MAX_UID || text_forbidden(uid, 0, NULL) >= 0) {
+        /* libical turns escapes such as \f into control characters. */
+        note(rd, line,
+             xstrdup(_("an event whose UID is too long or holds control characters "
+                       "is not imported")));
+    } else {
+        return uid;
+    }
+    free(uid);
+    return NULL;
+}
+
+/* 1 if c (UID uid) is to be one more event: not cancelled, its UID not
+ * taken by an earlier event of the file; else 0 with a note. */
+static int new_master(struct reader *rd, icalcomponent *c, const char *uid, int line)
 {
     struct ical_in *o = rd->out;
-    icalproperty *dp = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
-    const char *uid = icalcomponent_get_uid(c);
-    int line = rd->l[b].line, i = o->nev;
-    char start[EVTIME_LEN];
-    struct record *ev;
 
-    if (uid == NULL || *uid == '\0' || dp == NULL) {
-        note(rd, line,
-             xasprintf(_("an event without %s is not imported"), dp == NULL ? "DTSTART" : "UID"));
-        return;
-    }
     if (icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED) {
         note(rd, line, xasprintf(_("%s: cancelled (STATUS:CANCELLED): not imported"), uid));
-        return;
+        return 0;
     }
     for (int k = 0; k < o->nev; k++)
         if (strcmp(o->ev[k].r.x[EX_UID], uid) == 0) {
             note(rd, line, xasprintf(_("%s: a second event with this UID is not imported"), uid));
-            return;
+            return 0;
         }
-    if (prop_local(rd, dp, prop_line(rd, b, "DTSTART"), start) != 0)
+    return 1;
+}
+
+static void read_master(struct reader *rd, icalcomponent *c, int b)
+{
+    struct ical_in *o = rd->out;
+    icalproperty *dp = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+    int line = rd->l[b].line, i = o->nev;
+    char start[EVTIME_LEN], *uid;
+    struct record *ev;
+
+    if (dp == NULL) {
+        note(rd, line, xasprintf(_("an event without %s is not imported"), "DTSTART"));
         return;
+    }
+    if ((uid = usable_uid(rd, c, line)) == NULL)
+        return;
+    if (!new_master(rd, c, uid, line)) {
+        free(uid);
+        return;
+    }
+    if (prop_local(rd, dp, prop_line(rd, b, "DTSTART"), start) != 0) {
+        free(uid);
+        return;
+    }
     o->ev = xreallocarray(o->ev, (size_t)o->nev + 1, sizeof *o->ev);
     rd->ex = xreallocarray(rd->ex, (size_t)o->nev + 1, sizeof *rd->ex);
     memset(&rd->ex[i], 0, sizeof rd->ex[i]);
@@ -538,8 +540,9 @@ static void read_master(struct reader *rd, icalcomponent *c, int b)
     o->ev[i].line = line;
     o->nev++;
     str_set(&ev->x[EX_UID], uid);
+    free(uid);
     record_set(ev, EF_START, start);
-    read_texts(c, ev);
+    ical_read_texts(c, ev);
     if (read_end(rd, c, b, ev) != 0 || read_rrule(rd, c, b, ev) != 0 ||
         read_exdates(rd, c, b, i) != 0) {
         o->nev--; /* noted: forget it */
@@ -552,39 +555,71 @@ static void read_master(struct reader *rd, icalcomponent *c, int b)
     note_parts(rd, c, b);
 }
 
+/* The times an occurrence is moved to (tmp's start and end): of the
+ * event's sort (dates or times), that exist, in order; else a note. */
+static int moved_ok(struct reader *rd, const struct record *tmp, int all_day, int line,
+                    const char *uid)
+{
+    const char *s = tmp->f[EF_START], *e = tmp->f[EF_END];
+    char utc[EVTIME_LEN];
+
+    if (evtime_valid_local(s) && evtime_valid_local(e) && evtime_is_date(s) == all_day &&
+        evtime_is_date(e) == all_day && strcmp(e, s) >= 0 && evtime_to_utc(s, rd->zone, utc) == 0 &&
+        evtime_to_utc(e, rd->zone, utc) == 0)
+        return 1;
+    note(rd, line,
+         xasprintf(_("%s: an occurrence moved to times mabdesk cannot keep "
+                     "(%s to %s): not imported"),
+                   uid, s, e));
+    return 0;
+}
+
+/* The event of this file that c (a changed occurrence) belongs to, or
+ * -1 with a note. */
+static int master_of(struct reader *rd, icalcomponent *c, int line)
+{
+    const char *raw = icalcomponent_get_uid(c);
+    char *uid = text_clean(raw != NULL ? raw : "");
+
+    for (int i = 0; i < rd->out->nev; i++)
+        if (strcmp(rd->out->ev[i].r.x[EX_UID], uid) == 0) {
+            free(uid);
+            return i;
+        }
+    note(rd, line,
+         xasprintf(_("%s: a changed occurrence of an event this file does not "
+                     "hold (or could not import) is not imported"),
+                   *uid != '\0' ? uid : "?"));
+    free(uid);
+    return -1;
+}
+
 /* A VEVENT with RECURRENCE-ID (logical line b): an occurrence of an event
  * of this file moved, or cancelled; only its times are kept. */
 static void read_override(struct reader *rd, icalcomponent *c, int b)
 {
     icalproperty *rp = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY);
-    const char *uid = icalcomponent_get_uid(c);
-    int line = rd->l[b].line, i, all_day;
+    icalproperty *dp = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+    int line = rd->l[b].line, i = master_of(rd, c, line), all_day;
     char orig[EVTIME_LEN], at[EVTIME_LEN], start[EVTIME_LEN], end[EVTIME_LEN];
     struct record tmp;
 
-    for (i = 0; uid != NULL && i < rd->out->nev; i++)
-        if (strcmp(rd->out->ev[i].r.x[EX_UID], uid) == 0)
-            break;
-    if (uid == NULL || i == rd->out->nev) {
-        note(rd, line,
-             xasprintf(_("%s: a changed occurrence of an event this file does not "
-                         "hold (or could not import) is not imported"),
-                       uid != NULL ? uid : "?"));
+    if (i < 0 || prop_local(rd, rp, prop_line(rd, b, "RECURRENCE-ID"), orig) != 0)
+        return;
+    all_day = evtime_is_date(rd->out->ev[i].r.f[EF_START]);
+    if (stored(orig, all_day, rd->zone, at) != 0) {
+        note_time(rd, prop_line(rd, b, "RECURRENCE-ID"), "RECURRENCE-ID", orig);
         return;
     }
-    all_day = evtime_is_date(rd->out->ev[i].r.f[EF_START]);
-    if (prop_local(rd, rp, prop_line(rd, b, "RECURRENCE-ID"), orig) != 0)
-        return;
-    stored(orig, all_day, rd->zone, at);
-    if (icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED) {
-        ex_add(rd, i, xasprintf("%s|1||", at));
+    if (icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED || dp == NULL) {
+        ex_add(rd, i, xasprintf("%s|1||", at)); /* without a new start: not there */
         return;
     }
     record_init(&tmp, &kind_event);
-    if (prop_local(rd, icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY),
-                   prop_line(rd, b, "DTSTART"), start) == 0) {
+    if (prop_local(rd, dp, prop_line(rd, b, "DTSTART"), start) == 0) {
         record_set(&tmp, EF_START, start);
-        if (read_end(rd, c, b, &tmp) == 0) {
+        if (read_end(rd, c, b, &tmp) == 0 &&
+            moved_ok(rd, &tmp, all_day, line, rd->out->ev[i].r.x[EX_UID])) {
             stored(start, all_day, rd->zone, start);
             stored(tmp.f[EF_END], all_day, rd->zone, end);
             ex_add(rd, i, xasprintf("%s|0|%s|%s", at, start, end));

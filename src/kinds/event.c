@@ -257,6 +257,8 @@ static int check_recurrence(const struct record *r, char *msg, size_t msgsz)
     free(days);
     if (*r->f[EF_UNTIL] != '\0' && *r->f[EF_TIMES] != '\0')
         return refuse(msg, msgsz, EF_TIMES, _("give an end date or a number of times, not both"));
+    if (*r->f[EF_UNTIL] != '\0' && !evtime_valid_local(r->f[EF_UNTIL]))
+        return refuse(msg, msgsz, EF_UNTIL, _("must be a date before the year 3000"));
     if (*r->f[EF_UNTIL] != '\0' && strncmp(r->f[EF_UNTIL], r->f[EF_START], 10) < 0)
         return refuse(msg, msgsz, EF_UNTIL, _("must not be before the start"));
     if (!evrecur_any(r, evtime_zone()))

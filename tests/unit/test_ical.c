@@ -1,9 +1,10 @@
 /*
  * test_ical.c: iCalendar written and read (src/fmt/ical.c, ical_in.c,
- * ical_rule.c) without a database: a round trip of events with Bengali
+ * ical_fields.c) without a database: a round trip of events with Bengali
  * text long enough to cross the 75-octet fold (every line checked: at
  * most 75 octets, whole UTF-8 characters, CRLF) and with the characters
- * TEXT escapes; a file as calendar programs write them (TZID times of
+ * TEXT escapes; every length of a line around the fold (libical 3.0
+ * breaks some); a file as calendar programs write them (TZID times of
  * another zone and of a VTIMEZONE named the Windows way, UTC, floating,
  * all-day, DURATION, folded lines, RRULE with EXDATE and a moved
  * occurrence); what cannot be kept listed with its line; malformed files
@@ -112,6 +113,32 @@ static void test_round_trip(void **state)
     ical_in_free(&in);
     free(text);
     record_free(&r);
+}
+
+/* libical 3.0 breaks a line whose last folded piece is 73 or 74 octets
+ * (a CR inside the line); every length around the fold is written well
+ * and read back. */
+static void test_fold_lengths(void **state)
+{
+    (void)state;
+    for (int n = 60; n < 240; n++) {
+        struct record r;
+        struct ical_in in;
+        char title[256], *text;
+
+        memset(title, 'a', (size_t)n);
+        title[n] = '\0';
+        event(&r, "fold@mabdesk", "2026-12-01 10:30", "2026-12-01 13:00");
+        record_set(&r, EF_TITLE_EN, title);
+        text = write_one(&r, "Asia/Dhaka");
+        check_lines(text);
+        assert_null(strstr(text, "\r\r"));
+        read_ok(text, "Asia/Dhaka", &in);
+        assert_string_equal(in.ev[0].r.f[EF_TITLE_EN], title);
+        ical_in_free(&in);
+        free(text);
+        record_free(&r);
+    }
 }
 
 static void test_round_trip_repeating(void **state)
@@ -327,7 +354,11 @@ static void test_malformed(void **state)
     expect_refused("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\nBEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
                    "bad.ics:3: text after END:VCALENDAR");
     expect_refused("BEGIN:VCALENDAR\r\nSUMMARY:\xff\xfe\r\nEND:VCALENDAR\r\n",
-                   "bad.ics:2: not UTF-8");
+                   "bad.ics:2: not valid UTF-8");
+    expect_refused("BEGIN:VCALENDAR\r\nUID:a\rUID:b\r\nEND:VCALENDAR\r\n",
+                   "bad.ics:2: control character U+000D");
+    expect_refused("BEGIN:VCALENDAR\r\nSUMMARY:\x1b[31mred\r\nEND:VCALENDAR\r\n",
+                   "bad.ics:2: control character U+001B");
     assert_int_equal(ical_read("bad.ics", nul, sizeof nul - 1, "Asia/Dhaka", &in, &err), -1);
     assert_string_equal(err, "bad.ics:2: a NUL byte: not a text file");
     free(err);
@@ -347,6 +378,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_fold_lengths),
         cmocka_unit_test(test_round_trip_repeating),
         cmocka_unit_test(test_other_programs),
         cmocka_unit_test(test_malformed),

@@ -1,14 +1,18 @@
 /*
- * ical_rule.h: an RRULE as an event's repetition fields (ical_rule.c).
- * Internal to src/fmt/ (ical_in.c).
+ * ical_fields.h: a VEVENT's properties as an event's fields
+ * (ical_fields.c).  Internal to src/fmt/ (ical_in.c).
  */
-#ifndef MABDESK_ICAL_RULE_H
-#define MABDESK_ICAL_RULE_H
+#ifndef MABDESK_ICAL_FIELDS_H
+#define MABDESK_ICAL_FIELDS_H
 
 #include <libical/ical.h>
 
 #include "record.h"
 
+/* SUMMARY, DESCRIPTION (each into the English or Bengali field, by its
+ * LANGUAGE or script; X-MABDESK-*-BN into the Bengali one), LOCATION,
+ * CONTACT and CATEGORIES (the first that is one of ours, else "other"). */
+void ical_read_texts(icalcomponent *c, struct record *r);
 /* r, of an event starting at start (its local DTSTART, month 1-12), as
  * ev's EF_REPEAT, EF_INTERVAL, EF_WEEKDAYS, EF_MONTHLY and EF_TIMES: 0,
  * or -1 when the fields cannot say it.  EF_UNTIL is the caller's. */

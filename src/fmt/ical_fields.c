@@ -1,19 +1,96 @@
 /*
- * ical_rule.c: an RRULE of a file as the form's repetition fields
- * (kinds.h EF_REPEAT .. EF_TIMES), for ical_in.c.  The fields say less
+ * ical_fields.c: a VEVENT's properties as an event's fields, for
+ * ical_in.c: its texts and category, and its RRULE as the form's
+ * repetition fields (kinds.h EF_REPEAT .. EF_TIMES).  The fields say less
  * than RRULE can; a rule is taken only when the fields give the same
  * occurrences, which ical_rule_same() checks by expanding both.
  */
-#include "fmt/ical_rule.h"
+#include "fmt/ical_fields.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "evrecur.h"
 #include "kinds/kinds.h"
 #include "util.h"
+
+/* --- texts ------------------------------------------------------------------ */
+
+/* 1 if s holds a letter of the Bengali block (U+0980..U+09FF). */
+static int bengali(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+        if (p[0] == 0xe0 && (p[1] == 0xa6 || p[1] == 0xa7))
+            return 1;
+    return 0;
+}
+
+/* SUMMARY or DESCRIPTION into the English or Bengali field by its
+ * LANGUAGE (else by its script); X-MABDESK-...-BN (our own export) into
+ * the Bengali one. */
+static void read_pair(icalcomponent *c, icalproperty_kind kind, const char *x_name,
+                      struct record *r, int f_en, int f_bn)
+{
+    icalproperty *p = icalcomponent_get_first_property(c, kind);
+
+    if (p != NULL) {
+        icalparameter *lang = icalproperty_get_first_parameter(p, ICAL_LANGUAGE_PARAMETER);
+        const char *text = icalvalue_get_text(icalproperty_get_value(p)), *l;
+        int bn;
+
+        l = lang != NULL ? icalparameter_get_language(lang) : NULL;
+        bn = l != NULL ? strncasecmp(l, "bn", 2) == 0 : bengali(text != NULL ? text : "");
+        record_set(r, bn ? f_bn : f_en, text);
+    }
+    for (p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY))
+        if (strcasecmp(icalproperty_get_x_name(p), x_name) == 0) {
+            icalvalue *v = icalproperty_get_value(p);
+            const char *t =
+                icalvalue_isa(v) == ICAL_TEXT_VALUE ? icalvalue_get_text(v) : icalvalue_get_x(v);
+
+            if (t != NULL)
+                record_set(r, f_bn, t);
+        }
+}
+
+/* The first of the CATEGORIES that is one of ours (by value or English
+ * label), else "other". */
+static void read_category(icalcomponent *c, struct record *r)
+{
+    record_set(r, EF_CATEGORY, "other");
+    for (icalproperty *p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY); p != NULL;
+         p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY)) {
+        const char *v = icalproperty_get_categories(p);
+
+        for (int i = 0; v != NULL && event_categories[i] != NULL; i++) {
+            if (strcasecmp(v, event_categories[i]) == 0 ||
+                strcasecmp(v, event_category_labels[i]) == 0) {
+                record_set(r, EF_CATEGORY, event_categories[i]);
+                return;
+            }
+        }
+    }
+}
+
+void ical_read_texts(icalcomponent *c, struct record *r)
+{
+    icalproperty *p;
+
+    read_pair(c, ICAL_SUMMARY_PROPERTY, "X-MABDESK-SUMMARY-BN", r, EF_TITLE_EN, EF_TITLE_BN);
+    read_pair(c, ICAL_DESCRIPTION_PROPERTY, "X-MABDESK-DESCRIPTION-BN", r, EF_DESCRIPTION_EN,
+              EF_DESCRIPTION_BN);
+    if ((p = icalcomponent_get_first_property(c, ICAL_LOCATION_PROPERTY)) != NULL)
+        record_set(r, EF_LOCATION, icalproperty_get_location(p));
+    if ((p = icalcomponent_get_first_property(c, ICAL_CONTACT_PROPERTY)) != NULL)
+        record_set(r, EF_CONTACT, icalproperty_get_contact(p));
+    read_category(c, r);
+}
+
+/* --- repetition --------------------------------------------------------------- */
 
 static const char *const weekday_codes[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 
