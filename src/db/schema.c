@@ -317,7 +317,8 @@ static const char migration_4[] =
  * date in the configured zone, or a count); the RRULE is built from
  * these (src/evrecur.c).  An occurrence cancelled (EXDATE) or moved
  * (RECURRENCE-ID) is a row of event_exception, named by the start the
- * rule gives it.  The uid is the iCalendar UID that re-imports match.
+ * rule gives it; a new start or rule drops them.  The uid is the iCalendar UID that re-imports
+ * match.
  */
 static const char migration_5[] =
     "CREATE TABLE event ("
@@ -360,6 +361,17 @@ static const char migration_5[] =
     " UNIQUE (event_id, original_start),"
     " CHECK (cancelled = 1 OR (start_at IS NOT NULL AND end_at >= start_at))"
     ");"
+    /* The exceptions name occurrences by the start the rule gives them: a
+     * new start or rule gives other occurrences, and the old names would
+     * only linger unmatched. */
+    "CREATE TRIGGER event_exception_stale AFTER UPDATE OF start_at, recur, recur_interval,"
+    " recur_weekdays, recur_monthly ON event"
+    " WHEN old.start_at IS NOT new.start_at OR old.recur IS NOT new.recur"
+    " OR old.recur_interval IS NOT new.recur_interval"
+    " OR old.recur_weekdays IS NOT new.recur_weekdays"
+    " OR old.recur_monthly IS NOT new.recur_monthly BEGIN"
+    " DELETE FROM event_exception WHERE event_id = new.id;"
+    " END;"
     "CREATE VIRTUAL TABLE event_fts USING fts5(title_en, title_bn, location,"
     " tokenize = \"" FTS_TOKENIZER "\");"
     "CREATE TRIGGER event_fts_insert AFTER INSERT ON event"

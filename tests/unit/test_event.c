@@ -3,7 +3,9 @@
  * database: times typed in the configured zone are stored in UTC and
  * read back as typed; a new event gets a UID that edits keep; the checks
  * (a title, start and end of one sort and in order, dates that exist, a
- * recurrence that can happen); the recurrence's defaults; the search
+ * recurrence that can happen); the recurrence's defaults; cancelled and
+ * moved occurrences kept through other edits and dropped with a new
+ * start; the search
  * index; and who may change which events -- the association's events are
  * staff's, a municipal user's are its own body's, a kiosk only reads.
  */
@@ -177,6 +179,41 @@ static void test_checks(void **state)
     record_free(&r);
 }
 
+/* Cancelled and moved occurrences are named by the start the rule gives
+ * them: they stay through other changes, and go with a new start. */
+static void test_exceptions_follow_the_rule(void **state)
+{
+    struct fx *fx = *state;
+    struct record r;
+    char *s, *sql;
+
+    event(&r, "Weekly class", 0, "2026-12-01 10:00", "2026-12-01 11:00");
+    record_set(&r, EF_REPEAT, "weekly");
+    assert_int_equal(save(fx->admin, &r, NULL, NULL), DB_OK);
+    sql = xasprintf("INSERT INTO event_exception(event_id, original_start, cancelled)"
+                    " VALUES (%lld, '2026-12-08T04:00:00Z', 1)",
+                    r.id);
+    assert_int_equal(tu_db_int(fx->admin, sql), -1); /* no row: it only inserts */
+    free(sql);
+    assert_int_equal(db_record_get(fx->admin, &kind_event, r.id, &r, NULL), DB_OK);
+    assert_string_equal(r.x[EX_EXCEPTIONS], "2026-12-08T04:00:00Z|1||");
+    record_set(&r, EF_LOCATION, "Room 2");
+    record_set(&r, EF_TIMES, "10");
+    assert_int_equal(save(fx->admin, &r, NULL, NULL), DB_OK);
+    assert_string_equal(r.x[EX_EXCEPTIONS], "2026-12-08T04:00:00Z|1||");
+    record_set(&r, EF_START, "2026-12-01 11:00");
+    record_set(&r, EF_END, "2026-12-01 12:00");
+    assert_int_equal(save(fx->admin, &r, NULL, NULL), DB_OK);
+    assert_string_equal(r.x[EX_EXCEPTIONS], "");
+    /* The audit log saw them go. */
+    s = tu_db_text(fx->admin, "SELECT json_extract(before, '$.exceptions') || '>' ||"
+                              " coalesce(json_extract(after, '$.exceptions'), '')"
+                              " FROM audit WHERE record_kind = 'event' ORDER BY id DESC LIMIT 1");
+    assert_string_equal(s, "2026-12-08T04:00:00Z|1||>");
+    free(s);
+    record_free(&r);
+}
+
 static void test_search(void **state)
 {
     struct fx *fx = *state;
@@ -260,6 +297,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_times_stored_utc, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_exceptions_follow_the_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search, setup, teardown),
         cmocka_unit_test_setup_teardown(test_who_may_change, setup, teardown),
     };
