@@ -5,9 +5,9 @@
  * (a title, start and end of one sort and in order, dates that exist, a
  * recurrence that can happen); the recurrence's defaults; cancelled and
  * moved occurrences kept through other edits and dropped with a new
- * start; the search
- * index; and who may change which events -- the association's events are
- * staff's, a municipal user's are its own body's, a kiosk only reads.
+ * start; the search index; and who may change which events -- the
+ * association's events are staff's, a municipal user's are its own
+ * body's, a kiosk only reads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
