@@ -215,6 +215,15 @@ static char *day_column(const char *local)
     return s;
 }
 
+/* A stored time as a local one ("2026-12-01 10:30"), or as stored if it
+ * cannot be read (text put in by another program), padded so that the
+ * time is always at offset 11. */
+static void local_of(const char *stored, const char *zone, char out[EVTIME_LEN])
+{
+    if (evtime_to_local(stored, zone, out) != 0)
+        snprintf(out, EVTIME_LEN, "%-16.16s", stored);
+}
+
 /* "10:30-13:00", or "all day". */
 static char *time_column(const struct ev_occurrence *o, const char *zone)
 {
@@ -223,8 +232,8 @@ static char *time_column(const struct ev_occurrence *o, const char *zone)
 
     if (evtime_is_date(o->start))
         return xstrdup(_("all day"));
-    evtime_to_local(o->start, zone, s);
-    evtime_to_local(o->end, zone, e);
+    local_of(o->start, zone, s);
+    local_of(o->end, zone, e);
     plain = xasprintf("%s-%s", s + 11, e + 11);
     r = i18n_digits(plain);
     free(plain);
@@ -243,7 +252,7 @@ static int add_occurrence(const struct ev_occurrence *o, void *arg)
     const struct record *ev = a->ev;
     char local[EVTIME_LEN], *cols[5];
 
-    evtime_to_local(o->start, a->zone, local);
+    local_of(o->start, a->zone, local);
     cols[0] = day_column(local);
     cols[1] = time_column(o, a->zone);
     cols[2] = safe(ev->f[EF_TITLE_EN], ev->f[EF_TITLE_BN]);
