@@ -150,7 +150,10 @@ int evtime_to_local(const char *s, const char *zone, char out[EVTIME_LEN])
     t = icaltime_convert_to_zone(t, zone_of(zone));
     if (!date_exists(t.year, t.month, t.day))
         return -1; /* beyond what libical's zones reach */
-    snprintf(out, EVTIME_LEN, "%04d-%02d-%02d %02d:%02d", t.year, t.month, t.day, t.hour, t.minute);
+    /* All in range (date_exists()); the modulos tell the compiler so. */
+    snprintf(out, EVTIME_LEN, "%04u-%02u-%02u %02u:%02u", (unsigned)t.year % 10000u,
+             (unsigned)t.month % 100u, (unsigned)t.day % 100u, (unsigned)t.hour % 100u,
+             (unsigned)t.minute % 100u);
     return 0;
 }
 
