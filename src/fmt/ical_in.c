@@ -51,7 +51,52 @@ struct reader {
     icalcomponent *root;
     struct ical_in *out;
     char **err;
+    /* The events by UID: open addressing, slots hold index + 1 (0: empty);
+     * cap is 0 or a power of two. */
+    int *by_uid;
+    size_t cap;
 };
+
+static size_t uid_hash(const char *s)
+{
+    size_t h = 14695981039346656037u;
+
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+/* The event with this UID, or -1. */
+static int uid_find(const struct reader *rd, const char *uid)
+{
+    for (size_t i = rd->cap ? uid_hash(uid) & (rd->cap - 1) : 0; rd->cap && rd->by_uid[i];
+         i = (i + 1) & (rd->cap - 1))
+        if (strcmp(rd->out->ev[rd->by_uid[i] - 1].r.x[EX_UID], uid) == 0)
+            return rd->by_uid[i] - 1;
+    return -1;
+}
+
+/* Event k (its UID set) into the table, which stays at most half full. */
+static void uid_add(struct reader *rd, int k)
+{
+    size_t i;
+
+    if (2 * ((size_t)k + 1) > rd->cap) {
+        int *old = rd->by_uid;
+        size_t oldcap = rd->cap;
+
+        rd->cap = rd->cap ? 2 * rd->cap : 64;
+        rd->by_uid = xcalloc(rd->cap, sizeof *rd->by_uid);
+        for (size_t j = 0; j < oldcap; j++)
+            if (old[j])
+                uid_add(rd, old[j] - 1);
+        free(old);
+    }
+    i = uid_hash(rd->out->ev[k].r.x[EX_UID]) & (rd->cap - 1);
+    while (rd->by_uid[i])
+        i = (i + 1) & (rd->cap - 1);
+    rd->by_uid[i] = k + 1;
+}
 
 /* why (taken over) may quote the file: made safe to print. */
 static int fail(struct reader *rd, int line, char *why)
@@ -496,17 +541,14 @@ static char *usable_uid(struct reader *rd, icalcomponent *c, int line)
  * taken by an earlier event of the file; else 0 with a note. */
 static int new_master(struct reader *rd, icalcomponent *c, const char *uid, int line)
 {
-    struct ical_in *o = rd->out;
-
     if (icalcomponent_get_status(c) == ICAL_STATUS_CANCELLED) {
         note(rd, line, xasprintf(_("%s: cancelled (STATUS:CANCELLED): not imported"), uid));
         return 0;
     }
-    for (int k = 0; k < o->nev; k++)
-        if (strcmp(o->ev[k].r.x[EX_UID], uid) == 0) {
-            note(rd, line, xasprintf(_("%s: a second event with this UID is not imported"), uid));
-            return 0;
-        }
+    if (uid_find(rd, uid) >= 0) {
+        note(rd, line, xasprintf(_("%s: a second event with this UID is not imported"), uid));
+        return 0;
+    }
     return 1;
 }
 
@@ -552,6 +594,7 @@ static void read_master(struct reader *rd, icalcomponent *c, int b)
         free(rd->ex[i].v);
         return;
     }
+    uid_add(rd, i);
     note_parts(rd, c, b);
 }
 
@@ -580,12 +623,12 @@ static int master_of(struct reader *rd, icalcomponent *c, int line)
 {
     const char *raw = icalcomponent_get_uid(c);
     char *uid = text_clean(raw != NULL ? raw : "");
+    int i = uid_find(rd, uid);
 
-    for (int i = 0; i < rd->out->nev; i++)
-        if (strcmp(rd->out->ev[i].r.x[EX_UID], uid) == 0) {
-            free(uid);
-            return i;
-        }
+    if (i >= 0) {
+        free(uid);
+        return i;
+    }
     note(rd, line,
          xasprintf(_("%s: a changed occurrence of an event this file does not "
                      "hold (or could not import) is not imported"),
@@ -692,7 +735,7 @@ static void read_components(struct reader *rd)
 int ical_read(const char *name, const char *text, size_t len, const char *zone, struct ical_in *out,
               char **err)
 {
-    struct reader rd = {name, zone, NULL, NULL, 0, NULL, 0, NULL, out, err};
+    struct reader rd = {.name = name, .zone = zone, .out = out, .err = err};
     const char *nul = memchr(text, '\0', len);
     char *copy;
     int rc = -1;
@@ -721,6 +764,7 @@ int ical_read(const char *name, const char *text, size_t len, const char *zone, 
         free(rd.l[i].text);
     free(rd.l);
     free(rd.vevent_at);
+    free(rd.by_uid);
     for (int i = 0; rd.ex != NULL && i < out->nev; i++) {
         for (int k = 0; k < rd.ex[i].n; k++)
             free(rd.ex[i].v[k]);

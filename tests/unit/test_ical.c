@@ -362,6 +362,17 @@ static void test_malformed(void **state)
     assert_int_equal(ical_read("bad.ics", nul, sizeof nul - 1, "Asia/Dhaka", &in, &err), -1);
     assert_string_equal(err, "bad.ics:2: a NUL byte: not a text file");
     free(err);
+    /* The same UID twice: the first is the event, the second listed. */
+    read_ok("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:same\r\nDTSTART:20261201T040000Z\r\n"
+            "END:VEVENT\r\nBEGIN:VEVENT\r\nUID: same \r\nDTSTART:20261202T040000Z\r\n"
+            "END:VEVENT\r\nEND:VCALENDAR\r\n",
+            "Asia/Dhaka", &in);
+    assert_int_equal(in.nev, 1);
+    assert_string_equal(in.ev[0].r.f[EF_START], "2026-12-01 10:00");
+    assert_int_equal(in.nnotes, 1);
+    assert_int_equal(in.notes[0].line, 6);
+    assert_non_null(strstr(in.notes[0].msg, "a second event with this UID"));
+    ical_in_free(&in);
     /* An unknown zone leaves that event out, listed. */
     read_ok(
         "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART;TZID=Mars/Olympus:20261201T100000\r\n"
