@@ -25,7 +25,7 @@ VERSION := 0.1.0
 
 CC ?= cc
 BUILD ?= build
-PKGS := ncursesw sqlite3 libutf8proc libssh libcrypt libsystemd inih
+PKGS := ncursesw sqlite3 libutf8proc libssh libcrypt libsystemd inih libical
 TEST_PKGS := cmocka vterm
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

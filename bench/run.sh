@@ -13,6 +13,11 @@
 # 7. unless SUBS=0, SUBS subscribers (default 1,000,000): generated,
 #    imported with `mabdesk import subscribers`, and searched on db/ as
 #    the Subscribers list does per key;
+# 7. unless EVENTS=0, EVENTS events (default 50,000, some repeating):
+#    generated as iCalendar (events.awk), imported with `mabdesk import
+#    events` (and again: all unchanged) against sqlite3 .import of the
+#    same rows into a plain table, then `agenda` over 30 days and a whole
+#    `export events`;
 # then print one table; then, unless SSH=0, the SSH benchmarks (ssh.sh:
 # mabdesk serve and OpenSSH's sshd side by side) print a second one.
 # Everything generated stays in $OUT (gitignored).
@@ -235,6 +240,43 @@ if [ "$SUBS" != 0 ]; then
         "$(awk -F '\t' '$1 == "all" { print $4 }' "$sq")"
     printf '  %8s %10s %10s   %s\n' "matches" "median us" "p95 us" "typed"
     awk -F '\t' '$1 != "all" { printf "  %8s %10s %10s   %s\n", $2, $3, $4, $1 }' "$sq"
+fi
+
+EVENTS=${EVENTS:-50000}
+if [ "$EVENTS" != 0 ]; then
+    edb=$OUT/events.db
+    eplain=$OUT/events-plain.db
+    ics=$OUT/events.ics
+    ecsv=$OUT/events.csv
+    rm -f "$edb" "$edb-wal" "$edb-shm" "$eplain"
+    echo "bench: generating and importing $EVENTS events" >&2
+    awk -v n="$EVENTS" -v ics="$ics" -v csv="$ecsv" -f "$(dirname "$0")/events.awk"
+    "$BIN" --db "$edb" find zzzzzz >/dev/null 2>&1 || true
+    eimport_ms=$(timed_import "$edb" events "$ics" "$OUT/events-import.log")
+    eagain_ms=$(timed_import "$edb" events "$ics" "$OUT/events-again.log")
+    t0=$(now_ms)
+    sqlite3 "$eplain" ".import --csv $ecsv events"
+    t1=$(now_ms)
+    esqlite_ms=$(elapsed "$t0" "$t1")
+    t0=$(now_ms)
+    lines=$("$BIN" --db "$edb" agenda --from 2026-12-01 --days 30 | wc -l)
+    t1=$(now_ms)
+    agenda_ms=$(elapsed "$t0" "$t1")
+    t0=$(now_ms)
+    "$BIN" --db "$edb" export events -o "$OUT/events-export.ics"
+    t1=$(now_ms)
+    eexport_ms=$(elapsed "$t0" "$t1")
+    echo
+    echo "events: $EVENTS generated ($(sqlite3 "$edb" "SELECT count(*) FROM event") in the database," \
+        "$(( $(wc -c <"$ics") / 1024 )) KiB of iCalendar)"
+    echo
+    printf '%-52s %11s ms\n' "mabdesk import events ($EVENTS events)" "$eimport_ms"
+    printf '%-52s %11s ms\n' "the same file again (all unchanged)" "$eagain_ms"
+    printf '%-52s %11s ms\n' "sqlite3 .import of the same rows (plain table)" "$esqlite_ms"
+    printf '%-52s %12s x\n' "import time / sqlite3 .import time" \
+        "$(awk -v a="$eimport_ms" -v b="$esqlite_ms" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')"
+    printf '%-52s %11s ms\n' "mabdesk agenda, 30 days ($lines occurrences)" "$agenda_ms"
+    printf '%-52s %11s ms\n' "mabdesk export events (all)" "$eexport_ms"
 fi
 
 if [ "${SSH:-1}" != 0 ]; then

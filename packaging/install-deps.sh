@@ -10,8 +10,9 @@ set -eu
 
 PACKAGES="build-essential pkg-config gettext
 libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
-libsystemd-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev
-openssh-client sqlite3 ssh-audit clang-format python3
+libsystemd-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev libical-dev
+python3 python3-icalendar
+openssh-client sqlite3 ssh-audit clang-format
 dpkg-dev debhelper lintian"
 
 # pkg-config module, command, header or file -> package that provides it.
@@ -19,12 +20,12 @@ dpkg-dev debhelper lintian"
 # whichever python3 comes first on PATH).
 CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
 pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libsystemd:libsystemd-dev pc:inih:libinih-dev
-pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev
+pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev pc:libical:libical-dev
 cmd:cc:build-essential cmd:make:build-essential cmd:pkg-config:pkg-config
 cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:openssh-client
 cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format
 cmd:dpkg-buildpackage:dpkg-dev cmd:dh:debhelper cmd:lintian:lintian
-file:/usr/bin/python3:python3"
+file:/usr/bin/python3:python3 py:icalendar:python3-icalendar"
 
 if [ "${1:-}" = "--print" ]; then
     echo $PACKAGES
@@ -39,6 +40,8 @@ for c in $CHECKS; do
     cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
     hdr) [ -f "/usr/include/$what" ] && continue ;;
     file) [ -x "$what" ] && continue ;;
+    # Debian's python3, not whichever python3 comes first on PATH.
+    py) /usr/bin/python3 -c "import $what" >/dev/null 2>&1 && continue ;;
     esac
     case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done

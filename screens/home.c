@@ -42,6 +42,13 @@ static struct screen *open_subscribers(void)
     return screen_records_new(&kind_subscriber, app_session()->municipality_id);
 }
 
+/* Every session sees every event; a municipal user changes only its own
+ * body's (db/ decides, the list offers what auth_allowed() says). */
+static struct screen *open_events(void)
+{
+    return screen_records_new(&kind_event, 0);
+}
+
 static struct screen *open_subscribe(void)
 {
     return screen_subscribe_new();
@@ -71,6 +78,8 @@ static const struct home_item items[] = {
     {N_("Subscribe"), N_("The Municipality Digest by email"), AUTH_SUBSCRIBE, open_subscribe},
     {N_("Subscribers"), N_("The Municipality Digest: who receives it"), AUTH_READ_SUBSCRIBERS,
      open_subscribers},
+    {N_("Events"), N_("Trainings, workshops and meetings of the association and every body"),
+     AUTH_READ_EVENTS, open_events},
     {N_("Help"), N_("The keys of every screen"), AUTH_READ_DIRECTORY, NULL},
     {N_("Users"), N_("SSH accounts: roles, keys and passwords"), AUTH_MANAGE_USERS, open_users},
     {N_("Audit log"), N_("Who changed what, and when"), AUTH_READ_AUDIT, open_audit},

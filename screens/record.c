@@ -42,7 +42,8 @@ static char *shown_value(const struct field_def *d, const char *v)
         return xstrdup("");
     if (d->type == FT_CHOICE)
         return xstrdup(field_readable(d, v));
-    if (d->type == FT_INT || d->type == FT_YEAR || d->type == FT_REAL || d->type == FT_DATE)
+    if (d->type == FT_INT || d->type == FT_YEAR || d->type == FT_REAL || d->type == FT_DATE ||
+        d->type == FT_DATETIME)
         return i18n_digits(v);
     if (d->type == FT_LONGTEXT)
         return xstrdup(v);

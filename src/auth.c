@@ -19,10 +19,13 @@ int auth_allowed(const struct session *s, enum auth_action a, long long municipa
 {
     switch (a) {
     case AUTH_READ_DIRECTORY:
+    case AUTH_READ_EVENTS:
         return 1;
     case AUTH_QUIT:
         return s->role != ROLE_KIOSK;
     case AUTH_EDIT_MUNICIPALITY:
+    case AUTH_EDIT_EVENT:
+        /* The association's own events (0) are staff's. */
         if (s->role == ROLE_MUNICIPAL)
             return municipality_id != 0 && municipality_id == s->municipality_id;
         return s->role == ROLE_ADMIN || s->role == ROLE_EDITOR;
@@ -36,11 +39,13 @@ int auth_allowed(const struct session *s, enum auth_action a, long long municipa
         return s->role == ROLE_ADMIN || s->role == ROLE_EDITOR;
     case AUTH_CREATE_MUNICIPALITY:
     case AUTH_IMPORT_MUNICIPALITIES:
+    case AUTH_IMPORT_EVENTS:
     case AUTH_EDIT_PAGES:
     case AUTH_EDIT_SUBSCRIBERS:
     case AUTH_EXPORT_SUBSCRIBERS:
         return s->role == ROLE_ADMIN || s->role == ROLE_EDITOR;
     case AUTH_EXPORT_MUNICIPALITIES:
+    case AUTH_EXPORT_EVENTS:
         return s->role != ROLE_KIOSK;
     case AUTH_DELETE_MUNICIPALITY:
     case AUTH_READ_AUDIT:

@@ -32,6 +32,10 @@ enum auth_action {
     AUTH_EDIT_SUBSCRIBERS, /* add, change, delete, import; confirm in bulk */
     AUTH_EXPORT_SUBSCRIBERS,
     AUTH_SUBSCRIBE, /* the public form, and confirming or unsubscribing by token */
+    AUTH_READ_EVENTS,
+    AUTH_EDIT_EVENT, /* add, change, delete; with the organiser's id (0: the association) */
+    AUTH_IMPORT_EVENTS,
+    AUTH_EXPORT_EVENTS,
     AUTH_ACTION_COUNT
 };
 

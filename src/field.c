@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "evtime.h"
 #include "i18n.h"
 #include "record.h"
 #include "text.h"
@@ -257,6 +258,13 @@ static const char *check_type(const struct field_def *d, const char *value, char
     case FT_DATE:
         if (!valid_date(value))
             return say(msg, msgsz, "%s", _("must be a date that exists, like 2024-04-14"));
+        return NULL;
+    case FT_DATETIME:
+        if (!evtime_valid_local(value))
+            return say(msg, msgsz,
+                       _("must be a date and time that exist, like 2026-12-01 10:30, or a date, "
+                         "from %d to %d"),
+                       EVTIME_FIRST_YEAR, EVTIME_LAST_YEAR);
         return NULL;
     case FT_PHONE:
         switch (check_phones(value, (d->flags & FF_MULTI) != 0)) {

@@ -306,20 +306,38 @@ void i18n_bangla(int y, int m, int d, int *by, int *bm, int *bd)
     *bd = 30;
 }
 
+char *i18n_format_bangla_ymd(int y, int m, int d)
+{
+    int by, bm, bd;
+    char *num, *r;
+
+    i18n_bangla(y, m, d, &by, &bm, &bd);
+    if (!i18n_is_bn())
+        return xasprintf("%d %s %d", bd, bmonth_en[bm], by);
+    num = xasprintf("%d %s %d", bd, bmonth_bn[bm], by);
+    r = i18n_digits(num);
+    free(num);
+    return r;
+}
+
 char *i18n_format_bangla_date(time_t t)
 {
     const char *tz = getenv("MABDESK_TZ");
     struct tm tm;
-    int by, bm, bd;
-    char *num, *r;
 
     if (tz == NULL || *tz == '\0')
         tz = "Asia/Dhaka";
     local_tm(t, tz, &tm);
-    i18n_bangla(tm.tm_year + 1900, tm.tm_mon, tm.tm_mday, &by, &bm, &bd);
+    return i18n_format_bangla_ymd(tm.tm_year + 1900, tm.tm_mon, tm.tm_mday);
+}
+
+char *i18n_format_ymd(int y, int m, int d)
+{
+    char *num, *r;
+
     if (!i18n_is_bn())
-        return xasprintf("%d %s %d", bd, bmonth_en[bm], by);
-    num = xasprintf("%d %s %d", bd, bmonth_bn[bm], by);
+        return xasprintf("%d %s %d", d, month_en[m], y);
+    num = xasprintf("%d %s %d", d, month_bn[m], y);
     r = i18n_digits(num);
     free(num);
     return r;

@@ -36,6 +36,12 @@ void i18n_bangla(int y, int m, int d, int *by, int *bm, int *bd);
 /* The Bangla date of moment t in the session's zone and language, e.g.
  * "12 Agrahayan 1433" / "১২ অগ্রহায়ণ ১৪৩৩".  Malloc'd. */
 char *i18n_format_bangla_date(time_t t);
+/* The Bangla date of the Gregorian y-m-d (m 0-11) in the session's
+ * language: "15 Agrahayan 1433" / "১৫ অগ্রহায়ণ ১৪৩৩".  Malloc'd. */
+char *i18n_format_bangla_ymd(int y, int m, int d);
+/* The Gregorian y-m-d (m 0-11) for a person: "1 December 2026" /
+ * "১ ডিসেম্বর ২০২৬".  Malloc'd. */
+char *i18n_format_ymd(int y, int m, int d);
 /* Pick the field for the session's language, falling back to the other
  * when empty. */
 const char *i18n_pick(const char *en, const char *bn);

@@ -15,6 +15,7 @@
 
 #include "auth.h"
 #include "db/db.h"
+#include "fmt/charset.h"
 #include "fmt/csv.h"
 #include "i18n.h"
 #include "kinds/kinds.h"
@@ -208,4 +209,18 @@ int impexp_export_where(struct db *db, const struct kind *k, enum export_format 
         write_csv_header(out, k);
     rc = db_record_each(db, k, export_one, &to, err);
     return rc == DB_OK ? write_error(out, err) : rc;
+}
+
+int impexp_write_encoded(const char *name, const char *encoding, int bom, const char *mem,
+                         size_t len, FILE *out, char **err)
+{
+    char *text;
+    size_t n;
+
+    text = charset_from_utf8(name, mem, len, encoding != NULL ? encoding : "utf-8", bom, &n, err);
+    if (text == NULL)
+        return -1;
+    fwrite(text, 1, n, out);
+    free(text);
+    return 0;
 }

@@ -31,5 +31,10 @@ struct export_where {
 };
 int impexp_export_where(struct db *, const struct kind *, enum export_format,
                         const struct export_where *where, int nwhere, FILE *out, char **err);
+/* An export made in UTF-8 (mem) written to out (named name in messages) in
+ * encoding (NULL: UTF-8 as it is), with a byte order mark if bom: 0, or -1
+ * with *err and nothing written. */
+int impexp_write_encoded(const char *name, const char *encoding, int bom, const char *mem,
+                         size_t len, FILE *out, char **err);
 
 #endif

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/subscriber.h"
+#include "eventcmd.h"
 #include "fmt/charset.h"
 #include "i18n.h"
 #include "csvimport.h"
@@ -62,8 +63,13 @@ static void usage(FILE *f)
               "Commands:\n"
               "  run                      the full-screen application (the default)\n"
               "  find QUERY               print matching directory entries, tab-separated\n"
-              "  export municipalities|contacts|subscribers [--format csv|vcf] [-o FILE]\n"
-              "  import municipalities|contacts|subscribers FILE.csv [--encoding E] [--dry-run]\n"
+              "  export municipalities|contacts|subscribers|events [--format csv|vcf] [-o FILE]\n"
+              "  import municipalities|contacts|subscribers|events FILE.csv\n"
+              "                           [--encoding E] [--dry-run]\n"
+              "  export events [--from DATE] [--to DATE] [--municipality ID] [-o FILE]\n"
+              "  import events FILE.ics [--municipality ID] [--dry-run]   (iCalendar)\n"
+              "  agenda [--from DATE] [--days N] [--municipality ID]\n"
+              "                           the events of the next days, tab-separated\n"
               "  subscribers confirm|unsubscribe TOKEN\n"
               "                           a subscriber's confirmation link or unsubscribe link\n"
               "  subscribers send-confirmations [--maildir DIR|--sendmail PATH] [--dry-run]\n"
@@ -171,6 +177,24 @@ static struct db *open_db(struct globals *g, int *code)
     return db;
 }
 
+/* Open the database, run fn (a command parsed elsewhere) on it and say
+ * what went wrong: the exit code. */
+static int with_db(struct globals *g, int (*fn)(struct db *, void *, char **), void *arg)
+{
+    struct db *db;
+    char *err = NULL;
+    int code = 0, rc;
+
+    if ((db = open_db(g, &code)) == NULL)
+        return code;
+    rc = fn(db, arg, &err);
+    if (rc != DB_OK)
+        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
+    free(err);
+    db_close(db);
+    return fflush(stdout) != 0 ? EX_IOERR_ : exit_code(rc);
+}
+
 static int cmd_run(struct globals *g, int argc, char **argv)
 {
     struct app_options o = {0};
@@ -201,30 +225,20 @@ static int cmd_run(struct globals *g, int argc, char **argv)
     return EX_OK_;
 }
 
+static int find_exec(struct db *db, void *query, char **err)
+{
+    return impexp_find(db, query, stdout, err);
+}
+
 static int cmd_find(struct globals *g, int argc, char **argv)
 {
-    struct db *db;
-    char *err = NULL;
-    int code = 0, rc;
-
     if (asks_help(argc, argv, _("usage: mabdesk find QUERY")))
         return EX_OK_;
     if (argc != 2)
         return usage_error("%s", _("usage: mabdesk find QUERY"));
-    db = open_db(g, &code);
-    if (db == NULL)
-        return code;
-    rc = impexp_find(db, argv[1], stdout, &err);
-    if (rc != DB_OK)
-        fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
-    free(err);
-    db_close(db);
-    if (fflush(stdout) != 0)
-        return EX_IOERR_;
-    return exit_code(rc);
+    return with_db(g, find_exec, argv[1]);
 }
 
-/* The export's filters (--status, --municipality, --lang), by field key. */
 static const char *const export_filters[] = {"status", "municipality", "lang"};
 
 /* The filters given (vals[i] for export_filters[i], NULL: none) as
@@ -258,26 +272,6 @@ struct export_opts {
     int bom;
 };
 
-/* The export in o->encoding (with a mark if asked) from the UTF-8 one in
- * mem; 0, or -1 having said why (nothing is written then). */
-static int write_encoded(const struct export_opts *o, const char *mem, size_t len, FILE *out)
-{
-    const char *name = o->outpath != NULL ? o->outpath : "stdout";
-    char *err = NULL, *text;
-    size_t n;
-
-    text = charset_from_utf8(name, mem, len, o->encoding != NULL ? o->encoding : "utf-8", o->bom,
-                             &n, &err);
-    if (text == NULL) {
-        fprintf(stderr, "mabdesk: %s\n", err);
-        free(err);
-        return -1;
-    }
-    fwrite(text, 1, n, out);
-    free(text);
-    return 0;
-}
-
 static int export_to(struct globals *g, const struct kind *kind, const struct export_opts *o,
                      const struct export_where *where, int nwhere)
 {
@@ -306,7 +300,11 @@ static int export_to(struct globals *g, const struct kind *kind, const struct ex
     if (recode && fclose(to) != 0 && rc == DB_OK) {
         fprintf(stderr, "mabdesk: %s\n", strerror(errno));
         rc = DB_ERROR;
-    } else if (recode && rc == DB_OK && write_encoded(o, mem, memlen, out) != 0) {
+    } else if (recode && rc == DB_OK &&
+               impexp_write_encoded(o->outpath != NULL ? o->outpath : "stdout", o->encoding, o->bom,
+                                    mem, memlen, out, &err) != 0) {
+        fprintf(stderr, "mabdesk: %s\n", err);
+        free(err);
         rc = DB_INVALID;
     }
     free(mem);
@@ -523,28 +521,33 @@ static int cmd_subscribers(struct globals *g, int argc, char **argv)
     return EX_OK_;
 }
 
+static int user_exec(struct db *db, void *uc, char **err)
+{
+    return usercmd_exec(db, uc, stdin, stdout, err);
+}
+
 static int cmd_user(struct globals *g, int argc, char **argv)
 {
     struct usercmd uc;
-    struct db *db;
-    char *err = NULL;
-    int code = 0, rc;
+    int rc = usercmd_parse(argc, argv, &uc);
 
-    rc = usercmd_parse(argc, argv, &uc);
     if (rc != 0)
         return rc > 0 ? EX_OK_ : EX_USAGE_;
     uc.kiosk = config_int(&g->conf, CK_KIOSK);
-    db = open_db(g, &code);
-    if (db != NULL) {
-        rc = usercmd_exec(db, &uc, stdin, stdout, &err);
-        if (rc != DB_OK)
-            fprintf(stderr, "mabdesk: %s\n", err != NULL ? err : "?");
-        free(err);
-        db_close(db);
-        code = exit_code(rc);
-    }
+    rc = with_db(g, user_exec, &uc);
     usercmd_free(&uc);
-    return code;
+    return rc;
+}
+
+/* agenda (and the iCalendar commands: eventcmd.h). */
+static int cmd_events(struct globals *g, int argc, char **argv)
+{
+    struct eventcmd ec;
+    int rc = eventcmd_parse(argc, argv, &ec);
+
+    if (rc != 0)
+        return rc > 0 ? EX_OK_ : EX_USAGE_;
+    return with_db(g, eventcmd_exec, &ec);
 }
 
 /* serve and ui: SERVE_USAGE or an enum db_status, message in err. */
@@ -752,6 +755,8 @@ static int run_command(struct globals *g, int argc, char **argv)
 {
     if (argc == 0)
         return cmd_run(g, 1, (char *[]){(char *)"run", NULL});
+    if (eventcmd_is(argc, argv))
+        return cmd_events(g, argc, argv);
     for (size_t i = 0; i < nitems(commands); i++) {
         if (strcmp(argv[0], commands[i].name) == 0)
             return commands[i].fn(g, argc, argv);

@@ -31,8 +31,11 @@ enum field_type {
     FT_PHONE,    /* digits, spaces, + - ( ); several separated by ',' or ';' when multi */
     FT_EMAIL,
     FT_URL,
-    FT_REF,   /* another record, named as ref says (a district, a municipality) */
-    FT_SECRET /* one line, drawn as '*' (passwords) */
+    FT_REF,    /* another record, named as ref says (a district, a municipality) */
+    FT_SECRET, /* one line, drawn as '*' (passwords) */
+    /* "YYYY-MM-DD HH:MM" in the configured zone, or "YYYY-MM-DD" alone, that
+     * exists (evtime.h); db/ stores it in UTC and reads it back local. */
+    FT_DATETIME
 };
 
 /* A field that names a record of another table: how a person's text finds

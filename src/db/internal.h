@@ -124,6 +124,9 @@ int db_copy_to(sqlite3 *src, const char *dest, char **err);
 /* Seed data: run inside migration 1's transaction on a new database.
  * Fatal on a seed row that cannot be resolved (a bug in data/). */
 int db_seed_load(sqlite3 *, char **err);
+/* The SQL functions events need on every connection (db/event.c):
+ * local_time(x).  An SQLite result code. */
+int db_event_functions(sqlite3 *);
 /* The district a seed row names: English name, alternative spelling or
  * Bengali name (any normalisation form).  Fatal when there is none. */
 long long db_seed_district(sqlite3 *, const char *name_en, const char *name_bn, const char *where);

@@ -553,6 +553,8 @@ int db_open(struct db **out, const char *path, const struct session *s, char **e
     free(real);
     if (rc == DB_OK)
         rc = guard(h, path, ro, why == NULL, err);
+    if (rc == DB_OK && db_event_functions(h) != SQLITE_OK)
+        rc = open_fail(path, h, sqlite3_errcode(h), err);
     if (rc != DB_OK) {
         sqlite3_close_v2(h);
         free(why);

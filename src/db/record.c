@@ -18,6 +18,7 @@
 #include "db/internal.h"
 #include "db/kindsql.h"
 #include "db/records.h"
+#include "evtime.h"
 #include "i18n.h"
 #include "kinds/kinds.h"
 #include "text.h"
@@ -224,6 +225,18 @@ void ref_choices_free(struct ref_choice *items, int n)
 /* Field values as parameters base + 1 ..: "" is NULL (unknown), numbers as
  * numbers, references as the ids in refs[]; then the stored extras and the
  * user.  Text is bound without a copy: r and the session outlive the step. */
+/* A local time (FT_DATETIME, valid: record_validate() ran) as stored, in
+ * UTC; see evtime.h and the SQL function local_time() (open.c), which
+ * reads it back. */
+static void bind_utc(sqlite3_stmt *st, int p, const char *local)
+{
+    char utc[EVTIME_LEN];
+
+    if (evtime_to_utc(local, evtime_zone(), utc) != 0)
+        fatal("db_record_bind: '%s' is not a valid time", local);
+    sqlite3_bind_text(st, p, utc, -1, SQLITE_TRANSIENT);
+}
+
 void db_record_bind(struct db *db, sqlite3_stmt *st, int base, const struct record *r,
                     const long long *refs, int inserting)
 {
@@ -242,6 +255,8 @@ void db_record_bind(struct db *db, sqlite3_stmt *st, int base, const struct reco
             sqlite3_bind_int64(st, p, strtoll(v, NULL, 10));
         else if (k->fields[i].type == FT_REAL)
             sqlite3_bind_double(st, p, strtod(v, NULL));
+        else if (k->fields[i].type == FT_DATETIME)
+            bind_utc(st, p, v);
         else
             sqlite3_bind_text(st, p, v, -1, SQLITE_STATIC);
     }

@@ -332,6 +332,88 @@ static const char migration_6[] = "ALTER TABLE users ADD COLUMN lang TEXT"
                                   "ALTER TABLE users ADD COLUMN lean INTEGER"
                                   " CHECK (lean IS NULL OR lean IN (0, 1));";
 
+/*
+ * 0.3: events (src/kinds/event.c, issue 8).  Start and end are UTC
+ * ("2026-12-01T04:00:00Z"), or dates alone for an all-day event, whose
+ * end is its last day.  The recurrence is kept as the form asks it
+ * (repeat, interval, weekdays, by day of month or by weekday, until a
+ * date in the configured zone, or a count); the RRULE is built from
+ * these (src/evrecur.c).  An occurrence cancelled (EXDATE) or moved
+ * (RECURRENCE-ID) is a row of event_exception, named by the start the
+ * rule gives it; a new start or rule drops them.  The uid is the iCalendar UID that re-imports
+ * match.
+ */
+static const char migration_7[] =
+    "CREATE TABLE event ("
+    " id INTEGER PRIMARY KEY,"
+    " uid TEXT NOT NULL UNIQUE CHECK (uid <> ''),"
+    " title_en TEXT,"
+    " title_bn TEXT,"
+    " description_en TEXT,"
+    " description_bn TEXT,"
+    " category TEXT NOT NULL CHECK (category IN ('training', 'workshop', 'meeting',"
+    " 'advocacy', 'holiday', 'other')),"
+    " municipality_id INTEGER REFERENCES municipality(id),"
+    " location TEXT,"
+    " contact TEXT,"
+    " start_at TEXT NOT NULL,"
+    " end_at TEXT NOT NULL,"
+    " all_day INTEGER NOT NULL DEFAULT 0 CHECK (all_day IN (0, 1)),"
+    " recur TEXT NOT NULL DEFAULT 'none' CHECK (recur IN ('none', 'daily', 'weekly',"
+    " 'monthly', 'yearly')),"
+    " recur_interval INTEGER CHECK (recur_interval >= 1),"
+    " recur_weekdays TEXT,"
+    " recur_monthly TEXT CHECK (recur_monthly IN ('day', 'weekday', 'last_weekday')),"
+    " recur_until TEXT,"
+    " recur_count INTEGER CHECK (recur_count >= 1),"
+    " version INTEGER NOT NULL DEFAULT 1,"
+    " updated_at TEXT NOT NULL DEFAULT (" NOW_SQL "),"
+    " updated_by TEXT NOT NULL DEFAULT '',"
+    " CHECK (coalesce(title_en, '') <> '' OR coalesce(title_bn, '') <> ''),"
+    " CHECK (end_at >= start_at)"
+    ");"
+    "CREATE INDEX event_start ON event(start_at);"
+    "CREATE INDEX event_municipality ON event(municipality_id, start_at);"
+    "CREATE TABLE event_exception ("
+    " id INTEGER PRIMARY KEY,"
+    " event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,"
+    " original_start TEXT NOT NULL,"
+    " cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1)),"
+    " start_at TEXT,"
+    " end_at TEXT,"
+    " UNIQUE (event_id, original_start),"
+    " CHECK (cancelled = 1 OR (start_at IS NOT NULL AND end_at >= start_at))"
+    ");"
+    /* The exceptions name occurrences by the start the rule gives them: a
+     * new start or rule gives other occurrences, and the old names would
+     * only linger unmatched. */
+    "CREATE TRIGGER event_exception_stale AFTER UPDATE OF start_at, recur, recur_interval,"
+    " recur_weekdays, recur_monthly ON event"
+    " WHEN old.start_at IS NOT new.start_at OR old.recur IS NOT new.recur"
+    " OR old.recur_interval IS NOT new.recur_interval"
+    " OR old.recur_weekdays IS NOT new.recur_weekdays"
+    " OR old.recur_monthly IS NOT new.recur_monthly BEGIN"
+    " DELETE FROM event_exception WHERE event_id = new.id;"
+    " END;"
+    "CREATE VIRTUAL TABLE event_fts USING fts5(title_en, title_bn, location,"
+    " tokenize = \"" FTS_TOKENIZER "\");"
+    "CREATE TRIGGER event_fts_insert AFTER INSERT ON event"
+    " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+    " INSERT INTO event_fts(" EVENT_FTS_COLUMNS
+    ") VALUES (" EVENT_FTS_VALUES("new") ");"
+                                         " END;"
+                                         "CREATE TRIGGER event_fts_delete AFTER DELETE ON event"
+                                         " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+                                         " DELETE FROM event_fts WHERE rowid = old.id;"
+                                         " END;"
+                                         "CREATE TRIGGER event_fts_update AFTER UPDATE OF "
+                                         "title_en, title_bn, location ON event"
+                                         " WHEN NOT EXISTS (SELECT 1 FROM search_defer) BEGIN"
+                                         " DELETE FROM event_fts WHERE rowid = old.id;"
+                                         " INSERT INTO event_fts(" EVENT_FTS_COLUMNS
+                                         ") VALUES (" EVENT_FTS_VALUES("new") ");"
+                                                                              " END;";
+
 const struct db_migration db_migrations[] = {
     {migration_1, db_seed_load}, /* 0.1 */
     {migration_2, NULL},         /* 0.2: contact */
@@ -339,6 +421,7 @@ const struct db_migration db_migrations[] = {
     {migration_4, NULL},         /* 0.3: subscriber */
     {migration_5, NULL},         /* 0.3: subscriber.confirm_mailed_at */
     {migration_6, NULL},         /* 0.3: users.lang, users.lean */
+    {migration_7, NULL},         /* 0.3: event, event_exception */
 };
 
 const int db_nmigrations = (int)nitems(db_migrations);

@@ -8,7 +8,8 @@
 
 #include "i18n.h"
 
-const struct kind *const kinds_all[] = {&kind_municipality, &kind_contact, &kind_subscriber, NULL};
+const struct kind *const kinds_all[] = {&kind_municipality, &kind_contact, &kind_subscriber,
+                                        &kind_event, NULL};
 
 const struct kind *kind_by_name(const char *name)
 {

@@ -13,6 +13,7 @@ extern const struct kind kind_municipality;
 extern const struct kind kind_contact;
 extern const struct kind kind_user;
 extern const struct kind kind_subscriber;
+extern const struct kind kind_event;
 extern const struct kind kind_subscription; /* the public form: not in kinds_all */
 
 /* The kinds the command line and the audit log know, by name or plural
@@ -184,6 +185,58 @@ void subscriber_token(char out[SUBSCRIBER_TOKEN_LEN + 1]);
 
 #define SUBSCRIBER_FTS_COLUMNS "rowid, email, name"
 #define SUBSCRIBER_FTS_VALUES(s) s ".id, " s ".email, coalesce(" s ".name, '')"
+
+/* --- event: the association's and each municipality's calendar ---------- */
+
+enum event_field {
+    EF_TITLE_EN, /* a title in English or Bengali (or both) */
+    EF_TITLE_BN,
+    EF_CATEGORY,     /* event_categories */
+    EF_MUNICIPALITY, /* the organiser's id; "" for the association */
+    EF_START,        /* FT_DATETIME: local time, or a date for an all-day event */
+    EF_END,          /* likewise; an all-day event's last day */
+    EF_ALL_DAY,      /* "1" when start and end are dates (set by the kind) */
+    EF_LOCATION,
+    EF_CONTACT,
+    EF_DESCRIPTION_EN,
+    EF_DESCRIPTION_BN,
+    EF_REPEAT,   /* event_repeats: none, daily, weekly, monthly, yearly */
+    EF_INTERVAL, /* every N days, weeks, ... (1 when it repeats) */
+    EF_WEEKDAYS, /* weekly: "MO,WE" (iCalendar's two letters); "": the start's day */
+    EF_MONTHLY,  /* monthly: "day" of the month, "weekday" (second Tuesday), "last_weekday" */
+    EF_UNTIL,    /* a date: the last day an occurrence may start on */
+    EF_TIMES,    /* or how many occurrences in all */
+    EF_COUNT
+};
+enum event_extra {
+    EX_MUNICIPALITY_EN,
+    EX_MUNICIPALITY_BN,
+    EX_UID,        /* iCalendar UID: stable, set when the event is made */
+    EX_EXCEPTIONS, /* cancelled and moved occurrences, see evrecur.h */
+    EX_COUNT
+};
+enum event_list {
+    EL_START,
+    EL_TITLE_EN,
+    EL_TITLE_BN,
+    EL_CATEGORY,
+    EL_MUNICIPALITY_EN,
+    EL_MUNICIPALITY_BN,
+    EL_LOCATION,
+    EL_MUNICIPALITY_ID,
+    EL_COUNT
+};
+enum event_sort { EVENT_SORT_START, EVENT_SORT_TITLE, EVENT_SORT_COUNT };
+/* The category filter takes 1 + the index of the value in event_categories. */
+enum event_filter { EVENT_FILTER_MUNICIPALITY, EVENT_FILTER_CATEGORY, EVENT_FILTER_COUNT };
+extern const char *const event_categories[]; /* training, workshop, ..., other */
+extern const char *const event_category_labels[];
+extern const char *const event_repeats[];
+
+#define EVENT_FTS_COLUMNS "rowid, title_en, title_bn, location"
+#define EVENT_FTS_VALUES(e)                                                                        \
+    e ".id, coalesce(" e ".title_en, ''), coalesce(" e ".title_bn, ''), coalesce(" e               \
+      ".location, '')"
 
 /* --- user accounts (logins over SSH; db/user.c keeps their secrets) ------ */
 

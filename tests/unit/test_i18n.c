@@ -150,7 +150,15 @@ static void test_bangla_calendar(void **state)
         {2025, 2, 15, 1431, 11, 1},  /* Choitro always starts on 15 March */
         {2025, 2, 26, 1431, 11, 12}, /* Independence Day: 12 Choitro */
         {2025, 11, 16, 1432, 8, 1},  /* Victory Day: 1 Poush */
-        {2026, 10, 27, 1433, 7, 12},
+        {2026, 10, 27, 1433, 7, 12}, {2024, 3, 13, 1430, 11, 30}, /* the year's end and start in a
+                                                                     leap year */
+        {2024, 3, 14, 1431, 0, 1},   {2024, 1, 13, 1430, 9, 30},  /* last of Magh, then Falgun */
+        {2024, 1, 14, 1430, 10, 1},  {2024, 1, 29, 1430, 10, 16}, /* the leap day is in Falgun */
+        {2024, 2, 1, 1430, 10, 17},  {2025, 2, 1, 1431, 10, 16},  /* a day earlier in Falgun without
+                                                                     it */
+        {2024, 11, 31, 1431, 8, 16}, /* the Gregorian year's end and start */
+        {2025, 0, 1, 1431, 8, 17},   {2025, 11, 31, 1432, 8, 16}, {2026, 0, 1, 1432, 8, 17},
+        {2026, 3, 13, 1432, 11, 30},
     };
     char *s;
 
@@ -172,7 +180,19 @@ static void test_bangla_calendar(void **state)
     s = i18n_format_bangla_date(1795809600);
     assert_string_equal(s, "১৩ অগ্রহায়ণ ১৪৩৩");
     free(s);
+    s = i18n_format_bangla_ymd(2026, 10, 30);
+    assert_string_equal(s, "১৫ অগ্রহায়ণ ১৪৩৩");
+    free(s);
+    s = i18n_format_ymd(2026, 11, 31);
+    assert_string_equal(s, "৩১ ডিসেম্বর ২০২৬");
+    free(s);
     i18n_set_lang("en");
+    s = i18n_format_bangla_ymd(2025, 2, 14);
+    assert_string_equal(s, "29 Falgun 1431");
+    free(s);
+    s = i18n_format_ymd(2026, 0, 1);
+    assert_string_equal(s, "1 January 2026");
+    free(s);
 }
 
 static void test_pick(void **state)

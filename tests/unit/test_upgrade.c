@@ -237,6 +237,30 @@ static void check_migration_3(struct db *db)
     user_free(&u);
 }
 
+/* Migration 7: the events' tables, empty, and an event of one of 0.1.0's
+ * bodies saved and found by its title. */
+static void check_migration_7(struct db *db)
+{
+    struct record e;
+    struct record_query q = {0};
+    char *err = NULL;
+    int found = 0;
+
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM event"), 0);
+    assert_int_equal(tu_db_int(db, "SELECT count(*) FROM event_exception"), 0);
+    record_init(&e, &kind_event);
+    record_set(&e, EF_TITLE_EN, "Upgraded workshop");
+    record_set(&e, EF_CATEGORY, "workshop");
+    record_set(&e, EF_MUNICIPALITY, "Fixture Town");
+    record_set(&e, EF_START, "2027-03-01 10:00");
+    record_set(&e, EF_END, "2027-03-01 12:00");
+    assert_int_equal(db_record_save(db, &e, NULL, NULL, &err), DB_OK);
+    q.search = "upgraded";
+    assert_int_equal(db_record_count(db, &kind_event, &q, &found, &err), DB_OK);
+    assert_int_equal(found, 1);
+    record_free(&e);
+}
+
 static void test_0_1_0_upgrades_with_nothing_lost(void **state)
 {
     char *pristine = fixture_copy("pristine.db"), *path = fixture_copy("upgraded.db");
@@ -281,6 +305,7 @@ static void test_0_1_0_upgrades_with_nothing_lost(void **state)
     assert_int_equal(tu_db_int(db, "SELECT \"unique\" FROM pragma_index_list('subscriber')"
                                    " WHERE name = 'subscriber_email_key'"),
                      1);
+    check_migration_7(db);
     /* What 0.1.0's edits left is still found, searched and usable. */
     assert_int_equal(tu_muni_count(db, "Fixture Town"), 1);
     assert_int_equal(tu_muni_count(db, "ফিক্সচার"), 1);
