@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "db/event.h"
 #include "db/records.h"
+#include "evlist.h"
 #include "evrecur.h"
 #include "evtime.h"
 #include "fmt/ical.h"
@@ -183,141 +184,33 @@ int eventcmd_parse(int argc, char **argv, struct eventcmd *c)
 
 /* --- agenda ----------------------------------------------------------------- */
 
-struct line {
-    time_t t;
-    int seq;
-    char *text;
-};
-
-struct agenda {
-    const struct eventcmd *c;
-    const char *zone;
-    time_t from, to;
-    struct line *lines;
-    int n, cap;
-    const struct record *ev; /* the event being expanded */
-};
-
-/* "2026-12-01", or in Bengali "২০২৬-১২-০১ (১৬ অগ্রহায়ণ ১৪৩৩)". */
-static char *day_column(const char *local)
-{
-    int y, m, d, hh, mm, is_date;
-    char day[11], *digits, *bangla, *s;
-
-    snprintf(day, sizeof day, "%.10s", local);
-    if (!i18n_is_bn() || evtime_parse(day, &y, &m, &d, &hh, &mm, &is_date) != 0)
-        return xstrdup(day);
-    digits = i18n_digits(day);
-    bangla = i18n_format_bangla_ymd(y, m - 1, d);
-    s = xasprintf("%s (%s)", digits, bangla);
-    free(digits);
-    free(bangla);
-    return s;
-}
-
-/* A stored time as a local one ("2026-12-01 10:30"), or as stored if it
- * cannot be read (text put in by another program), padded so that the
- * time is always at offset 11. */
-static void local_of(const char *stored, const char *zone, char out[EVTIME_LEN])
-{
-    if (evtime_to_local(stored, zone, out) != 0)
-        snprintf(out, EVTIME_LEN, "%-16.16s", stored);
-}
-
-/* "10:30-13:00", or "all day". */
-static char *time_column(const struct ev_occurrence *o, const char *zone)
-{
-    char s[EVTIME_LEN], e[EVTIME_LEN], *plain;
-    char *r;
-
-    if (evtime_is_date(o->start))
-        return xstrdup(_("all day"));
-    local_of(o->start, zone, s);
-    local_of(o->end, zone, e);
-    plain = xasprintf("%s-%s", s + 11, e + 11);
-    r = i18n_digits(plain);
-    free(plain);
-    return r;
-}
-
-/* One value of the database for a line of text. */
-static char *safe(const char *en, const char *bn)
-{
-    return text_sanitize(i18n_pick(en, bn));
-}
-
-static int add_occurrence(const struct ev_occurrence *o, void *arg)
-{
-    struct agenda *a = arg;
-    const struct record *ev = a->ev;
-    char local[EVTIME_LEN], *cols[5];
-
-    local_of(o->start, a->zone, local);
-    cols[0] = day_column(local);
-    cols[1] = time_column(o, a->zone);
-    cols[2] = safe(ev->f[EF_TITLE_EN], ev->f[EF_TITLE_BN]);
-    cols[3] = *ev->f[EF_MUNICIPALITY] != '\0'
-                  ? safe(ev->x[EX_MUNICIPALITY_EN], ev->x[EX_MUNICIPALITY_BN])
-                  : xstrdup(_("Municipal Association of Bangladesh"));
-    cols[4] = text_sanitize(ev->f[EF_LOCATION]);
-    if (a->n == a->cap) {
-        a->cap = a->cap ? 2 * a->cap : 64;
-        a->lines = xrealloc(a->lines, (size_t)a->cap * sizeof *a->lines);
-    }
-    a->lines[a->n].t = o->start_t;
-    a->lines[a->n].seq = a->n;
-    a->lines[a->n].text =
-        xasprintf("%s\t%s\t%s\t%s\t%s", cols[0], cols[1], cols[2], cols[3], cols[4]);
-    a->n++;
-    for (int i = 0; i < 5; i++)
-        free(cols[i]);
-    return 0;
-}
-
-static int agenda_event(const struct record *ev, void *arg)
-{
-    struct agenda *a = arg;
-    char id[32];
-
-    snprintf(id, sizeof id, "%lld", a->c->municipality);
-    if (a->c->municipality != 0 && strcmp(ev->f[EF_MUNICIPALITY], id) != 0)
-        return DB_OK;
-    a->ev = ev;
-    evrecur_expand(ev, a->zone, a->from, a->to, add_occurrence, a);
-    return DB_OK;
-}
-
-static int by_time(const void *x, const void *y)
-{
-    const struct line *a = x, *b = y;
-
-    if (a->t != b->t)
-        return a->t < b->t ? -1 : 1;
-    return a->seq - b->seq;
-}
-
+/* Every occurrence in the window, one line each: day, time, title,
+ * organiser, location, tab-separated (evlist.c says them). */
 static int agenda(struct db *db, const struct eventcmd *c, char **err)
 {
-    struct agenda a = {c, evtime_zone(), 0, 0, NULL, 0, 0, NULL};
+    const char *zone = evtime_zone();
     char from[EVTIME_LEN], to[EVTIME_LEN];
-    int rc;
+    struct ev_line *v = NULL;
+    time_t t0 = 0, t1 = 0;
+    int n = 0, rc;
 
     if (c->from != NULL)
         snprintf(from, sizeof from, "%s", c->from);
     else
-        evtime_today(a.zone, from);
+        evtime_today(zone, from);
     evtime_add_days(from, c->days, to);
-    evtime_epoch(from, a.zone, &a.from);
-    evtime_epoch(to, a.zone, &a.to);
-    rc = db_record_each(db, &kind_event, agenda_event, &a, err);
-    if (a.n > 1)
-        qsort(a.lines, (size_t)a.n, sizeof *a.lines, by_time);
-    for (int i = 0; i < a.n; i++) {
-        if (rc == DB_OK)
-            printf("%s\n", a.lines[i].text);
-        free(a.lines[i].text);
+    evtime_epoch(from, zone, &t0);
+    evtime_epoch(to, zone, &t1);
+    rc = evlist_window(db, t0, t1, c->municipality, &v, &n, err);
+    for (int i = 0; i < n && rc == DB_OK; i++) {
+        char *cols[5] = {evlist_day(&v[i]), evlist_time(&v[i]), evlist_title(&v[i]),
+                         evlist_organiser(&v[i]), text_sanitize(v[i].location)};
+
+        printf("%s\t%s\t%s\t%s\t%s\n", cols[0], cols[1], cols[2], cols[3], cols[4]);
+        for (int k = 0; k < 5; k++)
+            free(cols[k]);
     }
-    free(a.lines);
+    evlist_free(v, n);
     return rc;
 }
 

@@ -7,8 +7,7 @@
  * and body boundary.
  *
  * The digest's body is a list of sections, each a function that appends
- * to it: the directory's changes now; the coming events join the list
- * when the calendar exists.
+ * to it: the coming events (evlist.c), then the directory's changes.
  */
 #include "mailcmd.h"
 
@@ -20,6 +19,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "db/mailing.h"
+#include "evlist.h"
 #include "fmt/mail.h"
 #include "i18n.h"
 #include "kinds/kinds.h"
@@ -188,6 +188,8 @@ struct digest_ctx {
     const struct mailee *m;
     const struct dir_change *changes;
     int nchanges;
+    const struct ev_line *events;
+    int nevents;
 };
 
 typedef void digest_section(struct buf *, const struct digest_ctx *);
@@ -229,7 +231,49 @@ static void section_directory(struct buf *b, const struct digest_ctx *x)
     free(days);
 }
 
-static digest_section *const digest_sections[] = {section_directory};
+/* The events of the coming days: the association's, and those of the
+ * subscriber's municipality (of every one, for a subscriber of all). */
+static void section_events(struct buf *b, const struct digest_ctx *x)
+{
+    char *days = number(x->c->days), *s;
+    int shown = 0;
+
+    for (int i = 0; i < x->nevents; i++) {
+        const struct ev_line *l = &x->events[i];
+        char *day, *time, *title, *org, *where;
+
+        if (x->m->municipality_id != 0 && l->municipality_id != 0 &&
+            l->municipality_id != x->m->municipality_id)
+            continue;
+        if (shown++ == 0) {
+            s = xasprintf(_("Events in the next %s days:"), days);
+            paragraph(b, s);
+            free(s);
+        }
+        day = evlist_day(l);
+        time = evlist_time(l);
+        title = evlist_title(l);
+        org = evlist_organiser(l);
+        where = one_line(l->location);
+        buf_printf(b, "  * %s, %s: %s (%s%s%s)\n", day, time, title, org, *where ? ", " : "",
+                   where);
+        free(day);
+        free(time);
+        free(title);
+        free(org);
+        free(where);
+    }
+    if (shown > 0) {
+        buf_addc(b, '\n');
+    } else {
+        s = xasprintf(_("No events in the next %s days."), days);
+        paragraph(b, s);
+        free(s);
+    }
+    free(days);
+}
+
+static digest_section *const digest_sections[] = {section_events, section_directory};
 
 static void digest_text(const struct digest_ctx *x, char **subject, struct buf *b)
 {
@@ -259,6 +303,8 @@ struct run {
     char *from_name, *from_addr;
     const struct dir_change *changes;
     int nchanges;
+    const struct ev_line *events;
+    int nevents;
     int written, skipped;
 };
 
@@ -270,7 +316,7 @@ static void compose(const struct run *r, const struct mailee *m, char **subject,
     if (strcmp(lang, m->lang) != 0)
         i18n_set_lang(m->lang);
     if (r->c->op == MAILCMD_DIGEST) {
-        struct digest_ctx x = {r->c, m, r->changes, r->nchanges};
+        struct digest_ctx x = {r->c, m, r->changes, r->nchanges, r->events, r->nevents};
 
         digest_text(&x, subject, body);
     } else {
@@ -361,10 +407,20 @@ static void summary(const struct run *r, FILE *out)
         fprintf(out, _("%d confirmation messages written (%d skipped)\n"), r->written, r->skipped);
 }
 
+/* Every event of the next days (from now), for all the digests of a run. */
+static int coming_events(struct db *db, const struct mailcmd *c, struct ev_line **v, int *n,
+                         char **err)
+{
+    time_t now = time(NULL);
+
+    return evlist_window(db, now, now + (time_t)c->days * 86400, 0, v, n, err);
+}
+
 int mailcmd_exec(struct db *db, const struct mailcmd *c, FILE *out, char **err)
 {
     struct run r = {0};
     struct dir_change *changes = NULL;
+    struct ev_line *events = NULL;
     int expired = 0, rc;
 
     r.c = c;
@@ -372,17 +428,20 @@ int mailcmd_exec(struct db *db, const struct mailcmd *c, FILE *out, char **err)
         return MAILCMD_CONFIG; /* config.c checked it: cannot happen */
     if (mailout_open(&r.out, c->mode, c->path, err) != 0)
         rc = c->mode == MAILOUT_SENDMAIL ? MAILCMD_DELIVERY : MAILCMD_IO;
-    else if (c->op == MAILCMD_DIGEST)
+    else if (c->op == MAILCMD_DIGEST &&
+             (rc = coming_events(db, c, &events, &r.nevents, err)) == DB_OK)
         rc = db_directory_changes(db, c->days, &changes, &r.nchanges, err);
-    else
+    else if (c->op != MAILCMD_DIGEST)
         rc = db_mailees_expired(db, &expired, err);
     r.changes = changes;
+    r.events = events;
     r.skipped = expired;
     if (rc == DB_OK) {
         rc = run_set(db, &r, c->op == MAILCMD_DIGEST ? MAILEES_DIGEST : MAILEES_CONFIRM, err);
         summary(&r, out);
     }
     dir_changes_free(changes, r.nchanges);
+    evlist_free(events, r.nevents);
     free(r.from_name);
     free(r.from_addr);
     return rc;

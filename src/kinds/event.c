@@ -233,9 +233,9 @@ static int change(const struct record *stored, struct record *c, const struct se
     (void)msg;
     (void)msgsz;
     if (stored == NULL && *c->x[EX_UID] == '\0') {
-        char token[SUBSCRIBER_TOKEN_LEN + 1], *uid;
+        char token[33], *uid;
 
-        subscriber_token(token);
+        random_hex(token, 16);
         uid = xasprintf("%s@mabdesk", token);
         str_set(&c->x[EX_UID], uid);
         free(uid);

@@ -1,7 +1,8 @@
 """check_mail.py DIR EXPECT FROM: every message file in DIR, parsed by
 Python's standard email package (policy=default), against EXPECT: one
 line per message, tab-separated: the To address, its display name, the
-Subject, then strings the decoded body must hold.  FROM is the sender's
+Subject, then strings the decoded body must hold (or, after a "!", must
+not hold).  FROM is the sender's
 address.  Prints "N messages ok", or the first problem and exits 1.
 
 Run by test_mailcmd.c with Debian's /usr/bin/python3: only the standard
@@ -53,7 +54,10 @@ def check(path, raw, expect, sender):
         fail(path, "content %s charset %s" % (m.get_content_type(), m.get_content_charset()))
     body = m.get_content()
     for want in parts + [lu[1:-1]]:
-        if want not in body:
+        if want.startswith("!"):
+            if want[1:] in body:
+                fail(path, "body holds %r:\n%s" % (want[1:], body))
+        elif want not in body:
             fail(path, "body lacks %r:\n%s" % (want, body))
     return to[0].addr_spec
 

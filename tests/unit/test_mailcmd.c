@@ -28,6 +28,7 @@
 #include "db/db.h"
 #include "db/subscriber.h"
 #include "i18n.h"
+#include "evtime.h"
 #include "util.h"
 
 #define FROM "digest@mab.org.bd"
@@ -238,6 +239,32 @@ static void test_confirmations(void **state)
 /* "১৪": 14 in Bengali digits. */
 #define BN_14 "\xe0\xa7\xa7\xe0\xa7\xaa"
 
+/* An event of organiser (0: the association) days from today, 10:00 to
+ * 12:00 in the configured zone. */
+static void add_event(struct db *db, const char *title, long long organiser, int days,
+                      const char *where)
+{
+    char today[EVTIME_LEN], day[EVTIME_LEN], start[EVTIME_LEN + 8], end[EVTIME_LEN + 8], id[32];
+    struct record r;
+    char *err = NULL;
+
+    evtime_today(evtime_zone(), today);
+    evtime_add_days(today, days, day);
+    snprintf(start, sizeof start, "%.10s 10:00", day);
+    snprintf(end, sizeof end, "%.10s 12:00", day);
+    snprintf(id, sizeof id, "%lld", organiser);
+    record_init(&r, &kind_event);
+    record_set(&r, EF_TITLE_EN, title);
+    record_set(&r, EF_CATEGORY, "training");
+    record_set(&r, EF_MUNICIPALITY, organiser != 0 ? id : "");
+    record_set(&r, EF_START, start);
+    record_set(&r, EF_END, end);
+    record_set(&r, EF_LOCATION, where);
+    if (db_record_save(db, &r, NULL, NULL, &err) != DB_OK)
+        fail_msg("event %s: %s", title, err != NULL ? err : "?");
+    record_free(&r);
+}
+
 static void test_digest(void **state)
 {
     struct fx *fx = *state;
@@ -268,6 +295,14 @@ static void test_digest(void **state)
     record_set(&r, MF_WARDS, "12");
     assert_int_equal(db_record_save(db, &r, NULL, NULL, &err), DB_OK);
     record_free(&r);
+    /* The coming events: the association's and Amtali's; Kushtia's is
+     * beyond the 14 days. */
+    add_event(db, "Budget training", 0, 1, "MAB hall");
+    add_event(db, "Amtali ward meeting", amtali, 3, "");
+    add_event(db, "Kushtia fair",
+              tu_db_int(db, "SELECT id FROM municipality"
+                            " WHERE name_en = 'Kushtia'"),
+              30, "");
     assert_int_equal(tu_mabdesk_status(fx->db, &out, &err, "--config", fx->conf, "digest",
                                        "--maildir", fx->maildir, NULL),
                      0);
@@ -280,10 +315,13 @@ static void test_digest(void **state)
     upd_bn = in_lang("bn", "details updated", NULL);
     assert_string_not_equal(upd_bn, "details updated");
     none_en = in_lang("en", "No changes in the directory in the last %s days.", "14");
-    expect = xasprintf("all@example.org\t" RAHIM "\t%s\t" AMTALI_BN ": %s\n"
+    expect = xasprintf("all@example.org\t" RAHIM "\t%s\t" AMTALI_BN ": %s\t"
+                       "Budget training\tAmtali ward meeting\t!Kushtia fair\n"
                        "amtali@example.org\tBob\tMunicipality Digest: the last 14 days\t"
-                       "Amtali: details updated\n"
-                       "kushtia@example.org\tKim\tMunicipality Digest: the last 14 days\t%s\n",
+                       "Amtali: details updated\t10:00-12:00: Budget training (Municipal "
+                       "Association of Bangladesh, MAB hall)\tAmtali ward meeting (Amtali\n"
+                       "kushtia@example.org\tKim\tMunicipality Digest: the last 14 days\t%s\t"
+                       "Budget training\t!Amtali ward meeting\t!Kushtia fair\n",
                        subj_bn, upd_bn, none_en);
     python_checks(fx->maildir, expect, 3);
     db_close(db);
