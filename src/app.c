@@ -4,7 +4,7 @@
  * the status line and the key bar.
  *
  * Layout: line 0 title, lines 1..LINES-3 the screens' body, LINES-2 the
- * status line, LINES-1 the key bar.  Below 80x24 only a "make the window
+ * status line, LINES-1 the key bar.  Below 40x15 only a "make the window
  * larger" message is drawn.
  *
  * While another program holds the database, db/ calls busy_wait() here,
@@ -36,7 +36,7 @@
 #include "ui/ui.h"
 #include "util.h"
 
-enum { MIN_COLS = 80, MIN_LINES = 24, MAX_BAR = 32 };
+enum { MIN_COLS = 40, MIN_LINES = 15, MAX_BAR = 32 };
 
 struct bar_item {
     enum action_id id;
