@@ -186,9 +186,9 @@ static void home_draw(struct screen *s, const struct ui_rect *r)
 
     if (lr.h > r->y + r->h - lr.y)
         lr.h = r->y + r->h - lr.y;
-    ui_put_centre(stdscr, r->y + top, r->x, r->w, _("Municipal Association of Bangladesh"),
+    ui_put_centre(stdscr, r->y + top, r->x + 1, r->w - 2, _("Municipal Association of Bangladesh"),
                   ui_attr(UI_HEADING));
-    ui_put_centre(stdscr, r->y + top + 1, r->x, r->w, today, ui_attr(UI_NORMAL));
+    ui_put_centre(stdscr, r->y + top + 1, r->x + 1, r->w - 2, today, ui_attr(UI_NORMAL));
     free(today);
     ui_list_draw(&h->list, &lr);
     if (h->vision != NULL) {
@@ -197,7 +197,7 @@ static void home_draw(struct screen *s, const struct ui_rect *r)
         if (vr.h > 0)
             ui_tv_draw(h->vision, &vr);
     } else if (lr.y + lr.h + 2 < r->y + r->h) {
-        ui_put_centre(stdscr, lr.y + lr.h + 2, r->x, r->w,
+        ui_put_centre(stdscr, lr.y + lr.h + 2, r->x + 1, r->w - 2,
                       _("Choose with the arrow keys and Enter; F1 shows every key."),
                       ui_attr(UI_DIM));
     }
