@@ -1,0 +1,289 @@
+/*
+ * test_sizes.c: every size a user may bring, from a phone to a large
+ * monitor.  The home menu, the directory list, a municipality's detail
+ * view, its edit form, the delete confirmation and the subscribers list
+ * are opened at 40x15, 60x20, 80x23, 80x24, 132x43 and 200x60, in English
+ * and in Bengali; each is drawn, not refused, with its key text and the
+ * key bar's Help, and nothing runs past the right edge.  Below 40x15 the
+ * program says what size it needs and what it has, and comes back when
+ * the window grows.  Resizing in a list, a form and a dialog keeps what
+ * was typed, and the typing still saves.
+ *
+ * Drawing past the edge cannot be seen in the emulated cells directly
+ * (the terminal wraps, as ncurses does before it), but it lands at the
+ * start of the row below: every row but the key bar leaves its first
+ * column blank, so text there is text that ran over.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "testutil.h"
+#include "util.h"
+#include "vt.h"
+
+static const struct {
+    int rows, cols;
+} sizes[] = {{15, 40}, {20, 60}, {23, 80}, {24, 80}, {43, 132}, {60, 200}};
+
+/* What each screen must show, in the language it runs in. */
+struct words {
+    const char *lang;
+    const char *title;      /* the title bar begins with it */
+    const char *help;       /* in the key bar, always */
+    const char *too_small;  /* the message below 40x15 */
+    const char *needed;     /* "40x15" in the session's digits */
+    const char *home;       /* the first entry of the home menu */
+    const char *name;       /* Amtali in the list, the view and the dialog */
+    const char *found;      /* the count line when the search finds it alone */
+    const char *edit;       /* the detail view's key bar */
+    const char *save;       /* the form's key bar */
+    const char *yes;        /* the confirmation's answer */
+    const char *subscriber; /* a row of the subscribers list */
+};
+
+static const struct words en = {
+    "en",   " MAB ", "Help", "Make the window larger", "40x15", "Directory", "Amtali", "1 of ",
+    "Edit", "Save",  "Yes",  "salma@example.org",
+};
+static const struct words bn = {
+    "bn",    " ম্যাব ",  "সাহায্য",  "উইন্ডোটি বড় করুন", "৪০x১৫", "নির্দেশিকা",
+    "আমতলী", "১ (মোট ", "সম্পাদনা", "সংরক্ষণ",         "হ্যাঁ",   "salma@example.org",
+};
+
+/* A fresh database with a subscriber to list. */
+static void seed(void)
+{
+    char *path, *out;
+
+    tu_create_db(tu_test_db());
+    path = xasprintf("%s/subscribers.csv", tu_tmpdir());
+    assert_int_equal(tu_write_file(path, "email,name,lang,municipality\n"
+                                         "salma@example.org,Salma Begum,en,Amtali\n"),
+                     0);
+    out = tu_mabdesk(tu_test_db(), "import", "subscribers", path, NULL);
+    free(out);
+    free(path);
+}
+
+static struct vt *start(int rows, int cols, const struct words *w)
+{
+    const char *argv[] = {tu_bin(), "--db", tu_test_db(), "--lang", w->lang, NULL};
+
+    return vt_spawn(argv, rows, cols, NULL);
+}
+
+/* The screen showing now is laid out for the terminal's size: not
+ * refused, the title bar on top, the key bar with Help at the bottom,
+ * and no text run over from a row above into a first column. */
+static void check_fits(struct vt *vt, const struct words *w, const char *what)
+{
+    int rows = vt_rows(vt);
+
+    vt_settle(vt, 50, vt_timeout());
+    if (strstr(vt_screen(vt), w->too_small) != NULL ||
+        strncmp(vt_row(vt, 0), w->title, strlen(w->title)) != 0 ||
+        strstr(vt_row(vt, rows - 1), w->help) == NULL) {
+        fprintf(stderr, "%s at %dx%d (%s): refused, or no title or key bar\n", what, vt_cols(vt),
+                rows, w->lang);
+        vt_print_screen(vt, "screen");
+        fail();
+    }
+    for (int y = 0; y < rows - 1; y++) {
+        const char *c = vt_cell_at(vt, y, 0).text;
+
+        if (*c != '\0' && strcmp(c, " ") != 0) {
+            fprintf(stderr, "%s at %dx%d (%s): row %d begins with '%s': text ran over\n", what,
+                    vt_cols(vt), rows, w->lang, y, c);
+            vt_print_screen(vt, "screen");
+            fail();
+        }
+    }
+}
+
+/* Home, the directory found down to Amtali, its delete confirmation, its
+ * detail view, its edit form and the subscribers list, at one size. */
+static void walk(int rows, int cols, const struct words *w)
+{
+    struct vt *vt = start(rows, cols, w);
+
+    VT_EXPECT_TEXT(vt, w->home);
+    check_fits(vt, w, "home");
+
+    vt_key(vt, VT_KEY_ENTER);
+    vt_send(vt, "/Amtali");
+    VT_EXPECT_TEXT(vt, w->found);
+    VT_EXPECT_TEXT(vt, w->name);
+    vt_key(vt, VT_KEY_TAB);
+    check_fits(vt, w, "directory");
+
+    vt_send(vt, "d");
+    VT_EXPECT_TEXT(vt, w->yes);
+    VT_EXPECT_TEXT(vt, w->name);
+    check_fits(vt, w, "confirm dialog");
+    vt_send(vt, "n");
+    VT_EXPECT_GONE(vt, w->yes);
+
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, rows - 1, w->edit);
+    VT_EXPECT_TEXT(vt, w->name);
+    check_fits(vt, w, "detail");
+
+    vt_send(vt, "e");
+    VT_EXPECT_ROW(vt, rows - 1, w->save);
+    VT_EXPECT_TEXT(vt, "Amtali"); /* the English name field, in both languages */
+    check_fits(vt, w, "edit form");
+
+    /* Nothing was changed: Esc goes back at once, then to the list and home. */
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_ROW(vt, rows - 1, w->edit);
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_TEXT(vt, w->found);
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_TEXT(vt, w->home);
+    for (int i = 0; i < 4; i++)
+        vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, w->subscriber);
+    check_fits(vt, w, "subscribers");
+
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+static void walk_all(const struct words *w)
+{
+    seed();
+    for (size_t i = 0; i < nitems(sizes); i++)
+        walk(sizes[i].rows, sizes[i].cols, w);
+}
+
+static void test_sizes_english(void **state)
+{
+    walk_all(&en);
+}
+
+static void test_sizes_bengali(void **state)
+{
+    walk_all(&bn);
+}
+
+/* One column or one row short: the message, with both sizes; the home
+ * screen once the window is large enough. */
+static void too_small(const struct words *w, int rows, int cols, const char *now)
+{
+    struct vt *vt = start(rows, cols, w);
+
+    VT_EXPECT_TEXT(vt, w->too_small);
+    VT_EXPECT_TEXT(vt, w->needed);
+    VT_EXPECT_TEXT(vt, now);
+    VT_EXPECT_ABSENT(vt, w->help);
+    vt_resize(vt, 15, 40);
+    VT_EXPECT_TEXT(vt, w->home);
+    VT_EXPECT_ABSENT(vt, w->too_small);
+    check_fits(vt, w, "home after growing");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+static void test_too_small(void **state)
+{
+    tu_create_db(tu_test_db());
+    too_small(&en, 15, 39, "now 39x15");
+    too_small(&en, 14, 40, "now 40x14");
+    too_small(&bn, 15, 39, "৩৯x১৫");
+    too_small(&bn, 14, 40, "৪০x১৪");
+}
+
+/* Typing in a form survives 80x24 -> 40x15 -> 80x24 and then saves. */
+static void test_resize_form_saves(void **state)
+{
+    struct vt *vt;
+    char *name;
+
+    tu_create_db(tu_test_db());
+    vt = tu_start(NULL);
+    tu_edit_record(vt, "Amtali");
+    vt_key(vt, VT_KEY_TAB); /* the English name, the cursor at its end */
+    vt_send(vt, " Typed");
+    VT_EXPECT_TEXT(vt, "Amtali Typed");
+
+    vt_resize(vt, 15, 40);
+    VT_EXPECT_ROW(vt, 14, "F2");
+    VT_EXPECT_TEXT(vt, "Amtali Typed");
+    check_fits(vt, &en, "edit form after shrinking");
+    vt_send(vt, "X");
+    VT_EXPECT_TEXT(vt, "Amtali TypedX");
+
+    vt_resize(vt, 24, 80);
+    VT_EXPECT_ROW(vt, 23, "F2");
+    VT_EXPECT_TEXT(vt, "Amtali TypedX");
+    vt_send(vt, "Y");
+    vt_key(vt, VT_KEY_F2);
+    VT_EXPECT_TEXT(vt, "Saved Amtali TypedXY.");
+    name =
+        tu_sql_text(tu_test_db(), "SELECT name_en FROM municipality WHERE name_en LIKE 'Amtali%'");
+    assert_string_equal(name, "Amtali TypedXY");
+    free(name);
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+/* A search being typed and an open dialog survive resizes too. */
+static void test_resize_search_and_dialog(void **state)
+{
+    struct vt *vt;
+
+    tu_create_db(tu_test_db());
+    vt = tu_start(NULL);
+    tu_open_directory(vt);
+    vt_send(vt, "/Amta");
+    VT_EXPECT_TEXT(vt, "Search: Amta");
+    vt_resize(vt, 15, 40);
+    VT_EXPECT_TEXT(vt, "1 of " TU_SEED_TOTAL);
+    VT_EXPECT_TEXT(vt, "Amta");
+    vt_send(vt, "li");
+    VT_EXPECT_TEXT(vt, "Amtali");
+    vt_key(vt, VT_KEY_TAB);
+    VT_EXPECT_ROW(vt, 14, "Help");
+
+    vt_send(vt, "d");
+    VT_EXPECT_TEXT(vt, "Yes");
+    vt_resize(vt, 60, 200);
+    VT_EXPECT_ROW(vt, 59, "Yes");
+    VT_EXPECT_TEXT(vt, "Delete Amtali from the directory?");
+    check_fits(vt, &en, "dialog after growing");
+    vt_resize(vt, 15, 40);
+    VT_EXPECT_ROW(vt, 14, "Yes");
+    check_fits(vt, &en, "dialog after shrinking");
+    vt_send(vt, "n");
+    VT_EXPECT_GONE(vt, "Yes");
+    VT_EXPECT_TEXT(vt, "Amtali");
+    assert_int_equal(
+        tu_sql_int(tu_test_db(), "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"), 1);
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        TU_SCREEN_TEST(test_sizes_english),
+        TU_SCREEN_TEST(test_sizes_bengali),
+        TU_SCREEN_TEST(test_too_small),
+        TU_SCREEN_TEST(test_resize_form_saves),
+        TU_SCREEN_TEST(test_resize_search_and_dialog),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
