@@ -192,9 +192,11 @@ static void home_draw(struct screen *s, const struct ui_rect *r)
     free(today);
     ui_list_draw(&h->list, &lr);
     if (h->vision != NULL) {
-        struct ui_rect vr = {lr.y + lr.h + 2, mx, r->h - (lr.y + lr.h + 2 - r->y), mw};
+        int gap = roomy ? 2 : 1;
+        struct ui_rect vr = {lr.y + lr.h + gap, mx, r->y + r->h - (lr.y + lr.h + gap), mw};
 
-        if (vr.h > 0)
+        /* A heading alone is not worth its room. */
+        if (vr.h >= 3)
             ui_tv_draw(h->vision, &vr);
     } else if (lr.y + lr.h + 2 < r->y + r->h) {
         ui_put_centre(stdscr, lr.y + lr.h + 2, r->x + 1, r->w - 2,

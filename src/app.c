@@ -222,19 +222,26 @@ static void draw_too_small(void)
     free(mh);
 }
 
+/* "MAB", the screen's title, and at the right who is logged in.  The
+ * title comes first: on a narrow screen who is logged in is cut, or left
+ * out when only a few letters of it would show. */
 static void draw_title(struct screen *s)
 {
     char *right;
-    int used;
+    int x, room;
 
     ui_fill(stdscr, 0, 0, COLS, ui_attr(UI_TITLE));
     if (app_kiosk())
         right = xstrdup(_("Public information kiosk"));
     else
         right = xasprintf("%s (%s)", app.sess->user, auth_role_name(app.sess->role));
-    used = ui_put(stdscr, 0, 1, COLS / 2, _("MAB"), ui_attr(UI_TITLE));
-    ui_put(stdscr, 0, used + 2, COLS / 2 - used, _(s->title), ui_attr(UI_TITLE));
-    ui_put_right(stdscr, 0, COLS / 2, COLS / 2 - 1, right, ui_attr(UI_TITLE));
+    x = 1 + ui_put(stdscr, 0, 1, COLS - 2, _("MAB"), ui_attr(UI_TITLE)) + 1;
+    x += ui_put(stdscr, 0, x, COLS - 1 - x, _(s->title), ui_attr(UI_TITLE));
+    room = COLS - 1 - x - 2;
+    if (room > COLS / 2 - 1)
+        room = COLS / 2 - 1;
+    if (room >= 8 || room >= text_width(right))
+        ui_put_right(stdscr, 0, COLS - 1 - room, room, right, ui_attr(UI_TITLE));
     free(right);
 }
 
