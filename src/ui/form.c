@@ -109,6 +109,13 @@ struct layout {
 
 enum { MIN_VALUE = 20 };
 
+/* The label column for labels max wide: whole where it leaves the value
+ * room enough beside it (and mw for messages), else a third of w. */
+static int label_cols(int max, int w, int mw)
+{
+    return max < w / 3 || w - max - 1 - mw - 2 >= MIN_VALUE ? max : w / 3;
+}
+
 static struct layout layout(const struct ui_form *fm, int w)
 {
     struct layout l = {0};
@@ -120,14 +127,15 @@ static struct layout layout(const struct ui_form *fm, int w)
         if (tw > max)
             max = tw;
     }
-    l.lw = max < w / 3 ? max : w / 3;
     l.mw = w >= 100 ? 32 : 22;
-    l.vx = l.lw + 1;
-    l.vw = w - l.vx - l.mw - 2;
-    if (l.vw < MIN_VALUE) {
+    l.lw = label_cols(max, w, l.mw);
+    l.vw = w - l.lw - 1 - l.mw - 2;
+    if (l.vw < MIN_VALUE || l.lw < max) {
         l.mw = 0;
-        l.vw = w - l.vx - 2;
+        l.lw = label_cols(max, w, 0);
+        l.vw = w - l.lw - 1 - 2;
     }
+    l.vx = l.lw + 1;
     if (l.vw < MIN_VALUE || l.lw < max) {
         l.stack = 1;
         l.lw = w;
