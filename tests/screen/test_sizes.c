@@ -6,8 +6,8 @@
  * and in Bengali; each is drawn, not refused, with its key text and the
  * key bar's Help, and nothing runs past the right edge.  Below 40x15 the
  * program says what size it needs and what it has, and comes back when
- * the window grows.  Resizing in a list, a form and a dialog keeps what
- * was typed, and the typing still saves.
+ * the window grows.  Resizing in a list, a form, a confirmation and a
+ * pick list keeps what was typed, and the typing still saves.
  *
  * Drawing past the edge cannot be seen in the emulated cells directly
  * (the terminal wraps, as ncurses does before it), but it lands at the
@@ -270,6 +270,53 @@ static void test_resize_search_and_dialog(void **state)
     VT_EXPECT_TEXT(vt, "Amtali");
     assert_int_equal(
         tu_sql_int(tu_test_db(), "SELECT count(*) FROM municipality WHERE name_en = 'Amtali'"), 1);
+
+    /* A pick list being narrowed by typing: the typing stays, and the
+     * choice made after the resizes is the one typed for. */
+    vt_send(vt, "v");
+    VT_EXPECT_TEXT(vt, "Type to narrow:");
+    vt_send(vt, "Dhak");
+    VT_EXPECT_TEXT(vt, "Type to narrow: Dhak");
+    vt_resize(vt, 43, 132);
+    VT_EXPECT_ROW(vt, 42, "Help");
+    VT_EXPECT_TEXT(vt, "Type to narrow: Dhak");
+    vt_resize(vt, 15, 40);
+    VT_EXPECT_ROW(vt, 14, "Help");
+    VT_EXPECT_TEXT(vt, "Type to narrow: Dhak");
+    check_fits(vt, &en, "pick list after resizes");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "Division: Dhaka");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+/* What a narrow screen gives up and what it keeps: the directory's less
+ * important columns go (District, Division) and come back when there is
+ * room; the form's labels are whole, above their fields. */
+static void test_narrow_layout(void **state)
+{
+    const char *argv[] = {tu_bin(), "--db", tu_test_db(), NULL};
+    struct vt *vt;
+
+    tu_create_db(tu_test_db());
+    vt = vt_spawn(argv, 15, 40, NULL);
+    tu_open_directory(vt);
+    VT_EXPECT_ROW(vt, 3, "Kind, class");
+    VT_ASSERT(vt, strstr(vt_row(vt, 3), "Name") != NULL);
+    VT_ASSERT(vt, strstr(vt_row(vt, 3), "District") == NULL);
+    VT_ASSERT(vt, strstr(vt_row(vt, 4), "Akhaura") != NULL);
+    vt_resize(vt, 20, 60);
+    VT_EXPECT_ROW(vt, 3, "Division");
+    VT_ASSERT(vt, strstr(vt_row(vt, 3), "District") != NULL);
+    vt_resize(vt, 15, 40);
+    VT_EXPECT_ROW(vt, 14, "Help"); /* a list row at 60x20: redrawn at 40x15 */
+    VT_ASSERT(vt, strstr(vt_row(vt, 3), "District") == NULL);
+    vt_key(vt, VT_KEY_ENTER);
+    vt_send(vt, "e");
+    VT_EXPECT_TEXT(vt, "* Name (English)");
+    VT_EXPECT_TEXT(vt, "* Name (Bengali)");
+    VT_EXPECT_TEXT(vt, "Editing Akhaura.");
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
@@ -283,6 +330,7 @@ int main(void)
         TU_SCREEN_TEST(test_too_small),
         TU_SCREEN_TEST(test_resize_form_saves),
         TU_SCREEN_TEST(test_resize_search_and_dialog),
+        TU_SCREEN_TEST(test_narrow_layout),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
