@@ -322,6 +322,50 @@ static void test_narrow_layout(void **state)
     vt_close(vt);
 }
 
+/* Someone else saved first: the dialog on a phone still says what
+ * happened and shows both values; after growing back, keeping mine saves
+ * the value typed before the resizes. */
+static void test_conflict_small(void **state)
+{
+    struct vt *a, *b;
+    char *mayor;
+
+    tu_create_db(tu_test_db());
+    a = tu_start(NULL);
+    b = tu_start(NULL);
+    tu_edit_record(a, "Amtali");
+    tu_edit_record(b, "Amtali");
+    tu_go_to_field(a, "Mayor (English)");
+    tu_go_to_field(b, "Mayor (English)");
+    tu_replace_field(a, "Karim");
+    tu_replace_field(b, "Rahim");
+    vt_key(a, VT_KEY_F2);
+    VT_EXPECT_TEXT(a, "Saved Amtali.");
+
+    vt_resize(b, 15, 40);
+    VT_EXPECT_ROW(b, 14, "F2");
+    vt_key(b, VT_KEY_F2);
+    VT_EXPECT_TEXT(b, "Someone else saved");
+    VT_EXPECT_TEXT(b, "Choose what to keep:");
+    VT_EXPECT_TEXT(b, "Rahim");
+    VT_EXPECT_TEXT(b, "Karim");
+    check_fits(b, &en, "conflict dialog");
+    vt_resize(b, 24, 80);
+    VT_EXPECT_ROW(b, 23, "Keep mine");
+    VT_EXPECT_TEXT(b, "Rahim");
+    vt_send(b, "m");
+    VT_EXPECT_TEXT(b, "Saved Amtali.");
+    mayor = tu_sql_text(tu_test_db(), "SELECT mayor_en FROM municipality WHERE name_en = 'Amtali'");
+    assert_string_equal(mayor, "Rahim");
+    free(mayor);
+    vt_key(a, VT_KEY_F10);
+    vt_key(b, VT_KEY_F10);
+    VT_EXPECT_EXIT(a, 0);
+    VT_EXPECT_EXIT(b, 0);
+    vt_close(a);
+    vt_close(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +375,7 @@ int main(void)
         TU_SCREEN_TEST(test_resize_form_saves),
         TU_SCREEN_TEST(test_resize_search_and_dialog),
         TU_SCREEN_TEST(test_narrow_layout),
+        TU_SCREEN_TEST(test_conflict_small),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
