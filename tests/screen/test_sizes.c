@@ -3,8 +3,10 @@
  * monitor.  The home menu, the directory list, a municipality's detail
  * view, its edit form, the delete confirmation and the subscribers list
  * are opened at 40x15, 60x20, 80x23, 80x24, 132x43 and 200x60, in English
- * and in Bengali; each is drawn, not refused, with its key text and the
- * key bar's Help, and nothing runs past the right edge.  Below 40x15 the
+ * and in Bengali, and so are About, People, Help, Users, an account's
+ * keys, the audit log and one of its entries; each is drawn, not refused,
+ * with its key text and the key bar, and nothing runs past the right
+ * edge.  A conflict on a phone still explains itself.  Below 40x15 the
  * program says what size it needs and what it has, and comes back when
  * the window grows.  Resizing in a list, a form, a confirmation and a
  * pick list keeps what was typed, and the typing still saves.
@@ -80,16 +82,16 @@ static struct vt *start(int rows, int cols, const struct words *w)
 }
 
 /* The screen showing now is laid out for the terminal's size: not
- * refused, the title bar on top, the key bar with Help at the bottom,
+ * refused, the title bar on top, the key bar (with bar) at the bottom,
  * and no text run over from a row above into a first column. */
-static void check_fits(struct vt *vt, const struct words *w, const char *what)
+static void check_fits_bar(struct vt *vt, const struct words *w, const char *what, const char *bar)
 {
     int rows = vt_rows(vt);
 
     vt_settle(vt, 50, vt_timeout());
     if (strstr(vt_screen(vt), w->too_small) != NULL ||
         strncmp(vt_row(vt, 0), w->title, strlen(w->title)) != 0 ||
-        strstr(vt_row(vt, rows - 1), w->help) == NULL) {
+        strstr(vt_row(vt, rows - 1), bar) == NULL) {
         fprintf(stderr, "%s at %dx%d (%s): refused, or no title or key bar\n", what, vt_cols(vt),
                 rows, w->lang);
         vt_print_screen(vt, "screen");
@@ -105,6 +107,11 @@ static void check_fits(struct vt *vt, const struct words *w, const char *what)
             fail();
         }
     }
+}
+
+static void check_fits(struct vt *vt, const struct words *w, const char *what)
+{
+    check_fits_bar(vt, w, what, w->help);
 }
 
 /* Home, the directory found down to Amtali, its delete confirmation, its
@@ -156,6 +163,108 @@ static void walk(int rows, int cols, const struct words *w)
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
+}
+
+/* The screens of the home menu beside the records: About, People, Help,
+ * Users with an account's keys, the audit log and one entry of it. */
+struct more_words {
+    const char *about, *people, *person, *help_title, *users, *audit, *entries, *entry;
+};
+static const struct more_words more_en = {
+    "About", "People", "Abdul Karim", "Help", "Users", "Audit log", "Entries:", "Audit entry",
+};
+static const struct more_words more_bn = {
+    "পরিচিতি", "লোকজন", "আবদুল করিম", "সাহায্য", "ব্যবহারকারী", "অডিট লগ", "এন্ট্রি:", "অডিট এন্ট্রি",
+};
+
+/* Home entry n (from 0), whose screen's title is title. */
+static void open_entry(struct vt *vt, const struct words *w, int n, const char *title)
+{
+    VT_EXPECT_TEXT(vt, w->home);
+    vt_key(vt, VT_KEY_HOME);
+    for (int i = 0; i < n; i++)
+        vt_key(vt, VT_KEY_DOWN);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 0, title);
+}
+
+static void walk_more(int rows, int cols, const struct words *w, const struct more_words *m)
+{
+    struct vt *vt = start(rows, cols, w);
+    int y;
+
+    open_entry(vt, w, 1, m->about);
+    check_fits(vt, w, "about");
+    vt_key(vt, VT_KEY_ESC);
+    open_entry(vt, w, 2, m->people);
+    VT_EXPECT_TEXT(vt, m->person);
+    check_fits(vt, w, "people");
+    vt_key(vt, VT_KEY_ESC);
+    open_entry(vt, w, 5, m->help_title);
+    check_fits_bar(vt, w, "help", "F10"); /* the help screen offers no help */
+    vt_key(vt, VT_KEY_ESC);
+
+    open_entry(vt, w, 6, m->users);
+    VT_EXPECT_TEXT(vt, "rahima");
+    check_fits(vt, w, "users");
+    /* The list's first row is row 3, where the cursor starts. */
+    assert_true(vt_find(vt, "rahima", &y, NULL));
+    vt_keys(vt, VT_KEY_DOWN, y - 3);
+    VT_EXPECT_REVERSE(vt, y);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_TEXT(vt, "SHA256:");
+    check_fits(vt, w, "account");
+    vt_key(vt, VT_KEY_ESC);
+    VT_EXPECT_GONE(vt, "SHA256:");
+    vt_key(vt, VT_KEY_ESC);
+
+    open_entry(vt, w, 7, m->audit);
+    VT_EXPECT_TEXT(vt, m->entries);
+    check_fits(vt, w, "audit log");
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 0, m->entry);
+    check_fits(vt, w, "audit entry");
+    vt_key(vt, VT_KEY_F10);
+    VT_EXPECT_EXIT(vt, 0);
+    vt_close(vt);
+}
+
+/* A person, and an account with a key, for the screens walk_more() opens. */
+static void seed_more(void)
+{
+    char *path = xasprintf("%s/more.csv", tu_tmpdir());
+
+    assert_int_equal(tu_write_file(path, "name_en,name_bn,position,municipality,phone\n"
+                                         "Abdul Karim Chowdhury,আবদুল করিম,mayor,Amtali,"
+                                         "+880 1711-000000\n"),
+                     0);
+    free(tu_mabdesk(tu_test_db(), "import", "contacts", path, NULL));
+    free(path);
+    path = xasprintf("%s/rahima.pub", tu_tmpdir());
+    assert_int_equal(tu_write_file(path, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK8ivHr2DXoMB1x+Y+"
+                                         "JAo451UbWPPyfIMHpRcHGmFOuZ rahima@laptop\n"),
+                     0);
+    free(
+        tu_mabdesk(tu_test_db(), "user", "add", "rahima", "--role", "viewer", "--key", path, NULL));
+    free(path);
+}
+
+static void walk_more_all(const struct words *w, const struct more_words *m)
+{
+    tu_create_db(tu_test_db());
+    seed_more();
+    for (size_t i = 0; i < nitems(sizes); i++)
+        walk_more(sizes[i].rows, sizes[i].cols, w, m);
+}
+
+static void test_more_screens_english(void **state)
+{
+    walk_more_all(&en, &more_en);
+}
+
+static void test_more_screens_bengali(void **state)
+{
+    walk_more_all(&bn, &more_bn);
 }
 
 static void walk_all(const struct words *w)
@@ -371,6 +480,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         TU_SCREEN_TEST(test_sizes_english),
         TU_SCREEN_TEST(test_sizes_bengali),
+        TU_SCREEN_TEST(test_more_screens_english),
+        TU_SCREEN_TEST(test_more_screens_bengali),
         TU_SCREEN_TEST(test_too_small),
         TU_SCREEN_TEST(test_resize_form_saves),
         TU_SCREEN_TEST(test_resize_search_and_dialog),
