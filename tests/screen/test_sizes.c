@@ -6,7 +6,8 @@
  * and in Bengali, and so are About, People, Help, Users, an account's
  * keys, the audit log and one of its entries; each is drawn, not refused,
  * with its key text and the key bar, and nothing runs past the right
- * edge.  A conflict on a phone still explains itself.  Below 40x15 the
+ * edge.  A kiosk's home and its subscription form too, typed into and
+ * resized.  A conflict on a phone still explains itself.  Below 40x15 the
  * program says what size it needs and what it has, and comes back when
  * the window grows.  Resizing in a list, a form, a confirmation and a
  * pick list keeps what was typed, and the typing still saves.
@@ -227,6 +228,38 @@ static void walk_more(int rows, int cols, const struct words *w, const struct mo
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
     vt_close(vt);
+}
+
+/* A kiosk: its home and the public subscription form, typed into and
+ * resized to the next size, the typing kept. */
+static void walk_kiosk(int i, const struct words *w, const char *subscribe)
+{
+    const char *argv[] = {tu_bin(), "--db", tu_test_db(), "--kiosk", "--lang", w->lang, NULL};
+    int next = (i + 1) % (int)nitems(sizes);
+    struct vt *vt = vt_spawn(argv, sizes[i].rows, sizes[i].cols, NULL);
+
+    VT_EXPECT_TEXT(vt, w->home);
+    check_fits(vt, w, "kiosk home");
+    vt_keys(vt, VT_KEY_DOWN, 3);
+    vt_key(vt, VT_KEY_ENTER);
+    VT_EXPECT_ROW(vt, 0, subscribe);
+    vt_send(vt, "reader@example.org");
+    VT_EXPECT_TEXT(vt, "reader@example.org");
+    check_fits(vt, w, "kiosk subscribe form");
+    vt_resize(vt, sizes[next].rows, sizes[next].cols);
+    VT_EXPECT_ROW(vt, sizes[next].rows - 1, w->help);
+    VT_EXPECT_TEXT(vt, "reader@example.org");
+    check_fits(vt, w, "kiosk subscribe form, resized");
+    vt_close(vt);
+}
+
+static void test_kiosk_sizes(void **state)
+{
+    tu_create_db(tu_test_db());
+    for (int i = 0; i < (int)nitems(sizes); i++) {
+        walk_kiosk(i, &en, "Subscribe to the");
+        walk_kiosk(i, &bn, "মিউনিসিপ্যালিটি");
+    }
 }
 
 /* A person, and an account with a key, for the screens walk_more() opens. */
@@ -478,15 +511,11 @@ static void test_conflict_small(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        TU_SCREEN_TEST(test_sizes_english),
-        TU_SCREEN_TEST(test_sizes_bengali),
-        TU_SCREEN_TEST(test_more_screens_english),
-        TU_SCREEN_TEST(test_more_screens_bengali),
-        TU_SCREEN_TEST(test_too_small),
-        TU_SCREEN_TEST(test_resize_form_saves),
-        TU_SCREEN_TEST(test_resize_search_and_dialog),
-        TU_SCREEN_TEST(test_narrow_layout),
-        TU_SCREEN_TEST(test_conflict_small),
+        TU_SCREEN_TEST(test_sizes_english),        TU_SCREEN_TEST(test_sizes_bengali),
+        TU_SCREEN_TEST(test_more_screens_english), TU_SCREEN_TEST(test_more_screens_bengali),
+        TU_SCREEN_TEST(test_kiosk_sizes),          TU_SCREEN_TEST(test_too_small),
+        TU_SCREEN_TEST(test_resize_form_saves),    TU_SCREEN_TEST(test_resize_search_and_dialog),
+        TU_SCREEN_TEST(test_narrow_layout),        TU_SCREEN_TEST(test_conflict_small),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
