@@ -276,17 +276,26 @@ static char *record_text(const struct audit_row *r)
     return s;
 }
 
+/* The user column: a fifth of the width, or none on a narrow screen,
+ * where when, what and which record matter more than who. */
+static int user_cols(int w)
+{
+    return w < 60 ? 0 : w / 5;
+}
+
 static void audit_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
 {
     const struct audit_row *r = (const struct audit_row *)page + i;
     char *when = ui_local_time(r->at), *rec = record_text(r);
-    int uw = w / 5, end = x + w;
+    int uw = user_cols(w), end = x + w;
 
     x += 1;
     ui_put(stdscr, y, x, 16, when, attr);
     x += 17;
-    ui_put(stdscr, y, x, uw, r->user, attr);
-    x += uw + 1;
+    if (uw > 0) {
+        ui_put(stdscr, y, x, uw, r->user, attr);
+        x += uw + 1;
+    }
     ui_put(stdscr, y, x, 12, action_label(r->action), attr);
     x += 13;
     ui_put(stdscr, y, x, end - x, rec, attr);
@@ -307,7 +316,7 @@ static void audit_draw(struct screen *s, const struct ui_rect *r)
     struct audit *a = s->st;
     struct ui_rect lr = {r->y + 2, r->x, r->h - 2, r->w};
     char *n = ui_number(ui_list_count(&a->list)), *line, *rec = NULL;
-    int uw = r->w / 5, x = r->x + 1;
+    int uw = user_cols(r->w), x = r->x + 1;
 
     if (a->record_id != 0) {
         char *id = ui_number(a->record_id);
@@ -324,8 +333,10 @@ static void audit_draw(struct screen *s, const struct ui_rect *r)
     ui_fill(stdscr, r->y + 1, r->x, r->w, ui_attr(UI_HEADER));
     ui_put(stdscr, r->y + 1, x, 16, _("When"), ui_attr(UI_HEADER));
     x += 17;
-    ui_put(stdscr, r->y + 1, x, uw, _("User"), ui_attr(UI_HEADER));
-    x += uw + 1;
+    if (uw > 0) {
+        ui_put(stdscr, r->y + 1, x, uw, _("User"), ui_attr(UI_HEADER));
+        x += uw + 1;
+    }
     ui_put(stdscr, r->y + 1, x, 12, _("Action"), ui_attr(UI_HEADER));
     x += 13;
     ui_put(stdscr, r->y + 1, x, r->x + r->w - x, _("Record"), ui_attr(UI_HEADER));

@@ -101,6 +101,22 @@ static void draw_done(const struct edit *e, const struct ui_rect *r)
     text_lines_free(lines, n);
 }
 
+/* The line above the form; on a narrow screen it takes the blank line
+ * under it too rather than lose its end. */
+static void draw_head(const char *head, const struct ui_rect *r)
+{
+    int n = 0;
+    char **lines = text_wrap(head, r->w > 3 ? r->w - 2 : 1, &n);
+
+    if (n == 2) {
+        for (int i = 0; i < n; i++)
+            ui_put(stdscr, r->y + i, r->x + 1, r->w - 2, lines[i], ui_attr(UI_DIM));
+    } else {
+        ui_put(stdscr, r->y, r->x + 1, r->w - 2, head, ui_attr(UI_DIM));
+    }
+    text_lines_free(lines, n);
+}
+
 static void edit_draw(struct screen *s, const struct ui_rect *r)
 {
     struct edit *e = s->st;
@@ -124,7 +140,7 @@ static void edit_draw(struct screen *s, const struct ui_rect *r)
         head = xstrdup(_(e->kind->ui.new_head));
     else
         head = xasprintf(_("Editing %s. Fields marked * are required."), record_name(&e->orig));
-    ui_put(stdscr, r->y, r->x + 1, r->w - 2, head, ui_attr(UI_DIM));
+    draw_head(head, r);
     free(head);
     ui_form_draw(&e->form, &fr);
 }

@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "kinds/kinds.h"
 #include "screens.h"
+#include "text.h"
 #include "ui/list.h"
 #include "ui/screen.h"
 #include "ui/textview.h"
@@ -112,13 +113,32 @@ static int menu_fetch(void *ctx, int off, int lim, void **page, char **err)
     return off + lim <= h->nshown ? lim : h->nshown - off;
 }
 
+/* The label column: a third of the menu, or what the widest label needs. */
+static int label_cols(const struct home *h, int w)
+{
+    int lw = w / 3;
+
+    for (int i = 0; i < h->nshown; i++) {
+        int need = text_width(_(h->shown[i]->label)) + 3;
+
+        if (need > lw)
+            lw = need;
+    }
+    return lw < w ? lw : w;
+}
+
+/* On a narrow screen (a phone) the labels alone: a description cut to a
+ * few letters says nothing. */
+enum { MIN_WHAT = 24 };
+
 static void menu_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
 {
     const struct home_item *it = ((const struct home_item **)page)[i];
-    int lw = w / 3;
+    int lw = label_cols(ctx, w);
 
     ui_put(stdscr, y, x + 2, lw - 2, _(it->label), attr | A_BOLD);
-    ui_put(stdscr, y, x + lw + 1, w - lw - 2, _(it->what), attr);
+    if (w - lw - 2 >= MIN_WHAT)
+        ui_put(stdscr, y, x + lw + 1, w - lw - 2, _(it->what), attr);
 }
 
 static void menu_free_page(void *ctx, void *page, int n)
@@ -159,24 +179,36 @@ static void home_reload(struct screen *s)
     ui_list_reload(&h->list);
 }
 
+/*
+ * The name, the date, the menu and below it the hint (or a kiosk's
+ * vision).  When the menu and the spacing around it do not fit (a phone,
+ * a short window) the spacing goes first, then the hint; the menu
+ * scrolls rather than run into the status line.
+ */
 static void home_draw(struct screen *s, const struct ui_rect *r)
 {
     struct home *h = s->st;
     char *today = i18n_today();
     int mw = r->w > 70 ? 70 : r->w - 4, mx = r->x + (r->w - mw) / 2;
-    struct ui_rect lr = {r->y + 5, mx, h->nshown, mw};
+    int roomy = r->h >= h->nshown + 8, top = roomy ? 1 : 0;
+    struct ui_rect lr = {r->y + (roomy ? 5 : 3), mx, h->nshown, mw};
 
-    ui_put_centre(stdscr, r->y + 1, r->x, r->w, _("Municipal Association of Bangladesh"),
+    if (lr.h > r->y + r->h - lr.y)
+        lr.h = r->y + r->h - lr.y;
+    ui_put_centre(stdscr, r->y + top, r->x + 1, r->w - 2, _("Municipal Association of Bangladesh"),
                   ui_attr(UI_HEADING));
-    ui_put_centre(stdscr, r->y + 2, r->x, r->w, today, ui_attr(UI_NORMAL));
+    ui_put_centre(stdscr, r->y + top + 1, r->x + 1, r->w - 2, today, ui_attr(UI_NORMAL));
     free(today);
     ui_list_draw(&h->list, &lr);
     if (h->vision != NULL) {
-        struct ui_rect vr = {lr.y + lr.h + 2, mx, r->h - (lr.y + lr.h + 2 - r->y), mw};
+        int gap = roomy ? 2 : 1;
+        struct ui_rect vr = {lr.y + lr.h + gap, mx, r->y + r->h - (lr.y + lr.h + gap), mw};
 
-        ui_tv_draw(h->vision, &vr);
-    } else {
-        ui_put_centre(stdscr, lr.y + lr.h + 2, r->x, r->w,
+        /* A heading alone is not worth its room. */
+        if (vr.h >= 3)
+            ui_tv_draw(h->vision, &vr);
+    } else if (lr.y + lr.h + 2 < r->y + r->h) {
+        ui_put_centre(stdscr, lr.y + lr.h + 2, r->x + 1, r->w - 2,
                       _("Choose with the arrow keys and Enter; F1 shows every key."),
                       ui_attr(UI_DIM));
     }

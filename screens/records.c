@@ -108,19 +108,40 @@ static int rec_fetch(void *ctx, int off, int lim, void **page, char **err)
     return n;
 }
 
-/* The widths of the kind's columns in w columns (the one with width 0
- * takes what is left). */
+/* The width of column c at w columns (before the rest is shared out). */
+static int col_width(const struct list_col *c, int w)
+{
+    int n = c->width > 0 ? w * c->width / 100 : c->width < 0 ? -c->width : 0;
+
+    return c->width != 0 && n < c->min ? c->min : n;
+}
+
+/*
+ * The widths of the kind's columns in w columns: the one with width 0
+ * takes what is left.  While that is less than its minimum, the last
+ * column that may go (min > 0) is dropped: width 0, not drawn.
+ */
 static void widths(const struct kind *k, int w, int *out)
 {
-    int used = 0, rest = -1;
+    int keep[16], rest = -1, used;
 
-    for (int i = 0; i < k->ncols; i++) {
-        int c = k->cols[i].width;
+    for (int i = 0; i < k->ncols; i++)
+        keep[i] = 1;
+    for (;;) {
+        int drop = -1;
 
-        out[i] = c > 0 ? w * c / 100 : c < 0 ? -c : 0;
-        if (c == 0)
-            rest = i;
-        used += out[i] + 1;
+        used = 0;
+        for (int i = 0; i < k->ncols; i++) {
+            out[i] = keep[i] ? col_width(&k->cols[i], w) : 0;
+            if (k->cols[i].width == 0)
+                rest = i;
+            else if (keep[i] && k->cols[i].min > 0)
+                drop = i;
+            used += keep[i] ? out[i] + 1 : 0;
+        }
+        if (rest < 0 || drop < 0 || w - used >= k->cols[rest].min)
+            break;
+        keep[drop] = 0;
     }
     if (rest >= 0)
         out[rest] = w - used > 1 ? w - used : 1;
@@ -231,8 +252,11 @@ static void rec_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr
         ui_put(stdscr, y, x, 1, "*", attr | A_BOLD);
     x += 1;
     for (int c = 0; c < r->kind->ncols; c++) {
-        char *v = cell(&r->kind->cols[c], row);
+        char *v;
 
+        if (wd[c] == 0)
+            continue;
+        v = cell(&r->kind->cols[c], row);
         ui_put(stdscr, y, x, wd[c], v, attr);
         x += wd[c] + 1;
         free(v);
@@ -303,6 +327,8 @@ static void draw_header(struct records *r, int y, int x, int w)
     ui_fill(stdscr, y, x, w, ui_attr(UI_HEADER));
     x += 1;
     for (int c = 0; c < r->kind->ncols; c++) {
+        if (wd[c] == 0)
+            continue;
         ui_put(stdscr, y, x, wd[c], _(r->kind->cols[c].label), ui_attr(UI_HEADER));
         x += wd[c] + 1;
     }

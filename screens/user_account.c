@@ -66,6 +66,8 @@ struct key_cols {
     int fp, type, comment, added;
 };
 
+/* The fingerprint whole where it fits; on a narrow screen the comment,
+ * then the type go (width 0), and the fingerprint is cut last. */
 static struct key_cols key_columns(int w)
 {
     struct key_cols c;
@@ -74,7 +76,25 @@ static struct key_cols key_columns(int w)
     c.type = 12;
     c.added = w >= 100 ? 16 : 0;
     c.comment = w - 1 - (c.fp + 1) - (c.type + 1) - (c.added > 0 ? c.added + 1 : 0) - 1;
+    if (c.comment >= 8)
+        return c;
+    c.comment = 0;
+    if (w - 2 < c.fp + 1 + c.type)
+        c.type = 0;
+    if (c.type > 0)
+        c.fp = w - 2 - c.type - 1;
+    else if (c.fp > w - 2)
+        c.fp = w - 2;
     return c;
+}
+
+/* One cell at *x, unless its column was dropped. */
+static void put_col(int y, int *x, int cols, const char *text, attr_t attr)
+{
+    if (cols <= 0)
+        return;
+    ui_put(stdscr, y, *x, cols, text, attr);
+    *x += cols + 1;
 }
 
 static void keys_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
@@ -83,15 +103,13 @@ static void keys_draw_row(void *ctx, void *page, int i, int y, int x, int w, att
     struct key_cols c = key_columns(w);
 
     x += 1;
-    ui_put(stdscr, y, x, c.fp, k->fingerprint, attr);
-    x += c.fp + 1;
-    ui_put(stdscr, y, x, c.type, k->algo, attr);
-    x += c.type + 1;
-    ui_put(stdscr, y, x, c.comment, *k->comment != '\0' ? k->comment : none_mark(), attr);
+    put_col(y, &x, c.fp, k->fingerprint, attr);
+    put_col(y, &x, c.type, k->algo, attr);
+    put_col(y, &x, c.comment, *k->comment != '\0' ? k->comment : none_mark(), attr);
     if (c.added > 0) {
         char *when = ui_local_time(k->created_at);
 
-        ui_put(stdscr, y, x + c.comment + 1, c.added, when, attr);
+        put_col(y, &x, c.added, when, attr);
         free(when);
     }
 }
@@ -151,13 +169,10 @@ static void account_draw(struct screen *s, const struct ui_rect *r)
     free(created);
     free(changed);
     ui_fill(stdscr, r->y + 5, r->x, r->w, ui_attr(UI_HEADER));
-    ui_put(stdscr, r->y + 5, x, c.fp, _("Key fingerprint"), ui_attr(UI_HEADER));
-    x += c.fp + 1;
-    ui_put(stdscr, r->y + 5, x, c.type, _("Type"), ui_attr(UI_HEADER));
-    x += c.type + 1;
-    ui_put(stdscr, r->y + 5, x, c.comment, _("Comment"), ui_attr(UI_HEADER));
-    if (c.added > 0)
-        ui_put(stdscr, r->y + 5, x + c.comment + 1, c.added, _("Added"), ui_attr(UI_HEADER));
+    put_col(r->y + 5, &x, c.fp, _("Key fingerprint"), ui_attr(UI_HEADER));
+    put_col(r->y + 5, &x, c.type, _("Type"), ui_attr(UI_HEADER));
+    put_col(r->y + 5, &x, c.comment, _("Comment"), ui_attr(UI_HEADER));
+    put_col(r->y + 5, &x, c.added, _("Added"), ui_attr(UI_HEADER));
     ui_list_draw(&ac->list, &lr);
 }
 

@@ -173,17 +173,44 @@ struct user_cols {
     int name, role, muni, status, keys, pw;
 };
 
+/* Columns in use, each with the blank before it. */
+static int used_cols(const struct user_cols *c)
+{
+    const int all[] = {c->name, c->role, c->muni, c->status, c->keys, c->pw};
+    int n = 0;
+
+    for (size_t i = 0; i < nitems(all); i++)
+        n += all[i] > 0 ? all[i] + 1 : 0;
+    return n;
+}
+
+/*
+ * The municipality takes what is left; on a narrow screen it goes, then
+ * the keys, the password and the role (width 0: not drawn), and the name
+ * takes what is left instead.
+ */
 static struct user_cols user_columns(int w)
 {
-    struct user_cols c;
+    struct user_cols c = {16 + (w > 80 ? (w - 80) / 4 : 0), 13, 0, 9, 7, 8};
+    int *drop[] = {&c.keys, &c.pw, &c.role};
 
-    c.name = 16 + (w > 80 ? (w - 80) / 4 : 0);
-    c.role = 13;
-    c.status = 9;
-    c.keys = 7;
-    c.pw = 8;
-    c.muni = w - 1 - (c.name + 1) - (c.role + 1) - (c.status + 1) - (c.keys + 1) - (c.pw + 1);
+    c.muni = w - 1 - used_cols(&c);
+    if (c.muni >= 10)
+        return c;
+    c.muni = 0;
+    for (size_t i = 0; i < nitems(drop) && used_cols(&c) > w; i++)
+        *drop[i] = 0;
+    c.name += w - used_cols(&c);
     return c;
+}
+
+/* One cell at *x, unless its column was dropped. */
+static void put_col(int y, int *x, int cols, const char *text, attr_t attr)
+{
+    if (cols <= 0)
+        return;
+    ui_put(stdscr, y, *x, cols, text, attr);
+    *x += cols + 1;
 }
 
 static void users_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
@@ -194,18 +221,13 @@ static void users_draw_row(void *ctx, void *page, int i, int y, int x, int w, at
     char *keys = key_count(u->nkeys);
 
     x += 1;
-    ui_put(stdscr, y, x, c.name, u->name, attr);
-    x += c.name + 1;
-    ui_put(stdscr, y, x, c.role, role_label(u->role), attr);
-    x += c.role + 1;
-    ui_put(stdscr, y, x, c.muni, p->muni[i] != NULL ? p->muni[i] : none_mark(), attr);
-    x += c.muni + 1;
-    ui_put(stdscr, y, x, c.status, u->disabled ? _("disabled") : _("active"),
-           u->disabled ? attr | A_BOLD : attr);
-    x += c.status + 1;
-    ui_put(stdscr, y, x, c.keys, keys, attr);
-    x += c.keys + 1;
-    ui_put(stdscr, y, x, c.pw, u->has_password ? _("set") : _("none"), attr);
+    put_col(y, &x, c.name, u->name, attr);
+    put_col(y, &x, c.role, role_label(u->role), attr);
+    put_col(y, &x, c.muni, p->muni[i] != NULL ? p->muni[i] : none_mark(), attr);
+    put_col(y, &x, c.status, u->disabled ? _("disabled") : _("active"),
+            u->disabled ? attr | A_BOLD : attr);
+    put_col(y, &x, c.keys, keys, attr);
+    put_col(y, &x, c.pw, u->has_password ? _("set") : _("none"), attr);
     free(keys);
 }
 
@@ -229,24 +251,19 @@ static void users_draw(struct screen *s, const struct ui_rect *r)
     int x = r->x + 1, y = r->y + 1;
 
     line = xasprintf(_("Accounts: %s"), n);
-    x += ui_put(stdscr, r->y, x, r->w / 3, line, ui_attr(UI_NORMAL));
+    x += ui_put(stdscr, r->y, x, r->w / 3, line, ui_attr(UI_NORMAL)) + 2;
     ui_put_right(stdscr, r->y, x, r->x + r->w - 1 - x,
                  _("Enter shows an account's keys and fingerprints."), ui_attr(UI_DIM));
     free(line);
     free(n);
     x = r->x + 1;
     ui_fill(stdscr, y, r->x, r->w, ui_attr(UI_HEADER));
-    ui_put(stdscr, y, x, c.name, _("Name"), ui_attr(UI_HEADER));
-    x += c.name + 1;
-    ui_put(stdscr, y, x, c.role, _("Role"), ui_attr(UI_HEADER));
-    x += c.role + 1;
-    ui_put(stdscr, y, x, c.muni, _("Municipality"), ui_attr(UI_HEADER));
-    x += c.muni + 1;
-    ui_put(stdscr, y, x, c.status, _("Status"), ui_attr(UI_HEADER));
-    x += c.status + 1;
-    ui_put(stdscr, y, x, c.keys, _("Keys"), ui_attr(UI_HEADER));
-    x += c.keys + 1;
-    ui_put(stdscr, y, x, c.pw, _("Password"), ui_attr(UI_HEADER));
+    put_col(y, &x, c.name, _("Name"), ui_attr(UI_HEADER));
+    put_col(y, &x, c.role, _("Role"), ui_attr(UI_HEADER));
+    put_col(y, &x, c.muni, _("Municipality"), ui_attr(UI_HEADER));
+    put_col(y, &x, c.status, _("Status"), ui_attr(UI_HEADER));
+    put_col(y, &x, c.keys, _("Keys"), ui_attr(UI_HEADER));
+    put_col(y, &x, c.pw, _("Password"), ui_attr(UI_HEADER));
     ui_list_draw(&us->list, &lr);
 }
 

@@ -4,7 +4,7 @@
  * the status line and the key bar.
  *
  * Layout: line 0 title, lines 1..LINES-3 the screens' body, LINES-2 the
- * status line, LINES-1 the key bar.  Below 80x24 only a "make the window
+ * status line, LINES-1 the key bar.  Below 40x15 only a "make the window
  * larger" message is drawn.
  *
  * While another program holds the database, db/ calls busy_wait() here,
@@ -37,7 +37,7 @@
 #include "ui/ui.h"
 #include "util.h"
 
-enum { MIN_COLS = 80, MIN_LINES = 24, MAX_BAR = 32 };
+enum { MIN_COLS = 40, MIN_LINES = 15, MAX_BAR = 32 };
 
 struct bar_item {
     enum action_id id;
@@ -223,19 +223,26 @@ static void draw_too_small(void)
     free(mh);
 }
 
+/* "MAB", the screen's title, and at the right who is logged in.  The
+ * title comes first: on a narrow screen who is logged in is cut, or left
+ * out when only a few letters of it would show. */
 static void draw_title(struct screen *s)
 {
     char *right;
-    int used;
+    int x, room;
 
     ui_fill(stdscr, 0, 0, COLS, ui_attr(UI_TITLE));
     if (app_kiosk())
         right = xstrdup(_("Public information kiosk"));
     else
         right = xasprintf("%s (%s)", app.sess->user, auth_role_name(app.sess->role));
-    used = ui_put(stdscr, 0, 1, COLS / 2, _("MAB"), ui_attr(UI_TITLE));
-    ui_put(stdscr, 0, used + 2, COLS / 2 - used, _(s->title), ui_attr(UI_TITLE));
-    ui_put_right(stdscr, 0, COLS / 2, COLS / 2 - 1, right, ui_attr(UI_TITLE));
+    x = 1 + ui_put(stdscr, 0, 1, COLS - 2, _("MAB"), ui_attr(UI_TITLE)) + 1;
+    x += ui_put(stdscr, 0, x, COLS - 1 - x, _(s->title), ui_attr(UI_TITLE));
+    room = COLS - 1 - x - 2;
+    if (room > COLS / 2 - 1)
+        room = COLS / 2 - 1;
+    if (room >= 8 || room >= text_width(right))
+        ui_put_right(stdscr, 0, COLS - 1 - room, room, right, ui_attr(UI_TITLE));
     free(right);
 }
 

@@ -144,7 +144,10 @@ struct detail_row {
 };
 
 /* A column of the list screen: a list value (with its Bengali twin),
- * values shown by a label of their own, another value after a comma. */
+ * values shown by a label of their own, another value after a comma.
+ * Columns are listed most important first: on a narrow screen the list
+ * drops them from the last one that has a minimum, until the column of
+ * width 0 gets at least its own minimum. */
 struct list_col {
     const char *label;               /* N_() */
     int v_en, v_bn;                  /* list values; v_bn -1: none */
@@ -152,6 +155,8 @@ struct list_col {
     const char *const *value_labels; /* N_() for values */
     int v_more;                      /* shown after ", " when not empty (-1: none) */
     int width;                       /* > 0: per cent of the width; < 0: columns; 0: the rest */
+    int min; /* fewest columns shown (a narrower per cent is widened to it); 0: never
+                dropped.  Keep it at most the width at 80 columns. */
 };
 
 /* The list's sort orders and filters (see db_record_page()). */

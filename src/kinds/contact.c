@@ -72,10 +72,10 @@ static const char *const list_values[CL_COUNT] = {
 };
 
 static const struct list_col cols[] = {
-    {N_("Name"), CL_NAME_EN, CL_NAME_BN, NULL, NULL, -1, 0},
-    {N_("Position"), CL_POSITION, -1, positions, position_labels, -1, 24},
-    {N_("Municipality"), CL_MUNICIPALITY_EN, CL_MUNICIPALITY_BN, NULL, NULL, -1, 24},
-    {N_("Phone"), CL_PHONE, -1, NULL, NULL, -1, 18},
+    {N_("Name"), CL_NAME_EN, CL_NAME_BN, NULL, NULL, -1, 0, 12},
+    {N_("Position"), CL_POSITION, -1, positions, position_labels, -1, 24, 10},
+    {N_("Municipality"), CL_MUNICIPALITY_EN, CL_MUNICIPALITY_BN, NULL, NULL, -1, 24, 12},
+    {N_("Phone"), CL_PHONE, -1, NULL, NULL, -1, 18, 12},
 };
 
 static const struct detail_row detail[] = {

@@ -94,10 +94,10 @@ static const char *const kinds[] = {"paurashava", "city_corporation", NULL};
 static const char *const kinds_short[] = {N_("Paurashava"), N_("City corp."), NULL};
 
 static const struct list_col cols[] = {
-    {N_("Name"), ML_NAME_EN, ML_NAME_BN, NULL, NULL, -1, 0},
-    {N_("Kind, class"), ML_KIND, -1, kinds, kinds_short, ML_CLASS, -15},
-    {N_("District"), ML_DISTRICT_EN, ML_DISTRICT_BN, NULL, NULL, -1, 18},
-    {N_("Division"), ML_DIVISION_EN, ML_DIVISION_BN, NULL, NULL, -1, 15},
+    {N_("Name"), ML_NAME_EN, ML_NAME_BN, NULL, NULL, -1, 0, 16},
+    {N_("Kind, class"), ML_KIND, -1, kinds, kinds_short, ML_CLASS, -15, 0},
+    {N_("District"), ML_DISTRICT_EN, ML_DISTRICT_BN, NULL, NULL, -1, 18, 10},
+    {N_("Division"), ML_DIVISION_EN, ML_DIVISION_BN, NULL, NULL, -1, 15, 10},
 };
 
 /* Each field as it is, the district with its Bengali name, the division

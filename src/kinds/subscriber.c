@@ -75,11 +75,11 @@ static const char *const list_values[SL_COUNT] = {
 };
 
 static const struct list_col cols[] = {
-    {N_("Email"), SL_EMAIL, -1, NULL, NULL, -1, 34},
-    {N_("Name"), SL_NAME, -1, NULL, NULL, -1, 0},
-    {N_("Status"), SL_STATUS, -1, subscriber_statuses, status_labels, -1, 14},
-    {N_("Language"), SL_LANG, -1, subscriber_langs, lang_labels, -1, 9},
-    {N_("Municipality"), SL_MUNICIPALITY_EN, SL_MUNICIPALITY_BN, NULL, NULL, -1, 20},
+    {N_("Email"), SL_EMAIL, -1, NULL, NULL, -1, 34, 20},
+    {N_("Name"), SL_NAME, -1, NULL, NULL, -1, 0, 8},
+    {N_("Status"), SL_STATUS, -1, subscriber_statuses, status_labels, -1, 14, 10},
+    {N_("Language"), SL_LANG, -1, subscriber_langs, lang_labels, -1, 9, 7},
+    {N_("Municipality"), SL_MUNICIPALITY_EN, SL_MUNICIPALITY_BN, NULL, NULL, -1, 20, 12},
 };
 
 static const struct detail_row detail[] = {

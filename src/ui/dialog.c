@@ -352,10 +352,11 @@ static int conflict_fetch(void *ctx, int off, int lim, void **page, char **err)
     return off + lim <= d->nrows ? lim : d->nrows - off;
 }
 
-/* Column widths of the conflict table for width w. */
+/* Column widths of the conflict table for width w: the field's name gets
+ * a third of a narrow dialog, where a quarter would say little. */
 static void conflict_cols(int w, int *lw, int *vw)
 {
-    *lw = w / 4;
+    *lw = w < 60 ? w / 3 : w / 4;
     *vw = (w - *lw - 2) / 2;
 }
 
@@ -377,19 +378,24 @@ static void conflict_draw(struct screen *s, const struct ui_rect *body)
 {
     struct dialog *d = s->st;
     struct ui_rect in, lr;
-    int n = 0, lw, vw, h = d->nrows + 8;
+    int n = 0, lw, vw, h = d->nrows + 8, tl;
     char **lines;
 
     in = frame(body, body->w - 2, h < 12 ? 12 : h, _("Someone else saved this record"));
+    /* The explanation in as many lines as it takes on a narrow screen,
+     * leaving the table at least two rows. */
     lines = text_wrap(d->text, in.w, &n);
-    for (int i = 0; i < n && i < 2; i++)
+    tl = n < 2 ? 2 : n > in.h - 5 ? in.h - 5 : n;
+    if (tl < 2)
+        tl = 2;
+    for (int i = 0; i < n && i < tl; i++)
         ui_put(stdscr, in.y + i, in.x, in.w, lines[i], ui_attr(UI_DIALOG));
     text_lines_free(lines, n);
     conflict_cols(in.w, &lw, &vw);
-    ui_put(stdscr, in.y + 2, in.x, lw, _("Field"), ui_attr(UI_HEADER));
-    ui_put(stdscr, in.y + 2, in.x + lw + 1, vw, _("Yours"), ui_attr(UI_HEADER));
-    ui_put(stdscr, in.y + 2, in.x + lw + 2 + vw, vw, _("Theirs (saved)"), ui_attr(UI_HEADER));
-    lr = (struct ui_rect){in.y + 3, in.x, in.h - 5, in.w};
+    ui_put(stdscr, in.y + tl, in.x, lw, _("Field"), ui_attr(UI_HEADER));
+    ui_put(stdscr, in.y + tl, in.x + lw + 1, vw, _("Yours"), ui_attr(UI_HEADER));
+    ui_put(stdscr, in.y + tl, in.x + lw + 2 + vw, vw, _("Theirs (saved)"), ui_attr(UI_HEADER));
+    lr = (struct ui_rect){in.y + tl + 1, in.x, in.h - tl - 3, in.w};
     ui_list_draw(&d->list, &lr);
     draw_hints(in.y + in.h - 1, in.x, in.w, s->actions);
 }

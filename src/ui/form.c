@@ -94,15 +94,31 @@ void ui_form_focus(struct ui_form *fm, int i)
 
 /* --- layout and drawing ----------------------------------------------------- */
 
+/*
+ * Side by side: label, value and message columns.  Where the value would
+ * be narrow the message column goes (the current field's message is on
+ * the bottom line, others are marked '!'); where the labels still do not
+ * fit (a phone), each label is on a line of its own above its value.
+ */
 struct layout {
+    int stack;  /* 1: the label above the value, two lines a field */
     int lw;     /* label column */
     int vx, vw; /* value column */
-    int mx, mw; /* message column */
+    int mx, mw; /* message column (mw 0: none) */
 };
+
+enum { MIN_VALUE = 20 };
+
+/* The label column for labels max wide: whole where it leaves the value
+ * room enough beside it (and mw for messages), else a third of w. */
+static int label_cols(int max, int w, int mw)
+{
+    return max < w / 3 || w - max - 1 - mw - 2 >= MIN_VALUE ? max : w / 3;
+}
 
 static struct layout layout(const struct ui_form *fm, int w)
 {
-    struct layout l;
+    struct layout l = {0};
     int max = 0;
 
     for (int i = 0; i < fm->n; i++) {
@@ -111,11 +127,22 @@ static struct layout layout(const struct ui_form *fm, int w)
         if (tw > max)
             max = tw;
     }
-    l.lw = max < w / 3 ? max : w / 3;
     l.mw = w >= 100 ? 32 : 22;
+    l.lw = label_cols(max, w, l.mw);
+    l.vw = w - l.lw - 1 - l.mw - 2;
+    if (l.vw < MIN_VALUE || l.lw < max) {
+        l.mw = 0;
+        l.lw = label_cols(max, w, 0);
+        l.vw = w - l.lw - 1 - 2;
+    }
     l.vx = l.lw + 1;
-    l.vw = w - l.vx - l.mw - 2;
-    l.mx = l.vx + l.vw + 2;
+    if (l.vw < MIN_VALUE || l.lw < max) {
+        l.stack = 1;
+        l.lw = w;
+        l.vx = 2;
+        l.vw = w - l.vx - 2;
+    }
+    l.mx = l.vx + l.vw + (l.mw > 0 ? 2 : 1);
     return l;
 }
 
@@ -236,49 +263,69 @@ static const char *hint(const struct ui_form_field *f)
     }
 }
 
+static void draw_value(struct ui_form *fm, int i, int y, int x, int vw)
+{
+    struct ui_form_field *f = &fm->f[i];
+    int cur = i == fm->cur, col;
+    attr_t va = ui_attr(cur ? UI_FIELD_CUR : UI_FIELD);
+    const char *shown;
+
+    if (f->def->type == FT_CHOICE) {
+        draw_choice(f, y, x, vw, va);
+        if (cur)
+            ui_cursor(y, x);
+    } else if (f->def->type == FT_SECRET) {
+        draw_secret(f, y, x, vw, va, cur);
+    } else if (!cur && fm->display != NULL && (shown = fm->display(fm->ctx, i, f->value)) != NULL) {
+        ui_put_pad(stdscr, y, x, vw, shown, va);
+    } else {
+        char *vis;
+
+        if (cur)
+            fix_scroll(f, vw);
+        vis = visible(f->value, cur ? f->scroll : 0, f->cursor, vw, &col);
+        ui_put_pad(stdscr, y, x, vw, vis, va);
+        free(vis);
+        if (cur)
+            ui_cursor(y, x + (col >= 0 ? col : 0));
+    }
+}
+
+/* Field i at row y: its label, value and message as the layout puts them. */
+static void draw_field(struct ui_form *fm, const struct layout *l, int i, int y, int x)
+{
+    struct ui_form_field *f = &fm->f[i];
+    int cur = i == fm->cur, used;
+    char *label = xasprintf("%s%s", f->def->required ? "* " : "  ", _(f->def->label));
+
+    used = ui_put(stdscr, y, x, l->lw, label, ui_attr(cur ? UI_HEADING : UI_LABEL));
+    free(label);
+    if (l->stack) {
+        if (f->msg != NULL && l->lw - used > 3)
+            ui_put(stdscr, y, x + used + 2, l->lw - used - 2, f->msg, ui_attr(UI_ERROR));
+        draw_value(fm, i, y + 1, x + l->vx, l->vw);
+        return;
+    }
+    draw_value(fm, i, y, x + l->vx, l->vw);
+    if (f->msg != NULL)
+        ui_put(stdscr, y, x + l->mx, l->mw > 0 ? l->mw : 1, l->mw > 0 ? f->msg : "!",
+               ui_attr(UI_ERROR));
+}
+
 void ui_form_draw(struct ui_form *fm, const struct ui_rect *r)
 {
     struct layout l = layout(fm, r->w);
-    int rows = r->h - 2;
+    int rows = r->h - 2, per = l.stack ? 2 : 1;
 
     fm->rect = *r;
-    fm->height = rows > 1 ? rows : 1;
+    fm->per = per;
+    fm->height = rows / per > 1 ? rows / per : 1;
     if (fm->cur < fm->top)
         fm->top = fm->cur;
     if (fm->cur >= fm->top + fm->height)
         fm->top = fm->cur - fm->height + 1;
-    for (int i = 0; i < fm->height && fm->top + i < fm->n; i++) {
-        struct ui_form_field *f = &fm->f[fm->top + i];
-        int y = r->y + i, cur = fm->top + i == fm->cur, col;
-        attr_t va = ui_attr(cur ? UI_FIELD_CUR : UI_FIELD);
-        const char *shown;
-        char *label = xasprintf("%s%s", f->def->required ? "* " : "  ", _(f->def->label));
-
-        ui_put(stdscr, y, r->x, l.lw, label, ui_attr(cur ? UI_HEADING : UI_LABEL));
-        free(label);
-        if (f->def->type == FT_CHOICE) {
-            draw_choice(f, y, r->x + l.vx, l.vw, va);
-            if (cur)
-                ui_cursor(y, r->x + l.vx);
-        } else if (f->def->type == FT_SECRET) {
-            draw_secret(f, y, r->x + l.vx, l.vw, va, cur);
-        } else if (!cur && fm->display != NULL &&
-                   (shown = fm->display(fm->ctx, fm->top + i, f->value)) != NULL) {
-            ui_put_pad(stdscr, y, r->x + l.vx, l.vw, shown, va);
-        } else {
-            char *vis;
-
-            if (cur)
-                fix_scroll(f, l.vw);
-            vis = visible(f->value, cur ? f->scroll : 0, f->cursor, l.vw, &col);
-            ui_put_pad(stdscr, y, r->x + l.vx, l.vw, vis, va);
-            free(vis);
-            if (cur)
-                ui_cursor(y, r->x + l.vx + (col >= 0 ? col : 0));
-        }
-        if (f->msg != NULL)
-            ui_put(stdscr, y, r->x + l.mx, l.mw, f->msg, ui_attr(UI_ERROR));
-    }
+    for (int i = 0; i < fm->height && fm->top + i < fm->n; i++)
+        draw_field(fm, &l, fm->top + i, r->y + i * per, r->x);
     if (fm->n > fm->height) {
         char *pos = xasprintf("%d/%d", fm->cur + 1, fm->n);
 
@@ -429,7 +476,7 @@ static void move_field(struct ui_form *fm, int to)
 
 static int mouse(struct ui_form *fm, const struct ui_key *k)
 {
-    int row = k->mouse_y - fm->rect.y;
+    int row = (k->mouse_y - fm->rect.y) / (fm->per > 0 ? fm->per : 1);
 
     if (!(k->mouse_bstate & BUTTON1_PRESSED) || row < 0 || row >= fm->height ||
         fm->top + row >= fm->n)

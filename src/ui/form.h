@@ -39,8 +39,9 @@ struct ui_form {
     int n;
     int cur;
     int top;
-    int height;
-    int dirty; /* typed since load */
+    int height; /* fields shown */
+    int per;    /* lines a field takes: 2 with the label above the value */
+    int dirty;  /* typed since load */
     ui_form_check_fn check;
     ui_form_display_fn display; /* optional */
     void *ctx;

@@ -213,6 +213,21 @@ static int label_width(const struct ui_textview *tv, int w)
     return lw + 2 < w / 3 ? lw + 2 : w / 3;
 }
 
+/* A label and its value: side by side, or, when the label does not fit
+ * its column (a narrow screen, a long label), the label on a line of its
+ * own and the value under it, never the label cut short. */
+static void add_kv(struct ui_textview *tv, const struct block *b, int lw, int w)
+{
+    const char *v = b->a[0] != '\0' || b->b[0] != '\0' ? b->b : "";
+
+    if (text_width(b->a) < lw) {
+        add_wrapped(tv, v, lw, lw, w, UI_NORMAL, b->a);
+        return;
+    }
+    add_wrapped(tv, b->a, 0, 0, w, UI_LABEL, NULL);
+    add_wrapped(tv, v, 2, 2, w, UI_NORMAL, NULL);
+}
+
 static void wrap(struct ui_textview *tv, int w)
 {
     int lw = label_width(tv, w);
@@ -232,8 +247,7 @@ static void wrap(struct ui_textview *tv, int w)
             add_wrapped(tv, b->a, 2, 2, w, UI_NORMAL, ui_ascii() ? "-" : "•");
             break;
         case B_KV:
-            add_wrapped(tv, b->a[0] != '\0' || b->b[0] != '\0' ? b->b : "", lw, lw, w, UI_NORMAL,
-                        b->a);
+            add_kv(tv, b, lw, w);
             break;
         case B_BLANK:
             add_line(tv, "", 0, UI_NORMAL, NULL);

@@ -602,9 +602,9 @@ static void test_resize_reaches_ui(void **state)
     /* An unknown TERM falls back to one that exists instead of failing. */
     vt = ssh_vt(24, 80, env, more);
     VT_EXPECT_TEXT(vt, "Directory");
-    vt_resize(vt, 20, 60);
+    vt_resize(vt, 14, 39);
     VT_EXPECT_TEXT(vt, "Make the window larger");
-    VT_EXPECT_TEXT(vt, "60x20");
+    VT_EXPECT_TEXT(vt, "39x14");
     vt_resize(vt, 30, 100);
     VT_EXPECT_GONE(vt, "Make the window larger");
     VT_EXPECT_TEXT(vt, "Directory");
