@@ -109,10 +109,10 @@ static const char *const list_values[EL_COUNT] = {
 };
 
 static const struct list_col cols[] = {
-    {N_("Starts"), EL_START, -1, NULL, NULL, -1, -17},
-    {N_("Title"), EL_TITLE_EN, EL_TITLE_BN, NULL, NULL, -1, 0},
-    {N_("Category"), EL_CATEGORY, -1, event_categories, event_category_labels, -1, 12},
-    {N_("Organiser"), EL_MUNICIPALITY_EN, EL_MUNICIPALITY_BN, NULL, NULL, -1, 20},
+    {N_("Starts"), EL_START, -1, NULL, NULL, -1, -17, 0},
+    {N_("Title"), EL_TITLE_EN, EL_TITLE_BN, NULL, NULL, -1, 0, 12},
+    {N_("Category"), EL_CATEGORY, -1, event_categories, event_category_labels, -1, 12, 8},
+    {N_("Organiser"), EL_MUNICIPALITY_EN, EL_MUNICIPALITY_BN, NULL, NULL, -1, 20, 10},
 };
 
 static const struct detail_row detail[] = {
