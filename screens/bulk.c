@@ -17,6 +17,7 @@
 #include "screens.h"
 #include "text.h"
 #include "ui/dialog.h"
+#include "ui/ui.h"
 #include "util.h"
 
 /* Reasons not done, said in full; the rest are counted. */
@@ -80,7 +81,7 @@ static char *apply_all(const char *reason)
 {
     struct buf b = {0};
     int done = 0, failed = 0;
-    char *head, *all;
+    char *head, *all, *d, *of;
 
     buf_adds(&b, "");
     for (int i = 0; i < job.n; i++) {
@@ -104,8 +105,11 @@ static char *apply_all(const char *reason)
         buf_printf(&b, "\n%s", more);
         free(more);
     }
-    head = xasprintf(_("%s: %d of %d."), job.def != NULL ? _(job.def->done) : _("Deleted"), done,
-                     job.n);
+    d = ui_number(done);
+    of = ui_number(job.n);
+    head = xasprintf(_("%s: %s of %s."), job.def != NULL ? _(job.def->done) : _("Deleted"), d, of);
+    free(d);
+    free(of);
     all = xasprintf("%s%s", head, b.data);
     free(head);
     buf_free(&b);
@@ -168,7 +172,7 @@ static struct screen *reason_form(void)
 void bulk_start(const struct kind *k, int which, const long long *ids, int n,
                 void (*applied)(void *), void *ctx)
 {
-    char *text, *title;
+    char *text, *title, *count;
 
     free(job.ids);
     job.kind = k;
@@ -182,16 +186,19 @@ void bulk_start(const struct kind *k, int which, const long long *ids, int n,
         app_push(reason_form());
         return;
     }
+    count = ui_number(n);
     if (job.def != NULL)
         text = xstrdup(_(job.def->ask));
     else
-        text = xasprintf(ngettext("Delete the %d marked entry? Its history stays in the audit log.",
-                                  "Delete the %d marked entries? Their history stays in the audit "
+        text = xasprintf(ngettext("Delete the %s marked entry? Its history stays in the audit log.",
+                                  "Delete the %s marked entries? Their history stays in the audit "
                                   "log.",
                                   (unsigned long)n),
-                         n);
-    title = xasprintf("%s (%d)", job.def != NULL ? _(job.def->label) : _(k->ui.delete_title), n);
+                         count);
+    title =
+        xasprintf("%s (%s)", job.def != NULL ? _(job.def->label) : _(k->ui.delete_title), count);
     app_push(ui_confirm_new(title, text, yes_no, NULL));
     free(title);
     free(text);
+    free(count);
 }

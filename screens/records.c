@@ -218,7 +218,7 @@ static void pick_bulk(struct records *r)
     const struct session *ses = app_session();
     const char *labels[8];
     int n = 0;
-    char *title;
+    char *title, *marked;
 
     if (r->nmarks == 0) {
         app_error("%s", _("Nothing is marked: Space marks the selected entry."));
@@ -236,9 +236,11 @@ static void pick_bulk(struct records *r)
     }
     r->bulk_offered[n] = -2;
     labels[n++] = _("Unmark all");
-    title = xasprintf(ngettext("%d marked", "%d marked", (unsigned long)r->nmarks), r->nmarks);
+    marked = ui_number(r->nmarks);
+    title = xasprintf(ngettext("%s marked", "%s marked", (unsigned long)r->nmarks), marked);
     app_push(ui_pick_new(title, labels, n, 0, bulk_picked, r));
     free(title);
+    free(marked);
 }
 
 static void rec_draw_row(void *ctx, void *page, int i, int y, int x, int w, attr_t attr)
@@ -298,7 +300,8 @@ static void count_total(struct records *r)
 static void draw_search(struct records *r, const struct ui_rect *a)
 {
     char *shown = ui_number(ui_list_count(&r->list)), *total = ui_number(r->total);
-    char *count = r->nmarks > 0 ? xasprintf(_("%d marked  %s of %s"), r->nmarks, shown, total)
+    char *marked = ui_number(r->nmarks);
+    char *count = r->nmarks > 0 ? xasprintf(_("%s marked  %s of %s"), marked, shown, total)
                                 : xasprintf(_("%s of %s"), shown, total);
     int x;
 
@@ -315,6 +318,7 @@ static void draw_search(struct records *r, const struct ui_rect *a)
                ui_attr(UI_DIM));
     }
     free(count);
+    free(marked);
     free(shown);
     free(total);
 }
@@ -417,13 +421,17 @@ static void rec_draw(struct screen *s, const struct ui_rect *a)
     } else {
         char *filters = filters_line(r);
 
-        if (r->unsorted)
-            line = xasprintf(_("Over %d matches, in the order added: type more to sort by %s"),
-                             DB_SEARCH_SORT_MAX, records_sort_label(r));
-        else if (r->owner != 0)
+        if (r->unsorted) {
+            char *most = ui_number(DB_SEARCH_SORT_MAX);
+
+            line = xasprintf(_("Over %s matches, in the order added: type more to sort by %s"),
+                             most, records_sort_label(r));
+            free(most);
+        } else if (r->owner != 0) {
             line = xasprintf(_("%s   Sorted by %s"), r->owner_name, records_sort_label(r));
-        else
+        } else {
             line = xasprintf(_("Sorted by %s"), records_sort_label(r));
+        }
         if (*filters != '\0') {
             char *both = xasprintf("%s   %s", filters, line);
 

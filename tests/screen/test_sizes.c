@@ -166,16 +166,19 @@ static void walk(int rows, int cols, const struct words *w)
     vt_close(vt);
 }
 
-/* The screens of the home menu beside the records: About, People, Help,
- * Users with an account's keys, the audit log and one entry of it. */
+/* The screens of the home menu beside the records: About, People,
+ * Events, Help, Users with an account's keys, the audit log and one entry
+ * of it. */
 struct more_words {
-    const char *about, *people, *person, *help_title, *users, *audit, *entries, *entry;
+    const char *about, *people, *person, *help_title, *users, *audit, *entries, *entry, *events;
 };
 static const struct more_words more_en = {
-    "About", "People", "Abdul Karim", "Help", "Users", "Audit log", "Entries:", "Audit entry",
+    "About",     "People",   "Abdul Karim", "Help",   "Users",
+    "Audit log", "Entries:", "Audit entry", "Events",
 };
 static const struct more_words more_bn = {
-    "পরিচিতি", "লোকজন", "আবদুল করিম", "সাহায্য", "ব্যবহারকারী", "অডিট লগ", "এন্ট্রি:", "অডিট এন্ট্রি",
+    "পরিচিতি", "লোকজন",  "আবদুল করিম",  "সাহায্য", "ব্যবহারকারী",
+    "অডিট লগ", "এন্ট্রি:", "অডিট এন্ট্রি", "অনুষ্ঠান",
 };
 
 /* Home entry n (from 0), whose screen's title is title. */
@@ -201,11 +204,14 @@ static void walk_more(int rows, int cols, const struct words *w, const struct mo
     VT_EXPECT_TEXT(vt, m->person);
     check_fits(vt, w, "people");
     vt_key(vt, VT_KEY_ESC);
-    open_entry(vt, w, 5, m->help_title);
+    open_entry(vt, w, 5, m->events);
+    check_fits(vt, w, "events");
+    vt_key(vt, VT_KEY_ESC);
+    open_entry(vt, w, 6, m->help_title);
     check_fits_bar(vt, w, "help", "F10"); /* the help screen offers no help */
     vt_key(vt, VT_KEY_ESC);
 
-    open_entry(vt, w, 6, m->users);
+    open_entry(vt, w, 7, m->users);
     VT_EXPECT_TEXT(vt, "rahima");
     check_fits(vt, w, "users");
     /* The list's first row is row 3, where the cursor starts. */
@@ -219,7 +225,7 @@ static void walk_more(int rows, int cols, const struct words *w, const struct mo
     VT_EXPECT_GONE(vt, "SHA256:");
     vt_key(vt, VT_KEY_ESC);
 
-    open_entry(vt, w, 7, m->audit);
+    open_entry(vt, w, 8, m->audit);
     VT_EXPECT_TEXT(vt, m->entries);
     check_fits(vt, w, "audit log");
     vt_key(vt, VT_KEY_ENTER);
