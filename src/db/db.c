@@ -153,6 +153,24 @@ int db_one(struct db *db, sqlite3_stmt *st, long long *i64, char **text, char **
     return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
 }
 
+int db_two(struct db *db, sqlite3_stmt *st, char **a, char **b, char **err)
+{
+    int rc;
+
+    *a = *b = NULL;
+    if (st == NULL)
+        return DB_ERROR;
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *a = db_col_str(st, 0);
+        *b = db_col_str(st, 1);
+    }
+    db_done(st);
+    if (rc == SQLITE_ROW)
+        return DB_OK;
+    return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
+}
+
 /* db_stmt() with ?1, if the statement has parameters, bound to id. */
 static sqlite3_stmt *stmt_id(struct db *db, const char *sql, long long id, char **err)
 {

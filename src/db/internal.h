@@ -62,6 +62,8 @@ void db_done(sqlite3_stmt *);
  * and message.
  */
 int db_one(struct db *, sqlite3_stmt *st, long long *i64, char **text, char **err);
+/* The same for a row of two texts: columns 0 and 1 to *a and *b. */
+int db_two(struct db *, sqlite3_stmt *st, char **a, char **b, char **err);
 int db_one_id(struct db *, const char *sql, long long id, long long *i64, char **text, char **err);
 int db_exec_id(struct db *, const char *sql, long long id, char **err);
 

@@ -166,21 +166,12 @@ int db_ref_label(struct db *db, const struct field_def *d, const char *value, ch
                  char **err)
 {
     sqlite3_stmt *st;
-    int rc;
 
     *en = *bn = NULL;
     if (d->ref->label == NULL || (st = db_stmt(db, d->ref->label, err)) == NULL)
         return DB_NOTFOUND;
     sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *en = db_col_str(st, 0);
-        *bn = db_col_str(st, 1);
-    }
-    db_done(st);
-    if (rc == SQLITE_ROW)
-        return DB_OK;
-    return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
+    return db_two(db, st, en, bn, err);
 }
 
 int db_ref_choices(struct db *db, const struct field_def *d, struct ref_choice **items, int *n,

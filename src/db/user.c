@@ -506,6 +506,7 @@ static int own_account(const struct db *db)
 int db_user_prefs(struct db *db, char **lang, int *lean, char **err)
 {
     sqlite3_stmt *st;
+    char *chosen = NULL;
     int rc;
 
     *lang = NULL;
@@ -514,18 +515,13 @@ int db_user_prefs(struct db *db, char **lang, int *lean, char **err)
         return DB_NOTFOUND;
     st = db_stmt(db, "SELECT coalesce(lang, ''), coalesce(lean, -1) FROM users WHERE name = ?1",
                  err);
-    if (st == NULL)
-        return DB_ERROR;
-    sqlite3_bind_text(st, 1, db->s.user, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *lang = db_col_str(st, 0);
-        *lean = sqlite3_column_int(st, 1);
-    }
-    db_done(st);
-    if (rc == SQLITE_ROW)
-        return DB_OK;
-    return rc == SQLITE_DONE ? DB_NOTFOUND : db_fail(db, rc, err);
+    if (st != NULL)
+        sqlite3_bind_text(st, 1, db->s.user, -1, SQLITE_TRANSIENT);
+    rc = db_two(db, st, lang, &chosen, err);
+    if (rc == DB_OK)
+        *lean = atoi(chosen);
+    free(chosen);
+    return rc;
 }
 
 /* The choices' connection: it may change these two columns of users, and
