@@ -118,16 +118,21 @@ static icaltimezone *zone_of(const char *zone)
     return z != NULL ? z : icaltimezone_get_utc_timezone();
 }
 
+/* A date is the same day in every zone: written as it is, 0. */
+static int same_date(const struct icaltimetype *t, char out[EVTIME_LEN])
+{
+    snprintf(out, EVTIME_LEN, "%04d-%02d-%02d", t->year, t->month, t->day);
+    return 0;
+}
+
 int evtime_to_utc(const char *s, const char *zone, char out[EVTIME_LEN])
 {
     struct icaltimetype t;
 
     if (parse_local(s, &t) != 0)
         return -1;
-    if (t.is_date) {
-        snprintf(out, EVTIME_LEN, "%04d-%02d-%02d", t.year, t.month, t.day);
-        return 0;
-    }
+    if (t.is_date)
+        return same_date(&t, out);
     t = icaltime_set_timezone(&t, zone_of(zone));
     t = icaltime_convert_to_zone(t, icaltimezone_get_utc_timezone());
     if (!date_exists(t.year, t.month, t.day))
@@ -143,10 +148,8 @@ int evtime_to_local(const char *s, const char *zone, char out[EVTIME_LEN])
 
     if (parse_stored(s, &t) != 0)
         return -1;
-    if (t.is_date) {
-        snprintf(out, EVTIME_LEN, "%04d-%02d-%02d", t.year, t.month, t.day);
-        return 0;
-    }
+    if (t.is_date)
+        return same_date(&t, out);
     t = icaltime_convert_to_zone(t, zone_of(zone));
     if (!date_exists(t.year, t.month, t.day))
         return -1; /* beyond what libical's zones reach */
