@@ -215,3 +215,38 @@ int db_event_import(struct db *db, struct record *rows, int n, const char *organ
         rc = db_err(err, DB_INVALID, "%s", _("nothing was imported"));
     return rc;
 }
+
+/*
+ * The events that can have an occurrence in [lo, hi): one that does not
+ * repeat by its own start and end; a series by its start and its last
+ * day (until, plus one occurrence's length in days), or always when it
+ * ends after a count or never; and any with a moved occurrence in the
+ * window.  Stored times and dates compare as text ("2026-12-01" sorts
+ * before that day's times), so lo and hi are dates a little wider than
+ * the window, and evrecur_expand() cuts exactly.
+ */
+static const char window_where[] =
+    " WHERE (t.start_at < ?2 AND (?3 = 0 OR coalesce(t.municipality_id, 0) = ?3) AND"
+    " ((t.recur = 'none' AND t.end_at >= ?1) OR (t.recur <> 'none' AND"
+    " (t.recur_until IS NULL OR date(t.recur_until, '+' || CAST(julianday(substr(t.end_at, 1, 10))"
+    " - julianday(substr(t.start_at, 1, 10)) AS INTEGER) || ' days') >= ?1))))"
+    " OR ((?3 = 0 OR coalesce(t.municipality_id, 0) = ?3) AND t.id IN (SELECT event_id FROM"
+    " event_exception WHERE cancelled = 0 AND start_at < ?2 AND end_at >= ?1))";
+
+int db_event_window(struct db *db, const char *lo, const char *hi, long long municipality,
+                    int (*fn)(const struct record *, void *), void *arg, char **err)
+{
+    static char *sql;
+    sqlite3_stmt *st;
+
+    if (!auth_allowed(&db->s, kind_event.auth[VERB_READ], 0))
+        return db_err(err, DB_DENIED, "%s", _(kind_event.msgs.may_not[VERB_READ]));
+    if (sql == NULL)
+        sql = xasprintf("%s%s", kind_sql(&kind_event)->select, window_where);
+    if ((st = db_stmt(db, sql, err)) == NULL)
+        return DB_ERROR;
+    sqlite3_bind_text(st, 1, lo, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, municipality);
+    return db_record_each_stmt(db, &kind_event, st, fn, arg, err);
+}
