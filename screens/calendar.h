@@ -63,4 +63,9 @@ void cal_filter_pick_organiser(struct cal_filter *, const struct ev_line *v, int
 struct screen;
 struct screen *screen_cal_list_new(long first, int ndays, struct cal_filter *filter);
 
+/* Below a municipality's details: the events of the next 7 days, its own
+ * and the association's. */
+struct ui_textview;
+void cal_coming_fill(struct ui_textview *, long long municipality);
+
 #endif

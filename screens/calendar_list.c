@@ -18,6 +18,7 @@
 #include "text.h"
 #include "ui/list.h"
 #include "ui/screen.h"
+#include "ui/textview.h"
 
 struct cal_list {
     long first;
@@ -213,4 +214,42 @@ struct screen *screen_cal_list_new(long first, int ndays, struct cal_filter *fil
     s->record = list_record;
     s->leave = list_leave;
     return s;
+}
+
+void cal_coming_fill(struct ui_textview *tv, long long municipality)
+{
+    struct ev_line *v = NULL;
+    int n = 0, shown = 0;
+
+    ui_tv_blank(tv);
+    ui_tv_heading(tv, _("Coming this week"));
+    if (cal_load(cal_today(), 7, &v, &n) != 0)
+        return;
+    for (int i = 0; i < n; i++) {
+        char *day, *t, *when, *title;
+
+        if (v[i].municipality_id != municipality && v[i].municipality_id != 0)
+            continue;
+        day = evlist_day(&v[i]);
+        t = evlist_time(&v[i]);
+        when = xasprintf("%s %s", day, t);
+        title = evlist_title(&v[i]);
+        if (v[i].municipality_id == 0) {
+            /* The association's, beside the body's own: say whose. */
+            char *org = evlist_organiser(&v[i]), *both = xasprintf("%s (%s)", title, org);
+
+            free(title);
+            free(org);
+            title = both;
+        }
+        ui_tv_kv(tv, when, title);
+        free(day);
+        free(t);
+        free(when);
+        free(title);
+        shown++;
+    }
+    if (shown == 0)
+        ui_tv_para(tv, _("No events in the next 7 days."), UI_DIM);
+    evlist_free(v, n);
 }
