@@ -132,8 +132,14 @@ static void list_draw(struct screen *s, const struct ui_rect *r)
     char *head, *from = cal_day_text(l->first), *f, *count = ui_number(l->nshown);
     struct ui_rect lr = {r->y + 2, r->x, r->h - 2, r->w};
 
-    head =
-        l->ndays > 1 ? xasprintf(_("%s and the %d days after"), from, l->ndays - 1) : xstrdup(from);
+    if (l->ndays > 1) {
+        char *after = ui_number(l->ndays - 1);
+
+        head = xasprintf(_("%s and the %s days after"), from, after);
+        free(after);
+    } else {
+        head = xstrdup(from);
+    }
     ui_put(stdscr, r->y, r->x + 1, r->w - text_width(count) - 4, head, ui_attr(UI_HEADING));
     ui_put_right(stdscr, r->y, r->x, r->w - 1, count, ui_attr(UI_STATUS));
     f = l->filter != NULL ? cal_filter_text(l->filter) : xstrdup("");
