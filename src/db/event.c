@@ -218,18 +218,26 @@ int db_event_import(struct db *db, struct record *rows, int n, const char *organ
 
 /*
  * The events that can have an occurrence in [lo, hi): one that does not
- * repeat by its own start and end; a series by its start and its last
- * day (until, plus one occurrence's length in days), or always when it
- * ends after a count or never; and any with a moved occurrence in the
+ * repeat by its own start and end; a series by its start and the latest
+ * day its last occurrence can end: until (a date), or after a count the
+ * start plus count times interval times the longest its period can be
+ * (a monthly day 31 skips to the next month that has one, a yearly 29
+ * February may wait 8 years), plus one occurrence's length in days; a
+ * series with neither, always; and any with a moved occurrence in the
  * window.  Stored times and dates compare as text ("2026-12-01" sorts
  * before that day's times), so lo and hi are dates a little wider than
  * the window, and evrecur_expand() cuts exactly.
  */
+#define DAYS_LONG                                                                                  \
+    "CAST(julianday(substr(t.end_at, 1, 10)) - julianday(substr(t.start_at, 1, 10)) AS INTEGER)"
 static const char window_where[] =
     " WHERE (t.start_at < ?2 AND (?3 = 0 OR coalesce(t.municipality_id, 0) = ?3) AND"
     " ((t.recur = 'none' AND t.end_at >= ?1) OR (t.recur <> 'none' AND"
-    " (t.recur_until IS NULL OR date(t.recur_until, '+' || CAST(julianday(substr(t.end_at, 1, 10))"
-    " - julianday(substr(t.start_at, 1, 10)) AS INTEGER) || ' days') >= ?1))))"
+    " ((t.recur_until IS NULL AND t.recur_count IS NULL)"
+    " OR date(t.recur_until, '+' || " DAYS_LONG " || ' days') >= ?1"
+    " OR date(substr(t.start_at, 1, 10), '+' || (t.recur_count * coalesce(t.recur_interval, 1)"
+    " * CASE t.recur WHEN 'daily' THEN 1 WHEN 'weekly' THEN 7 WHEN 'monthly' THEN 62"
+    " ELSE 2922 END + " DAYS_LONG ") || ' days') >= ?1))))"
     " OR ((?3 = 0 OR coalesce(t.municipality_id, 0) = ?3) AND t.id IN (SELECT event_id FROM"
     " event_exception WHERE cancelled = 0 AND start_at < ?2 AND end_at >= ?1))";
 

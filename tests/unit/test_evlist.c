@@ -2,7 +2,7 @@
  * test_evlist.c: the window query under the calendar, the agenda and the
  * digest (db_event_window() in src/db/event.c, used by evlist_window()):
  * it reads an event long before the window, one after it and a series
- * that ended before it not at all, and never misses a series repeating
+ * that ended before it (by a date or a count) not at all, and never misses a series repeating
  * into the window, an all-day event begun before it, a series ending
  * after a count (the 20 days of "Counted" end on 9 December), or an
  * occurrence moved into the window from a series long over; what evlist
@@ -39,6 +39,7 @@ static const char *const rows[] = {
     "'After', '2027-05-01T04:00:00Z', '2027-05-01T05:00:00Z', 0, 'none', NULL, NULL, NULL",
     "'Spanning', '2026-11-25', '2026-12-02', 1, 'none', NULL, NULL, NULL",
     "'Counted', '2026-11-20T04:00:00Z', '2026-11-20T05:00:00Z', 0, 'daily', 1, NULL, 20",
+    "'Counted before', '2026-01-01T04:00:00Z', '2026-01-01T05:00:00Z', 0, 'daily', 1, NULL, 5",
     "'Moved in', '2026-06-04T04:00:00Z', '2026-06-04T05:00:00Z', 0, 'weekly', 1,"
     " '2026-07-01', NULL",
 };
@@ -96,6 +97,7 @@ static void test_window_query(void **state)
     assert_null(strstr(got, "Long before;"));
     assert_null(strstr(got, "Weekly ended;"));
     assert_null(strstr(got, "After;"));
+    assert_null(strstr(got, "Counted before;"));
     free(got);
     /* One organiser's: the association's events have none. */
     buf_adds(&b, "");
