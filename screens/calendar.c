@@ -32,6 +32,7 @@ struct cal {
     long loaded; /* the first day of the grid read into v; 0: none */
     struct ev_line *v;
     int n;
+    long *first_day, *last_day; /* of each of v, within the grid */
     int counts[GRID_DAYS];
     struct cal_filter filter;
     struct screen *self;
@@ -69,12 +70,9 @@ static void count_days(struct cal *c)
 {
     memset(c->counts, 0, sizeof c->counts);
     for (int i = 0; i < c->n; i++) {
-        long a, b;
-
         if (!cal_filter_keep(&c->filter, &c->v[i]))
             continue;
-        cal_line_days(&c->v[i], &a, &b);
-        for (long d = a; d <= b; d++)
+        for (long d = c->first_day[i]; d <= c->last_day[i]; d++)
             if (d >= c->loaded && d < c->loaded + GRID_DAYS)
                 c->counts[d - c->loaded]++;
     }
@@ -92,6 +90,11 @@ static void load(struct cal *c, int force)
     c->n = 0;
     c->loaded = first;
     cal_load(first, GRID_DAYS, &c->v, &c->n);
+    free(c->first_day);
+    free(c->last_day);
+    c->first_day = xcalloc((size_t)c->n + 1, sizeof *c->first_day);
+    c->last_day = xcalloc((size_t)c->n + 1, sizeof *c->last_day);
+    cal_days_of(c->v, c->n, first, GRID_DAYS, c->first_day, c->last_day);
     count_days(c);
 }
 
@@ -117,7 +120,8 @@ static char *month_text(long day)
     return s;
 }
 
-/* One day's cell: "[30]•3", cut to what the cell holds. */
+/* One day's cell: "[30]•3", cut to what the cell holds; in lean mode,
+ * which has no reverse video, the selected day starts with '>'. */
 static void draw_cell(struct cal *c, long day, int y, int x, int cw, int month)
 {
     int dy, dm, dd, count = c->counts[day - c->loaded], today = day == c->today;
@@ -128,7 +132,11 @@ static void draw_cell(struct cal *c, long day, int y, int x, int cw, int month)
     num = ui_number(dd);
     if (count > 0 && cw >= 7)
         n = ui_number(count > 99 ? 99 : count);
-    cell = xasprintf("%s%s%s%s%s%s", today ? "[" : " ", dd < 10 ? " " : "", num, today ? "]" : " ",
+    cell = xasprintf("%s%s%s%s%s%s",
+                     day == c->cur && ui_lean() ? ">"
+                     : today                    ? "["
+                                                : " ",
+                     dd < 10 ? " " : "", num, today ? "]" : " ",
                      count > 0 ? (ui_ascii() ? "*" : "•") : "", n != NULL ? n : "");
     a = day == c->cur ? ui_attr(UI_SELECTED) : dm != month ? ui_attr(UI_DIM) : ui_attr(UI_NORMAL);
     if (today)
@@ -164,10 +172,8 @@ static void draw_day(struct cal *c, int y, int x, int w, int h)
     ui_put(stdscr, y, x + 1, w - 2, head, ui_attr(UI_LABEL) | A_BOLD);
     free(head);
     for (int i = 0; i < c->n; i++) {
-        long a, b;
-
-        cal_line_days(&c->v[i], &a, &b);
-        if (c->cur < a || c->cur > b || !cal_filter_keep(&c->filter, &c->v[i]))
+        if (c->cur < c->first_day[i] || c->cur > c->last_day[i] ||
+            !cal_filter_keep(&c->filter, &c->v[i]))
             continue;
         total++;
         if (shown < h - 1) {
@@ -367,6 +373,8 @@ static void cal_leave(struct screen *s)
     struct cal *c = s->st;
 
     evlist_free(c->v, c->n);
+    free(c->first_day);
+    free(c->last_day);
     cal_filter_free(&c->filter);
     free(c);
     free(s);

@@ -37,6 +37,8 @@ static const enum action_id list_actions[] = {ACT_OPEN, ACT_EDIT, ACT_UP,     AC
 
 static void load(struct cal_list *l)
 {
+    long *a, *b;
+
     evlist_free(l->v, l->n);
     l->v = NULL;
     l->n = 0;
@@ -44,14 +46,16 @@ static void load(struct cal_list *l)
     l->nshown = 0;
     cal_load(l->first, l->ndays, &l->v, &l->n);
     l->shown = xcalloc((size_t)l->n + 1, sizeof *l->shown);
+    a = xcalloc((size_t)l->n + 1, sizeof *a);
+    b = xcalloc((size_t)l->n + 1, sizeof *b);
+    cal_days_of(l->v, l->n, l->first, l->ndays, a, b);
     for (int i = 0; i < l->n; i++) {
-        long a, b;
-
         /* The window holds what overlaps it; a day view lists the day's. */
-        cal_line_days(&l->v[i], &a, &b);
-        if (b >= l->first && a < l->first + l->ndays && cal_filter_keep(l->filter, &l->v[i]))
+        if (b[i] >= l->first && a[i] < l->first + l->ndays && cal_filter_keep(l->filter, &l->v[i]))
             l->shown[l->nshown++] = i;
     }
+    free(a);
+    free(b);
     l->day_w = 0;
     for (int i = 0; i < l->nshown && l->ndays > 1; i++) {
         char *day = evlist_day(&l->v[l->shown[i]]);

@@ -3,8 +3,10 @@
  * its filters (calendar.h).  Writes nothing; draws nothing but the pick
  * dialogs it opens.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "calendar.h"
@@ -72,27 +74,68 @@ int cal_week_start(void)
     return s != NULL && strcmp(s, "sunday") == 0 ? 0 : 6;
 }
 
-/* A stored time as its local day; an end at midnight belongs to the day
- * before (10:00 to 00:00 is one day's evening). */
-static long local_day(const char *stored, int is_end)
+/* A stored UTC time ("2026-12-01T04:00:00Z") as a moment, without
+ * libical: -1 when it is not one. */
+static time_t utc_moment(const char *s)
 {
-    char local[EVTIME_LEN];
+    struct tm tm = {0};
+    char z = 0;
 
-    if (evtime_is_date(stored))
-        return day_of_text(stored);
-    if (evtime_to_local(stored, evtime_zone(), local) != 0)
-        return 0;
-    if (is_end && strcmp(local + 11, "00:00") == 0)
-        return day_of_text(local) - 1;
-    return day_of_text(local);
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec, &z) != 7 ||
+        z != 'Z')
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon--;
+    return timegm(&tm);
 }
 
-void cal_line_days(const struct ev_line *l, long *first, long *last)
+/* The day of moment t among the midnights m[0..n] of days first..first+n
+ * (first - 1 before, first + n after). */
+static long day_among(const time_t *m, int n, long first, time_t t)
 {
-    *first = local_day(l->start, 0);
-    *last = local_day(l->end, 1);
-    if (*last < *first)
-        *last = *first;
+    int lo = 0, hi = n + 1;
+
+    /* The number of midnights at or before t. */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+
+        if (m[mid] <= t)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return first + lo - 1;
+}
+
+void cal_days_of(const struct ev_line *v, int nv, long first, int n, long *a, long *b)
+{
+    time_t *m = xcalloc((size_t)n + 1, sizeof *m);
+    char day[EVTIME_LEN];
+
+    /* The zone's midnights once: one conversion a day, not two an event. */
+    for (int i = 0; i <= n; i++) {
+        int y, mo, d;
+
+        cal_civil(first + i, &y, &mo, &d);
+        snprintf(day, sizeof day, "%04d-%02d-%02d", y, mo, d);
+        evtime_epoch(day, evtime_zone(), &m[i]);
+    }
+    for (int i = 0; i < nv; i++) {
+        time_t s = utc_moment(v[i].start), e = utc_moment(v[i].end);
+
+        if (evtime_is_date(v[i].start) || s < 0) {
+            a[i] = day_of_text(v[i].start);
+            b[i] = day_of_text(v[i].end);
+        } else {
+            a[i] = day_among(m, n, first, s);
+            /* An end at midnight belongs to the day before. */
+            b[i] = day_among(m, n, first, e > s ? e - 1 : s);
+        }
+        if (b[i] < a[i])
+            b[i] = a[i];
+    }
+    free(m);
 }
 
 int cal_load(long first, int n, struct ev_line **v, int *nv)
