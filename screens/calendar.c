@@ -68,13 +68,18 @@ static int grid_weeks(long day)
 
 static void count_days(struct cal *c)
 {
+    long last = c->loaded + GRID_DAYS - 1;
+
     memset(c->counts, 0, sizeof c->counts);
     for (int i = 0; i < c->n; i++) {
+        /* Within the grid: an all-day event may span years. */
+        long from = c->first_day[i] > c->loaded ? c->first_day[i] : c->loaded;
+        long to = c->last_day[i] < last ? c->last_day[i] : last;
+
         if (!cal_filter_keep(&c->filter, &c->v[i]))
             continue;
-        for (long d = c->first_day[i]; d <= c->last_day[i]; d++)
-            if (d >= c->loaded && d < c->loaded + GRID_DAYS)
-                c->counts[d - c->loaded]++;
+        for (long d = from; d <= to; d++)
+            c->counts[d - c->loaded]++;
     }
 }
 

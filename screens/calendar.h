@@ -34,6 +34,11 @@ void cal_days_of(const struct ev_line *v, int nv, long first, int n, long *a, lo
 /* The occurrences of the local days [first, first + n): DB_OK, or the
  * database's status after putting its message in the status line. */
 int cal_load(long first, int n, struct ev_line **v, int *nv);
+/* The day of l for a narrow line: evlist_day() without the Bangla date
+ * ("২০২৬-১২-০২").  Malloc'd. */
+char *cal_short_day(const struct ev_line *l);
+/* Below this width a line of an event drops the Bangla date. */
+enum { CAL_WIDE = 72 };
 /* "Tuesday, 1 December 2026", in Bengali with the Bangla date beside:
  * "মঙ্গলবার, ১ ডিসেম্বর ২০২৬ (১৬ অগ্রহায়ণ ১৪৩৩)".  Malloc'd. */
 char *cal_day_text(long day);

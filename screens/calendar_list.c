@@ -90,13 +90,15 @@ static void list_draw_row(void *ctx, void *page, int i, int y, int x, int w, att
 {
     struct cal_list *l = ctx;
     const struct ev_line *e = &l->v[((int *)page)[i]];
-    char *day = l->ndays > 1 ? evlist_day(e) : NULL, *t = evlist_time(e);
+    int wide = w >= CAL_WIDE;
+    char *day = l->ndays < 2 ? NULL : wide ? evlist_day(e) : cal_short_day(e);
+    char *t = evlist_time(e);
     char *title = evlist_title(e), *org = evlist_organiser(e);
     int cx = x + 1, tw;
 
     if (day != NULL) {
         ui_put(stdscr, y, cx, w - 2, day, attr);
-        cx += (l->day_w < w / 2 ? l->day_w : w / 2) + 2;
+        cx += (wide ? l->day_w : text_width(day)) + 2;
     }
     cx += ui_put(stdscr, y, cx, x + w - cx - 1, t, attr) + 2;
     tw = x + w - cx - 1;

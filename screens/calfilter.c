@@ -158,6 +158,15 @@ int cal_load(long first, int n, struct ev_line **v, int *nv)
     return rc;
 }
 
+char *cal_short_day(const struct ev_line *l)
+{
+    char *day = evlist_day(l), *cut = strstr(day, " (");
+
+    if (cut != NULL)
+        *cut = '\0';
+    return day;
+}
+
 char *cal_day_text(long day)
 {
     int y, m, d;

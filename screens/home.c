@@ -190,16 +190,19 @@ static void load_coming(struct home *h)
  * a line, then how many more); the rows used. */
 static int draw_coming(struct home *h, int y, int x, int w, int rows)
 {
-    int n = 0, more;
+    int n = 0, more = 0;
     char *line;
 
     if (h->ncoming == 0 || rows < 2)
         return 0;
     ui_put(stdscr, y, x, w, _("Coming this week"), ui_attr(UI_HEADING));
-    more = h->ncoming > rows - 1 ? h->ncoming - (rows - 2) : 0;
+    /* A line saying how many more only where it leaves an event shown. */
+    if (h->ncoming > rows - 1 && rows >= 3)
+        more = h->ncoming - (rows - 2);
     for (; n < h->ncoming && n < rows - 1 - (more > 0); n++) {
-        char *day = evlist_day(&h->coming[n]), *t = evlist_time(&h->coming[n]);
-        char *title = evlist_title(&h->coming[n]);
+        const struct ev_line *e = &h->coming[n];
+        char *day = w >= CAL_WIDE ? evlist_day(e) : cal_short_day(e), *t = evlist_time(e);
+        char *title = evlist_title(e);
         int cx = x + 1;
 
         cx += ui_put(stdscr, y + 1 + n, cx, w - 1, day, ui_attr(UI_NORMAL)) + 2;

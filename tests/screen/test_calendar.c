@@ -5,7 +5,7 @@
  * municipal user is offered the edit of its own body's event only; a
  * kiosk sees the coming week on its home screen and can change nothing;
  * the grid at 80x24 in English and Bengali (with the Bangla month) and
- * at 40x15.
+ * at 40x15, and a narrow Bengali agenda.
  *
  * Days are counted from today in Dhaka, the default zone, so the test
  * runs on any day.
@@ -267,6 +267,15 @@ static void test_grid_sizes(void **state)
     VT_EXPECT_TEXT(vt, "•");
     VT_EXPECT_ABSENT(vt, "…");
     VT_ASSERT(vt, strstr(vt_row(vt, 14), "F10") != NULL);
+    vt_close(vt);
+
+    /* A narrow agenda in Bengali drops the Bangla date, not the title. */
+    vt = start_sized(15, 40, "bn");
+    open_sixth_entry(vt, "অনুষ্ঠান");
+    VT_EXPECT_ROW(vt, 0, "অনুষ্ঠান পঞ্জিকা");
+    vt_send(vt, "a");
+    VT_EXPECT_ROW(vt, 0, "অনুষ্ঠান: কর্মসূচি");
+    VT_EXPECT_TEXT(vt, "১০:০০-১৩:০০  বাজেট কর্মশালা");
     vt_close(vt);
 }
 
