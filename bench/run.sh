@@ -16,8 +16,10 @@
 # 7. unless EVENTS=0, EVENTS events (default 50,000, some repeating):
 #    generated as iCalendar (events.awk), imported with `mabdesk import
 #    events` (and again: all unchanged) against sqlite3 .import of the
-#    same rows into a plain table, then `agenda` over 30 days and a whole
-#    `export events`;
+#    same rows into a plain table, then `agenda` over 30 days, a whole
+#    `export events`, and the month calendar's redraw after PgDn (the
+#    next month read) and after Right (a day on, nothing read) (out/tty
+#    redraw);
 # then print one table; then, unless SSH=0, the SSH benchmarks (ssh.sh:
 # mabdesk serve and OpenSSH's sshd side by side) print a second one.
 # Everything generated stays in $OUT (gitignored).
@@ -266,6 +268,12 @@ if [ "$EVENTS" != 0 ]; then
     "$BIN" --db "$edb" export events -o "$OUT/events-export.ics"
     t1=$(now_ms)
     eexport_ms=$(elapsed "$t0" "$t1")
+    # The month calendar (home's sixth entry): PgDn reads a month's
+    # events, Right moves the cursor within the month already read.
+    "$OUT/tty" redraw 12 "$READY" "<Down> <Down> <Down> <Down> <Down> <Enter>" "<PgDn>" \
+        -- "$BIN" --db "$edb" >"$OUT/month-pgdn.tsv"
+    "$OUT/tty" redraw 60 "$READY" "<Down> <Down> <Down> <Down> <Down> <Enter>" "<Right>" \
+        -- "$BIN" --db "$edb" >"$OUT/month-right.tsv"
     echo
     echo "events: $EVENTS generated ($(sqlite3 "$edb" "SELECT count(*) FROM event") in the database," \
         "$(( $(wc -c <"$ics") / 1024 )) KiB of iCalendar)"
@@ -277,6 +285,11 @@ if [ "$EVENTS" != 0 ]; then
         "$(awk -v a="$eimport_ms" -v b="$esqlite_ms" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }')"
     printf '%-52s %11s ms\n' "mabdesk agenda, 30 days ($lines occurrences)" "$agenda_ms"
     printf '%-52s %11s ms\n' "mabdesk export events (all)" "$eexport_ms"
+    printf '%-52s %11s ms\n' "month view, next month (reads it), median" \
+        "$(val "$OUT/month-pgdn.tsv" redraw_median_ms)"
+    printf '%-52s %11s ms\n' "month view, next month, p95" "$(val "$OUT/month-pgdn.tsv" redraw_p95_ms)"
+    printf '%-52s %11s ms\n' "month view, next day (from the cache), median" \
+        "$(val "$OUT/month-right.tsv" redraw_median_ms)"
 fi
 
 if [ "${SSH:-1}" != 0 ]; then

@@ -17,7 +17,13 @@
  *       five PgDn typed ahead at once, WORD typed after "/" (all its keys),
  *       and Enter opening the record found.
  *
- * KEYS: space-separated tokens; <Enter> <Esc> <Tab> <Down> <Up> <F1>..<F12>
+ *   tty redraw RUNS TEXT KEYS STEP -- PROGRAM ARGS...
+ *       start the program, wait for TEXT, send KEYS to reach a screen, then
+ *       press STEP (one key, as in KEYS) RUNS times: for each the time to
+ *       the last byte of its redraw (the month calendar: PgDn reads the
+ *       next month, Right moves within the month read).
+ *
+ * KEYS: space-separated tokens; <Enter> <Esc> <Tab> <Down> <Up> <Left> <Right> <F1>..<F12>
  * <PgDn> <PgUp> <Home> <End> are keys, anything else is sent as typed.
  *
  * Output: "name<TAB>value" lines for bench/run.sh to put in its table.
@@ -35,37 +41,43 @@
 #define QUIET_MS 60
 #define STARTUP_QUIET_MS 150
 
-static void send_keys(struct vt *vt, const char *spec)
+/* One token of KEYS (see above). */
+static void send_token(struct vt *vt, const char *tok)
 {
     static const struct {
         const char *name;
         enum vt_key key;
     } names[] = {
-        {"<Enter>", VT_KEY_ENTER}, {"<Esc>", VT_KEY_ESC},   {"<Tab>", VT_KEY_TAB},
-        {"<Down>", VT_KEY_DOWN},   {"<Up>", VT_KEY_UP},     {"<PgDn>", VT_KEY_PGDN},
-        {"<PgUp>", VT_KEY_PGUP},   {"<Home>", VT_KEY_HOME}, {"<End>", VT_KEY_END},
+        {"<Enter>", VT_KEY_ENTER}, {"<Esc>", VT_KEY_ESC},     {"<Tab>", VT_KEY_TAB},
+        {"<Down>", VT_KEY_DOWN},   {"<Up>", VT_KEY_UP},       {"<PgDn>", VT_KEY_PGDN},
+        {"<PgUp>", VT_KEY_PGUP},   {"<Home>", VT_KEY_HOME},   {"<End>", VT_KEY_END},
+        {"<Left>", VT_KEY_LEFT},   {"<Right>", VT_KEY_RIGHT},
     };
+
+    for (size_t i = 0; i < nitems(names); i++)
+        if (strcmp(tok, names[i].name) == 0) {
+            vt_key(vt, names[i].key);
+            return;
+        }
+    if (tok[0] == '<' && tok[1] == 'F') {
+        int n = atoi(tok + 2);
+
+        if (n >= 1 && n <= 12) {
+            vt_key(vt, (enum vt_key)(VT_KEY_F1 + n - 1));
+            return;
+        }
+    }
+    vt_send(vt, tok);
+}
+
+static void send_keys(struct vt *vt, const char *spec)
+{
     char *copy = xstrdup(spec), *save = NULL;
 
     for (char *tok = strtok_r(copy, " ", &save); tok != NULL; tok = strtok_r(NULL, " ", &save)) {
         unsigned long long before = vt_bytes_out(vt);
-        int done = 0;
 
-        for (size_t i = 0; i < nitems(names); i++)
-            if (strcmp(tok, names[i].name) == 0) {
-                vt_key(vt, names[i].key);
-                done = 1;
-            }
-        if (!done && tok[0] == '<' && tok[1] == 'F') {
-            int n = atoi(tok + 2);
-
-            if (n >= 1 && n <= 12) {
-                vt_key(vt, (enum vt_key)(VT_KEY_F1 + n - 1));
-                done = 1;
-            }
-        }
-        if (!done)
-            vt_send(vt, tok);
+        send_token(vt, tok);
         /* Let the program take each key on its own screen. */
         bench_await_redraw(vt, before, QUIET_MS);
     }
@@ -160,6 +172,42 @@ static int search(int runs, const char *text, const char *keys, const char *cons
     return 0;
 }
 
+/* RUNS presses of STEP on the screen KEYS reach: the time from each to
+ * the last byte of its redraw. */
+static int redraw(int runs, const char *text, const char *keys, const char *step,
+                  const char *const *argv)
+{
+    long long *t = xcalloc((size_t)runs, sizeof *t);
+    struct vt *vt = vt_spawn(argv, 24, 80, NULL);
+    int n = 0;
+
+    if (!vt_wait_text(vt, text, vt_timeout())) {
+        fprintf(stderr, "tty: \"%s\" never appeared\n", text);
+        vt_print_screen(vt, "screen");
+        vt_close(vt);
+        free(t);
+        return 1;
+    }
+    vt_settle(vt, STARTUP_QUIET_MS, vt_timeout());
+    send_keys(vt, keys);
+    vt_settle(vt, STARTUP_QUIET_MS, vt_timeout());
+    for (int r = 0; r < runs; r++) {
+        long long t0;
+
+        vt_reset_bytes(vt);
+        t0 = vt_now_ns();
+        send_token(vt, step);
+        if (bench_await_redraw(vt, 0, QUIET_MS))
+            t[n++] = vt_last_output_ns(vt) - t0;
+    }
+    vt_close(vt);
+    printf("redraws\t%d\n", n);
+    printf("redraw_median_ms\t%.2f\n", (double)bench_pct(t, n, 50) / 1e6);
+    printf("redraw_p95_ms\t%.2f\n", (double)bench_pct(t, n, 95) / 1e6);
+    free(t);
+    return 0;
+}
+
 /* Bytes the program writes for one step (keys already sent), or -1. */
 static long long step_bytes(struct vt *vt)
 {
@@ -227,7 +275,8 @@ int main(int argc, char **argv)
     if (argc < 5 || dash < 0 || dash + 1 >= argc || (runs = atoi(argv[2])) < 1) {
         fprintf(stderr, "usage: tty startup RUNS TEXT -- PROGRAM ARGS...\n"
                         "       tty search RUNS TEXT KEYS -- PROGRAM ARGS... ; WORD...\n"
-                        "       tty bytes ROWS COLS TEXT WORD -- PROGRAM ARGS...\n");
+                        "       tty bytes ROWS COLS TEXT WORD -- PROGRAM ARGS...\n"
+                        "       tty redraw RUNS TEXT KEYS STEP -- PROGRAM ARGS...\n");
         return 64;
     }
     for (int i = dash + 1; i < argc; i++)
@@ -243,6 +292,8 @@ int main(int argc, char **argv)
         rc = startup(runs, argv[3], prog);
     } else if (strcmp(argv[1], "bytes") == 0 && dash == 6) {
         rc = bytes(runs, atoi(argv[3]), argv[4], argv[5], prog);
+    } else if (strcmp(argv[1], "redraw") == 0 && dash == 6) {
+        rc = redraw(runs, argv[3], argv[4], argv[5], prog);
     } else if (strcmp(argv[1], "search") == 0 && dash == 5 && semi < argc - 1) {
         rc = search(runs, argv[3], argv[4], prog, argv + semi + 1, argc - semi - 1);
     } else {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "calendar.h"
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
@@ -44,10 +45,11 @@ static struct screen *open_subscribers(void)
 }
 
 /* Every session sees every event; a municipal user changes only its own
- * body's (db/ decides, the list offers what auth_allowed() says). */
+ * body's (db/ decides, the calendar offers what auth_allowed() says).  The
+ * month grid first; the generic list is one key away from it. */
 static struct screen *open_events(void)
 {
-    return screen_records_new(&kind_event, 0);
+    return screen_calendar_new();
 }
 
 static struct screen *open_subscribe(void)
@@ -91,6 +93,8 @@ struct home {
     int nshown;
     struct ui_list list;
     struct ui_textview *vision; /* kiosk only */
+    struct ev_line *coming;     /* the events of the next 7 days */
+    int ncoming;
     struct screen *self;
 };
 
@@ -170,9 +174,61 @@ static void load_vision(struct home *h)
     free(text);
 }
 
+/* Today and the 6 days after it. */
+enum { COMING_DAYS = 7 };
+
+static void load_coming(struct home *h)
+{
+    evlist_free(h->coming, h->ncoming);
+    h->coming = NULL;
+    h->ncoming = 0;
+    if (auth_allowed(app_session(), AUTH_READ_EVENTS, 0))
+        cal_load(cal_today(), COMING_DAYS, &h->coming, &h->ncoming);
+}
+
+/* The coming events from row y, in at most h rows (a heading, then one
+ * a line, then how many more); the rows used. */
+static int draw_coming(struct home *h, int y, int x, int w, int rows)
+{
+    int n = 0, more = 0;
+    char *line;
+
+    if (h->ncoming == 0 || rows < 2)
+        return 0;
+    ui_put(stdscr, y, x, w, _("Coming this week"), ui_attr(UI_HEADING));
+    /* A line saying how many more only where it leaves an event shown. */
+    if (h->ncoming > rows - 1 && rows >= 3)
+        more = h->ncoming - (rows - 2);
+    for (; n < h->ncoming && n < rows - 1 - (more > 0); n++) {
+        const struct ev_line *e = &h->coming[n];
+        char *day = w >= CAL_WIDE ? evlist_day(e) : cal_short_day(e), *t = evlist_time(e);
+        char *title = evlist_title(e);
+        int cx = x + 1;
+
+        cx += ui_put(stdscr, y + 1 + n, cx, w - 1, day, ui_attr(UI_NORMAL)) + 2;
+        cx += ui_put(stdscr, y + 1 + n, cx, x + w - cx, t, ui_attr(UI_DIM)) + 2;
+        ui_put(stdscr, y + 1 + n, cx, x + w - cx, title, ui_attr(UI_NORMAL) | A_BOLD);
+        free(day);
+        free(t);
+        free(title);
+    }
+    if (more > 0) {
+        char *num = ui_number(more);
+
+        line = xasprintf(_("and %s more: Events shows them all"), num);
+        ui_put(stdscr, y + 1 + n, x + 1, w - 1, line, ui_attr(UI_DIM));
+        free(line);
+        free(num);
+        n++;
+    }
+    return 1 + n;
+}
+
 static void home_reload(struct screen *s)
 {
     struct home *h = s->st;
+
+    load_coming(h);
 
     if (h->vision != NULL)
         load_vision(h);
@@ -185,11 +241,25 @@ static void home_reload(struct screen *s)
  * a short window) the spacing goes first, then the hint; the menu
  * scrolls rather than run into the status line.
  */
+/* Today's date; in Bengali with the Bangla date beside it. */
+static char *today_text(void)
+{
+    char *g = i18n_today(), *b, *both;
+
+    if (!i18n_is_bn())
+        return g;
+    b = i18n_format_bangla_date(time(NULL));
+    both = xasprintf("%s (%s)", g, b);
+    free(g);
+    free(b);
+    return both;
+}
+
 static void home_draw(struct screen *s, const struct ui_rect *r)
 {
     struct home *h = s->st;
-    char *today = i18n_today();
-    int mw = r->w > 70 ? 70 : r->w - 4, mx = r->x + (r->w - mw) / 2;
+    char *today = today_text();
+    int y, used, mw = r->w > 70 ? 70 : r->w - 4, mx = r->x + (r->w - mw) / 2;
     int roomy = r->h >= h->nshown + 8, top = roomy ? 1 : 0;
     struct ui_rect lr = {r->y + (roomy ? 5 : 3), mx, h->nshown, mw};
 
@@ -200,14 +270,19 @@ static void home_draw(struct screen *s, const struct ui_rect *r)
     ui_put_centre(stdscr, r->y + top + 1, r->x + 1, r->w - 2, today, ui_attr(UI_NORMAL));
     free(today);
     ui_list_draw(&h->list, &lr);
+    /* The coming events before the vision or the hint: what is on
+     * matters more to a passer-by. */
+    y = lr.y + lr.h + (roomy ? 2 : 1);
+    used = draw_coming(h, y, mx, mw, r->y + r->h - y > 9 ? 9 : r->y + r->h - y);
+    if (used > 0)
+        y += used + 1;
     if (h->vision != NULL) {
-        int gap = roomy ? 2 : 1;
-        struct ui_rect vr = {lr.y + lr.h + gap, mx, r->y + r->h - (lr.y + lr.h + gap), mw};
+        struct ui_rect vr = {y, mx, r->y + r->h - y, mw};
 
         /* A heading alone is not worth its room. */
         if (vr.h >= 3)
             ui_tv_draw(h->vision, &vr);
-    } else if (lr.y + lr.h + 2 < r->y + r->h) {
+    } else if (used == 0 && lr.y + lr.h + 2 < r->y + r->h) {
         ui_put_centre(stdscr, lr.y + lr.h + 2, r->x + 1, r->w - 2,
                       _("Choose with the arrow keys and Enter; F1 shows every key."),
                       ui_attr(UI_DIM));
@@ -247,6 +322,7 @@ static void home_leave(struct screen *s)
 
     ui_list_free(&h->list);
     ui_tv_free(h->vision);
+    evlist_free(h->coming, h->ncoming);
     free(h);
     free(s);
 }
@@ -265,6 +341,7 @@ struct screen *screen_home_new(void)
         h->vision = ui_tv_new();
         load_vision(h);
     }
+    load_coming(h);
     s->actions = home_actions;
     s->draw = home_draw;
     s->key = home_key;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "calendar.h"
 #include "db/db.h"
 #include "i18n.h"
 #include "screens.h"
@@ -156,6 +157,7 @@ static const struct {
     void (*fill)(struct ui_textview *, long long id);
 } below_fields[] = {
     {&kind_subscriber, subscriber_history_fill},
+    {&kind_municipality, cal_coming_fill},
 };
 
 /* The kind listed on a municipality's page (the people). */

@@ -16,6 +16,9 @@ struct ui_form;
 
 struct screen *screen_home_new(void);
 struct screen *screen_directory_new(void);
+/* The event calendar: the month grid, from which the agenda and the day
+ * views open (calendar.c). */
+struct screen *screen_calendar_new(void);
 /* The detail view of one record of kind k. */
 struct screen *screen_record_new(const struct kind *k, long long id);
 /* The list of kind k; owner != 0: only the records of that municipality. */

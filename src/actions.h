@@ -68,6 +68,13 @@ enum action_id {
     ACT_USER_KEY_ADD,
     ACT_USER_KEY_REMOVE,
     ACT_USER_DISABLE,
+    /* the event calendar */
+    ACT_PREV_DAY,
+    ACT_NEXT_DAY,
+    ACT_TODAY,
+    ACT_AGENDA,
+    ACT_ORGANISER,
+    ACT_EVENT_LIST,
     ACT_COUNT
 };
 

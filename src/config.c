@@ -30,7 +30,8 @@ enum config_type {
     CT_ZONE,
     CT_MAILBOX,
     CT_URL_TEMPLATE,
-    CT_LIST_ID
+    CT_LIST_ID,
+    CT_WEEK_START
 };
 
 static const struct key_def {
@@ -64,6 +65,8 @@ static const struct key_def {
     [CK_CONFIRM_URL] = {"confirm_url", CT_URL_TEMPLATE, 0, 0, NULL},
     [CK_UNSUBSCRIBE_URL] = {"unsubscribe_url", CT_URL_TEMPLATE, 0, 0, NULL},
     [CK_LIST_ID] = {"list_id", CT_LIST_ID, 0, 0, NULL},
+    /* Saturday, as Bangladesh's week; the number is the weekday, 0 Sunday. */
+    [CK_WEEK_START] = {"week_start", CT_WEEK_START, 0, 0, "saturday"},
 };
 
 #define TOKEN_MARK "{token}"
@@ -267,6 +270,12 @@ static char *set_value(struct config *c, enum config_key k, const char *v, int s
     case CT_LIST_ID:
         if (!mail_list_id_ok(v))
             return xasprintf(_("a list identifier like digest.mab.org.bd is wanted, not '%s'"), v);
+        break;
+    case CT_WEEK_START:
+        if (strcmp(v, "saturday") == 0)
+            n = 6;
+        else if (strcmp(v, "sunday") != 0)
+            return xasprintf(_("saturday or sunday is wanted, not '%s'"), v);
         break;
     }
     str_set(&c->str[k], v);

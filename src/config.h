@@ -41,6 +41,7 @@ enum config_key {
     CK_CONFIRM_URL,
     CK_UNSUBSCRIBE_URL,
     CK_LIST_ID,
+    CK_WEEK_START,
     CK_COUNT
 };
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "db/db.h"
+#include "db/event.h"
 #include "db/records.h"
 #include "evrecur.h"
 #include "evtime.h"
@@ -47,6 +48,7 @@ static int add_occurrence(const struct ev_occurrence *o, void *arg)
     l->organiser_en = xstrdup(l->municipality_id != 0 ? ev->x[EX_MUNICIPALITY_EN] : "");
     l->organiser_bn = xstrdup(l->municipality_id != 0 ? ev->x[EX_MUNICIPALITY_BN] : "");
     l->location = xstrdup(ev->f[EF_LOCATION]);
+    l->category = xstrdup(ev->f[EF_CATEGORY]);
     return 0;
 }
 
@@ -54,8 +56,6 @@ static int each_event(const struct record *ev, void *arg)
 {
     struct walk *w = arg;
 
-    if (w->municipality != 0 && strtoll(ev->f[EF_MUNICIPALITY], NULL, 10) != w->municipality)
-        return DB_OK;
     w->ev = ev;
     evrecur_expand(ev, w->zone, w->from, w->to, add_occurrence, w);
     return DB_OK;
@@ -74,7 +74,15 @@ int evlist_window(struct db *db, time_t from, time_t to, long long municipality,
                   int *n, char **err)
 {
     struct walk w = {evtime_zone(), from, to, municipality, NULL, NULL, 0, 0};
-    int rc = db_record_each(db, &kind_event, each_event, &w, err);
+    char lo[EVTIME_LEN], hi[EVTIME_LEN];
+    int rc;
+
+    /* Dates two days wider than the window: a local date of an all-day
+     * event is within a day of its UTC moments. */
+    evtime_from_epoch(from - 2 * 86400, lo);
+    evtime_from_epoch(to + 2 * 86400, hi);
+    lo[10] = hi[10] = '\0';
+    rc = db_event_window(db, lo, hi, municipality, each_event, &w, err);
 
     if (rc != DB_OK) {
         evlist_free(w.v, w.n);
@@ -99,6 +107,7 @@ void evlist_free(struct ev_line *v, int n)
         free(v[i].organiser_en);
         free(v[i].organiser_bn);
         free(v[i].location);
+        free(v[i].category);
     }
     free(v);
 }

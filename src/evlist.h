@@ -21,10 +21,12 @@ struct ev_line {
     char *title_en, *title_bn;
     char *organiser_en, *organiser_bn; /* "" for the association */
     char *location;
+    char *category; /* as stored: "training", ... */
 };
 
 /* Every occurrence overlapping [from, to) of the events of municipality
- * (0: of everyone), in time order (*n of them in *v).  DB_OK or a db/
+ * (0: of everyone), in time order (*n of them in *v).  Reads only the
+ * events that can reach the window (db_event_window()).  DB_OK or a db/
  * status with *err. */
 int evlist_window(struct db *, time_t from, time_t to, long long municipality, struct ev_line **v,
                   int *n, char **err);

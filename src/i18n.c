@@ -359,3 +359,42 @@ const char *i18n_pick(const char *en, const char *bn)
         return second;
     return first != NULL ? first : second != NULL ? second : "";
 }
+
+char *i18n_format_month(int y, int m)
+{
+    char *num, *r;
+
+    if (!i18n_is_bn())
+        return xasprintf("%s %d", month_en[m], y);
+    num = xasprintf("%s %d", month_bn[m], y);
+    r = i18n_digits(num);
+    free(num);
+    return r;
+}
+
+char *i18n_format_bangla_months(int y, int m, int d1, int d2)
+{
+    int by1, bm1, bd1, by2, bm2, bd2;
+    const char *const *names = i18n_is_bn() ? bmonth_bn : bmonth_en;
+    char *plain, *r;
+
+    i18n_bangla(y, m, d1, &by1, &bm1, &bd1);
+    i18n_bangla(y, m, d2, &by2, &bm2, &bd2);
+    if (bm1 == bm2)
+        plain = xasprintf("%s %d", names[bm1], by1);
+    else if (by1 == by2)
+        plain = xasprintf("%s-%s %d", names[bm1], names[bm2], by1);
+    else
+        plain = xasprintf("%s %d-%s %d", names[bm1], by1, names[bm2], by2);
+    r = i18n_digits(plain);
+    free(plain);
+    return r;
+}
+
+const char *i18n_weekday_short(int wd)
+{
+    static const char *const en[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static const char *const bn[7] = {"রবি", "সোম", "মঙ্গল", "বুধ", "বৃহঃ", "শুক্র", "শনি"};
+
+    return i18n_is_bn() ? bn[wd % 7] : en[wd % 7];
+}

@@ -42,6 +42,14 @@ char *i18n_format_bangla_ymd(int y, int m, int d);
 /* The Gregorian y-m-d (m 0-11) for a person: "1 December 2026" /
  * "১ ডিসেম্বর ২০২৬".  Malloc'd. */
 char *i18n_format_ymd(int y, int m, int d);
+/* The Gregorian month m (0-11) of year y: "December 2026" /
+ * "ডিসেম্বর ২০২৬".  Malloc'd. */
+char *i18n_format_month(int y, int m);
+/* The Bangla month(s) days d1 to d2 of Gregorian y-m (m 0-11) fall in:
+ * "Agrahayan-Poush 1433" / "অগ্রহায়ণ-পৌষ ১৪৩৩".  Malloc'd. */
+char *i18n_format_bangla_months(int y, int m, int d1, int d2);
+/* A weekday's short name (0 Sunday): "Sat" / "শনি". */
+const char *i18n_weekday_short(int wd);
 /* Pick the field for the session's language, falling back to the other
  * when empty. */
 const char *i18n_pick(const char *en, const char *bn);

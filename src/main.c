@@ -346,6 +346,7 @@ static int load_settings(struct globals *g, const char *config_file, const char 
         i18n_set_lang(config_str(&g->conf, CK_LANGUAGE));
     /* i18n.c and the UI read the zone from there; sessions inherit it. */
     setenv("MABDESK_TZ", config_str(&g->conf, CK_TIMEZONE), 1);
+    setenv("MABDESK_WEEK_START", config_str(&g->conf, CK_WEEK_START), 1);
     return 0;
 }
 

@@ -215,3 +215,49 @@ int db_event_import(struct db *db, struct record *rows, int n, const char *organ
         rc = db_err(err, DB_INVALID, "%s", _("nothing was imported"));
     return rc;
 }
+
+/*
+ * The events that can have an occurrence in [lo, hi): one that does not
+ * repeat by its own start and end; a series by its start and the latest
+ * day its last occurrence can end: until (a date), or after a count the
+ * start plus count times interval times the longest its period can be
+ * (a monthly day 31 skips to the next month that has one, a yearly 29
+ * February may wait 8 years), plus one occurrence's length in days; a
+ * series with neither, always; and any with a moved occurrence in the
+ * window.  Stored times and dates compare as text ("2026-12-01" sorts
+ * before that day's times), so lo and hi are dates a little wider than
+ * the window, and evrecur_expand() cuts exactly.
+ */
+#define DAYS_LONG                                                                                  \
+    "CAST(julianday(substr(e.end_at, 1, 10)) - julianday(substr(e.start_at, 1, 10)) AS INTEGER)"
+/* The ids first, from the covering index event_window alone (an OR of
+ * the two kinds of row at the top would have the planner read the
+ * table for every event begun before the window). */
+static const char window_where[] =
+    " WHERE (?3 = 0 OR coalesce(t.municipality_id, 0) = ?3) AND t.id IN (SELECT e.id FROM event e"
+    " WHERE e.start_at < ?2 AND ((e.recur = 'none' AND e.end_at >= ?1) OR (e.recur <> 'none' AND"
+    " ((e.recur_until IS NULL AND e.recur_count IS NULL)"
+    " OR date(e.recur_until, '+' || " DAYS_LONG " || ' days') >= ?1"
+    " OR date(substr(e.start_at, 1, 10), '+' || (e.recur_count * coalesce(e.recur_interval, 1)"
+    " * CASE e.recur WHEN 'daily' THEN 1 WHEN 'weekly' THEN 7 WHEN 'monthly' THEN 62"
+    " ELSE 2922 END + " DAYS_LONG ") || ' days') >= ?1)))"
+    " UNION SELECT event_id FROM event_exception WHERE cancelled = 0 AND start_at < ?2"
+    " AND end_at >= ?1)";
+
+int db_event_window(struct db *db, const char *lo, const char *hi, long long municipality,
+                    int (*fn)(const struct record *, void *), void *arg, char **err)
+{
+    static char *sql;
+    sqlite3_stmt *st;
+
+    if (!auth_allowed(&db->s, kind_event.auth[VERB_READ], 0))
+        return db_err(err, DB_DENIED, "%s", _(kind_event.msgs.may_not[VERB_READ]));
+    if (sql == NULL)
+        sql = xasprintf("%s%s", kind_sql(&kind_event)->select, window_where);
+    if ((st = db_stmt(db, sql, err)) == NULL)
+        return DB_ERROR;
+    sqlite3_bind_text(st, 1, lo, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, municipality);
+    return db_record_each_stmt(db, &kind_event, st, fn, arg, err);
+}

@@ -27,4 +27,13 @@ struct event_import_stats {
 int db_event_import(struct db *, struct record *rows, int n, const char *organiser, int dry_run,
                     struct event_import_stats *, struct row_error **errs, int *nerrs, char **err);
 
+/*
+ * fn on every event of municipality (0: everyone's; the association's
+ * have none) that may have an occurrence between lo and hi, stored
+ * values or dates ("2026-11-28"): a superset, never a miss, that the
+ * caller expands and cuts (evlist.c).  Needs the kind's read permission.
+ */
+int db_event_window(struct db *, const char *lo, const char *hi, long long municipality,
+                    int (*fn)(const struct record *, void *), void *arg, char **err);
+
 #endif

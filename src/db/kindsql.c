@@ -65,6 +65,7 @@ static void build_get(struct kind_sql *q, const struct kind *k)
         buf_printf(&b, ", %s", k->extras[i].read);
     buf_printf(&b, ", t.updated_at, t.updated_by FROM %s", q->from);
     q->all = xasprintf("%s ORDER BY %s", b.data, k->sorts[0].order_en);
+    q->select = xstrdup(b.data);
     buf_adds(&b, " WHERE t.id = ?1");
     q->get = buf_take(&b);
     q->get_json = xasprintf("SELECT %s FROM %s WHERE t.id = ?1", q->json, q->from);

@@ -22,11 +22,12 @@ struct db;
 
 struct kind_sql {
     const struct kind *kind;
-    int nparams; /* of one row of insert: fields, stored extras, user */
-    char *from;  /* "<table> t" and every join */
-    char *json;  /* the audit log's JSON of t (an expression) */
-    char *get;   /* ?1 id */
-    char *all;   /* every record, in the first sort's order */
+    int nparams;  /* of one row of insert: fields, stored extras, user */
+    char *from;   /* "<table> t" and every join */
+    char *json;   /* the audit log's JSON of t (an expression) */
+    char *get;    /* ?1 id */
+    char *all;    /* every record, in the first sort's order */
+    char *select; /* the columns of get and all FROM from, for a WHERE of a kind's own */
     char *get_json;
     char *insert; /* ?1.. fields, stored extras, user */
     char *update; /* ?1.. fields, ?P user, ?P+1 id, ?P+2 version */
@@ -71,6 +72,11 @@ void db_record_clean(struct record *dst, const struct record *src);
  * stored: DB_OK with *bad -1 when allowed, else the bad field (or
  * RECORD_BAD) and msg; another status only when the database fails. */
 int db_record_rules(struct db *, struct record *c, int *bad, char *msg, size_t msgsz, char **err);
+/* fn on each record of kind k that st (from db_stmt(), bound, selecting
+ * kind_sql(k)->select's columns) returns, then db_done(st): as
+ * db_record_each(), which the caller checked the permission of. */
+int db_record_each_stmt(struct db *, const struct kind *, sqlite3_stmt *,
+                        int (*fn)(const struct record *, void *), void *arg, char **err);
 /* Validate c and find the ids its references name (refs[field]); on
  * DB_INVALID *bad names the field (or RECORD_BAD). */
 int db_record_resolve(struct db *, const struct record *c, long long *refs, int *bad, char **err);

@@ -100,16 +100,11 @@ int db_record_get(struct db *db, const struct kind *k, long long id, struct reco
     return rc;
 }
 
-int db_record_each(struct db *db, const struct kind *k, int (*fn)(const struct record *, void *),
-                   void *arg, char **err)
+int db_record_each_stmt(struct db *db, const struct kind *k, sqlite3_stmt *st,
+                        int (*fn)(const struct record *, void *), void *arg, char **err)
 {
-    sqlite3_stmt *st;
     int rc = SQLITE_DONE, status = DB_OK;
 
-    if (!auth_allowed(&db->s, k->auth[VERB_READ], 0))
-        return db_err(err, DB_DENIED, "%s", _(k->msgs.may_not[VERB_READ]));
-    if ((st = db_stmt(db, kind_sql(k)->all, err)) == NULL)
-        return DB_ERROR;
     while (status == DB_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct record r;
 
@@ -121,6 +116,18 @@ int db_record_each(struct db *db, const struct kind *k, int (*fn)(const struct r
     if (status == DB_OK && rc != SQLITE_DONE)
         return db_fail(db, rc, err);
     return status;
+}
+
+int db_record_each(struct db *db, const struct kind *k, int (*fn)(const struct record *, void *),
+                   void *arg, char **err)
+{
+    sqlite3_stmt *st;
+
+    if (!auth_allowed(&db->s, k->auth[VERB_READ], 0))
+        return db_err(err, DB_DENIED, "%s", _(k->msgs.may_not[VERB_READ]));
+    if ((st = db_stmt(db, kind_sql(k)->all, err)) == NULL)
+        return DB_ERROR;
+    return db_record_each_stmt(db, k, st, fn, arg, err);
 }
 
 int db_record_find_key(struct db *db, const struct kind *k, const char *value, long long *id,

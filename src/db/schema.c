@@ -414,6 +414,15 @@ static const char migration_7[] =
                                          ") VALUES (" EVENT_FTS_VALUES("new") ");"
                                                                               " END;";
 
+/*
+ * 0.3: the calendar's window query (db_event_window()) decides from these
+ * columns alone which events can reach a month; covering them, it reads
+ * the table only for those (a tenth of the time with 50,000 events).
+ */
+static const char migration_8[] =
+    "CREATE INDEX event_window ON event(start_at, end_at, recur, recur_until, recur_count,"
+    " recur_interval, municipality_id);";
+
 const struct db_migration db_migrations[] = {
     {migration_1, db_seed_load}, /* 0.1 */
     {migration_2, NULL},         /* 0.2: contact */
@@ -422,6 +431,7 @@ const struct db_migration db_migrations[] = {
     {migration_5, NULL},         /* 0.3: subscriber.confirm_mailed_at */
     {migration_6, NULL},         /* 0.3: users.lang, users.lean */
     {migration_7, NULL},         /* 0.3: event, event_exception */
+    {migration_8, NULL},         /* 0.3: event_window */
 };
 
 const int db_nmigrations = (int)nitems(db_migrations);

@@ -277,6 +277,7 @@ void serve_reload(struct serve_config *c)
     *c->conf = fresh;
     apply_config(c, c->conf);
     setenv("MABDESK_TZ", config_str(c->conf, CK_TIMEZONE), 1);
+    setenv("MABDESK_WEEK_START", config_str(c->conf, CK_WEEK_START), 1);
     syslog(LOG_INFO,
            "configuration reloaded: kiosk %s, idle timeout %d s, max session time %d s, "
            "max sessions %d, per source %d in %d s",

@@ -331,8 +331,8 @@ static const char *pick_term(const char *wanted)
 /* Server-side variables the UI may inherit: set by whoever started the
  * server, never by a client. */
 static const char *const keep_env[] = {
-    "MABDESK_LOCALEDIR", "MABDESK_TZ",    "TZ",           "TERMINFO", "TERMINFO_DIRS",
-    "ASAN_OPTIONS",      "UBSAN_OPTIONS", "LSAN_OPTIONS", "TMPDIR",
+    "MABDESK_LOCALEDIR", "MABDESK_TZ",   "MABDESK_WEEK_START", "TZ",           "TERMINFO",
+    "TERMINFO_DIRS",     "ASAN_OPTIONS", "UBSAN_OPTIONS",      "LSAN_OPTIONS", "TMPDIR",
 };
 
 static char **ui_environment(struct sess *s, const char *term)

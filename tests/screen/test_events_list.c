@@ -34,7 +34,7 @@ static void import_events(void)
     free(path);
 }
 
-/* Home -> Events, selected by its label. */
+/* Home -> Events (selected by its label) -> the list. */
 static void open_events(struct vt *vt)
 {
     int y;
@@ -47,7 +47,11 @@ static void open_events(struct vt *vt)
     }
     VT_EXPECT_REVERSE(vt, y);
     vt_key(vt, VT_KEY_ENTER);
+    /* The calendar first; l is every event as the generic list. */
+    VT_EXPECT_ROW(vt, 0, "Events calendar");
+    vt_send(vt, "l");
     VT_EXPECT_ROW(vt, 0, "Events");
+    VT_EXPECT_TEXT(vt, " of ");
 }
 
 static void test_staff_add_event(void **state)

@@ -114,6 +114,25 @@ static void test_mail_keys(void **state)
     free(path);
 }
 
+/* The calendar's first weekday: Saturday unless told Sunday. */
+static void test_week_start(void **state)
+{
+    char *path, *err = NULL;
+    struct config c;
+
+    (void)state;
+    config_defaults(&c);
+    assert_string_equal(config_str(&c, CK_WEEK_START), "saturday");
+    assert_int_equal(config_int(&c, CK_WEEK_START), 6);
+    config_free(&c);
+    expect_error("week_start = monday\n", 1, "week_start", "saturday or sunday");
+    path = conf_file("week.conf", "week_start = sunday\n");
+    assert_int_equal(config_load(&c, path, &err), CONFIG_OK);
+    assert_int_equal(config_int(&c, CK_WEEK_START), 0);
+    config_free(&c);
+    free(path);
+}
+
 static void test_syntax_error_names_line(void **state)
 {
     char *path = conf_file("syntax.conf", "kiosk = no\nthis is no setting\n"), *err = NULL;
@@ -226,9 +245,13 @@ static void test_binary(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),  cmocka_unit_test(test_errors_name_file_line_key),
-        cmocka_unit_test(test_mail_keys), cmocka_unit_test(test_syntax_error_names_line),
-        cmocka_unit_test(test_order),     cmocka_unit_test(test_binary),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_errors_name_file_line_key),
+        cmocka_unit_test(test_mail_keys),
+        cmocka_unit_test(test_week_start),
+        cmocka_unit_test(test_syntax_error_names_line),
+        cmocka_unit_test(test_order),
+        cmocka_unit_test(test_binary),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
