@@ -22,6 +22,7 @@
 #include "db/db.h"
 #include "fmt/csv.h"
 #include "i18n.h"
+#include "sets.h"
 #include "text.h"
 #include "util.h"
 
@@ -372,119 +373,6 @@ static void reader_problem(struct import *im, struct csv_reader *r);
 struct rows;
 static int db_pass(struct import *im, struct rows *rs, char **err);
 
-/* The keys of a file's rows so far (a kind with a key), lowercased: a
- * set by open addressing over one block of text (a million addresses
- * cost their bytes and a word each, not an allocation each); cap is 0 or
- * a power of two. */
-struct keyset {
-    char *text; /* the keys, each NUL-terminated */
-    size_t used, size;
-    size_t *slot; /* 1 + the key's offset in text; 0: empty */
-    size_t n, cap;
-};
-
-static size_t key_hash(const char *s)
-{
-    size_t h = 14695981039346656037ULL;
-
-    for (; *s != '\0'; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static void keyset_grow(struct keyset *ks)
-{
-    size_t cap = ks->cap ? ks->cap * 2 : 256, *slot = xcalloc(cap, sizeof *slot);
-
-    for (size_t j = 0; j < ks->cap; j++) {
-        size_t i;
-
-        if (ks->slot[j] == 0)
-            continue;
-        for (i = key_hash(ks->text + ks->slot[j] - 1) & (cap - 1); slot[i] != 0;
-             i = (i + 1) & (cap - 1))
-            ;
-        slot[i] = ks->slot[j];
-    }
-    free(ks->slot);
-    ks->slot = slot;
-    ks->cap = cap;
-}
-
-/* 1 if key was in the set, else 0 and it is now. */
-static int keyset_add(struct keyset *ks, const char *key)
-{
-    size_t i, len = strlen(key) + 1;
-
-    if ((ks->n + 1) * 2 > ks->cap)
-        keyset_grow(ks);
-    for (i = key_hash(key) & (ks->cap - 1); ks->slot[i] != 0; i = (i + 1) & (ks->cap - 1))
-        if (strcmp(ks->text + ks->slot[i] - 1, key) == 0)
-            return 1;
-    if (ks->used + len > ks->size) {
-        ks->size = (ks->used + len) * 2;
-        ks->text = xrealloc(ks->text, ks->size);
-    }
-    memcpy(ks->text + ks->used, key, len);
-    ks->slot[i] = ks->used + 1;
-    ks->used += len;
-    ks->n++;
-    return 0;
-}
-
-static void keyset_free(struct keyset *ks)
-{
-    free(ks->text);
-    free(ks->slot);
-}
-
-/* 64-bit values (hashes, ids), as a set by open addressing; 0 is stored
- * as 1; cap is 0 or a power of two. */
-struct hashset {
-    uint64_t *v;
-    size_t n, cap;
-};
-
-static size_t hashset_slot(const struct hashset *h, uint64_t x)
-{
-    size_t mask = h->cap - 1, i = (size_t)((x * 0x9E3779B97F4A7C15ULL) >> 17) & mask;
-
-    while (h->v[i] != 0 && h->v[i] != x)
-        i = (i + 1) & mask;
-    return i;
-}
-
-static int hashset_has(const struct hashset *h, uint64_t x)
-{
-    x += x == 0;
-    return h->cap > 0 && h->v[hashset_slot(h, x)] == x;
-}
-
-/* 1 if x was in the set, else 0 and it is now. */
-static int hashset_add(struct hashset *h, uint64_t x)
-{
-    size_t i;
-
-    x += x == 0;
-    if ((h->n + 1) * 2 > h->cap) {
-        struct hashset big = {NULL, 0, h->cap ? h->cap * 2 : 256};
-
-        big.v = xcalloc(big.cap, sizeof *big.v);
-        for (size_t j = 0; j < h->cap; j++)
-            if (h->v[j] != 0)
-                big.v[hashset_slot(&big, h->v[j])] = h->v[j];
-        big.n = h->n;
-        free(h->v);
-        *h = big;
-    }
-    i = hashset_slot(h, x);
-    if (h->v[i] == x)
-        return 1;
-    h->v[i] = x;
-    h->n++;
-    return 0;
-}
-
 /*
  * What the file named so far, to tell a key seen before (a kind with a
  * key): the keys of the rows not yet handed to the database, exactly; a
@@ -494,14 +382,14 @@ static int hashset_add(struct hashset *h, uint64_t x)
  * bytes each, not their text.
  */
 struct seen {
-    struct keyset part; /* the rows of the current part */
+    struct strset part; /* the rows of the current part */
     struct hashset keys, ids;
     int duplicates;
 };
 
 static void seen_free(struct seen *sn)
 {
-    keyset_free(&sn->part);
+    strset_free(&sn->part);
     free(sn->keys.v);
     free(sn->ids.v);
 }
@@ -546,9 +434,9 @@ static int repeated_key(struct import *im, struct seen *sn, char **fields, size_
             if (*p >= 'A' && *p <= 'Z')
                 *p = (char)(*p - 'A' + 'a');
         again = 0;
-        if (*key != '\0' && keyset_add(&sn->part, key))
+        if (*key != '\0' && strset_add(&sn->part, key))
             again = 1;
-        else if (*key != '\0' && hashset_add(&sn->keys, key_hash(key)))
+        else if (*key != '\0' && hashset_add(&sn->keys, strset_hash(key)))
             again = seen_before(im, sn, key, rcp, err);
         free(key);
         sn->duplicates += again == 1;
@@ -664,7 +552,7 @@ static int read_rows(struct import *im, struct csv_reader *r, struct rows *rs, s
             if ((*status = db_pass(im, rs, err)) != DB_OK)
                 return -2;
             tell_progress(im, r);
-            keyset_free(&sn->part);
+            strset_free(&sn->part);
             memset(&sn->part, 0, sizeof sn->part);
         }
     }
