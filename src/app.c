@@ -288,6 +288,11 @@ static const char *bar_key(const struct action_def *d)
     return d->bar_key;
 }
 
+const char *app_key_name(enum action_id id)
+{
+    return bar_key(action_def(id));
+}
+
 static int bar_item_width(enum action_id id)
 {
     const struct action_def *d = action_def(id);
