@@ -15,7 +15,8 @@ enum state { GROUND, ESCAPE, ROW, COL, CSI };
 
 struct vt52 {
     int rows, cols;
-    char *cells; /* rows * cols characters */
+    char *cells;        /* rows * cols characters */
+    unsigned char *gfx; /* 1 where the character was written in graphics mode */
     int y, x;
     int graphics;
     enum state st;
@@ -34,6 +35,8 @@ struct vt52 *vt52_new(int rows, int cols)
     v->cols = cols;
     v->cells = xmalloc((size_t)rows * (size_t)cols);
     memset(v->cells, ' ', (size_t)rows * (size_t)cols);
+    v->gfx = xmalloc((size_t)rows * (size_t)cols);
+    memset(v->gfx, 0, (size_t)rows * (size_t)cols);
     v->line = xmalloc((size_t)cols + 1);
     return v;
 }
@@ -43,13 +46,17 @@ void vt52_free(struct vt52 *v)
     if (v == NULL)
         return;
     free(v->cells);
+    free(v->gfx);
     free(v->line);
     free(v);
 }
 
 static void erase(struct vt52 *v, int y, int x0, int x1)
 {
-    memset(v->cells + (size_t)y * (size_t)v->cols + (size_t)x0, ' ', (size_t)(x1 - x0));
+    size_t at = (size_t)y * (size_t)v->cols + (size_t)x0;
+
+    memset(v->cells + at, ' ', (size_t)(x1 - x0));
+    memset(v->gfx + at, 0, (size_t)(x1 - x0));
 }
 
 static void line_feed(struct vt52 *v)
@@ -59,6 +66,7 @@ static void line_feed(struct vt52 *v)
         return;
     }
     memmove(v->cells, v->cells + v->cols, (size_t)(v->rows - 1) * (size_t)v->cols);
+    memmove(v->gfx, v->gfx + v->cols, (size_t)(v->rows - 1) * (size_t)v->cols);
     erase(v, v->rows - 1, 0, v->cols);
 }
 
@@ -130,6 +138,7 @@ static void escape(struct vt52 *v, unsigned char c)
             v->y--;
         } else {
             memmove(v->cells + v->cols, v->cells, (size_t)(v->rows - 1) * (size_t)v->cols);
+            memmove(v->gfx + v->cols, v->gfx, (size_t)(v->rows - 1) * (size_t)v->cols);
             erase(v, 0, 0, v->cols);
         }
         return;
@@ -162,6 +171,7 @@ static void escape(struct vt52 *v, unsigned char c)
 static void print(struct vt52 *v, unsigned char c)
 {
     v->cells[(size_t)v->y * (size_t)v->cols + (size_t)v->x] = (char)c;
+    v->gfx[(size_t)v->y * (size_t)v->cols + (size_t)v->x] = (unsigned char)v->graphics;
     /* No automatic margins: the last column is written over. */
     if (v->x + 1 < v->cols)
         v->x++;
@@ -235,6 +245,13 @@ int vt52_find(struct vt52 *v, const char *text, int *y, int *x)
         }
     }
     return 0;
+}
+
+int vt52_graphics_at(const struct vt52 *v, int y, int x)
+{
+    if (y < 0 || y >= v->rows || x < 0 || x >= v->cols)
+        return 0;
+    return v->gfx[(size_t)y * (size_t)v->cols + (size_t)x];
 }
 
 void vt52_cursor(const struct vt52 *v, int *y, int *x)

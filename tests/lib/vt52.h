@@ -31,6 +31,8 @@ const char *vt52_row(struct vt52 *, int y);
 /* 1 if text is on one row; *y and *x (may be NULL) get where. */
 int vt52_find(struct vt52 *, const char *text, int *y, int *x);
 void vt52_cursor(const struct vt52 *, int *y, int *x);
+/* 1 if the character at (y, x) was written in graphics mode (ESC F). */
+int vt52_graphics_at(const struct vt52 *, int y, int x);
 /* How many sequences a VT52 does not know were fed (a CSI counts once),
  * how many of them were CSIs, and how many bytes were not 7-bit ASCII. */
 long vt52_unknown(const struct vt52 *);
