@@ -77,7 +77,10 @@ struct walk {
     struct vt52 *v52;
     size_t fed;
     char kf2[32], kf10[32];
-    int has_f[13];  /* has_f[n]: terminfo names Fn (kfn) */
+    int has_f[13]; /* has_f[n]: terminfo names Fn (kfn) */
+    /* What the description can send: ESC and a byte, and CSI with and
+     * without a '?' by its final byte. */
+    unsigned char esc_ok[128], csi_ok[2][128];
     char *terminfo; /* "TERMINFO=dir" of a derived description, or NULL */
 };
 
@@ -97,6 +100,85 @@ static void terminfo_str(const char *term, const char *cap, char *out, size_t si
         snprintf(out, size, "%s", s);
     del_curterm(mine);
     cur_term = saved;
+}
+
+/* Note the escape sequences in s (an expanded capability) as allowed. */
+static void allow_sequences(struct walk *w, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+        const unsigned char *q;
+
+        if (p[0] != 27 || p[1] == '\0' || p[1] >= 128)
+            continue;
+        w->esc_ok[p[1]] = 1;
+        if (p[1] != '[')
+            continue;
+        for (q = p + 2; *q >= 0x20 && *q <= 0x3f; q++)
+            ;
+        if (*q >= 0x40 && *q < 0x7f)
+            w->csi_ok[p[2] == '?'][*q] = 1;
+    }
+}
+
+/*
+ * Every escape sequence the description of term can send, from each of its
+ * string capabilities (extended ones such as xterm's XM too) expanded with
+ * every parameter 1.  Capabilities taking a string parameter are left out.
+ */
+static void allowed_sequences(struct walk *w, const char *term)
+{
+    TERMINAL *saved = cur_term, *mine;
+    const TERMTYPE *tt;
+    int err = 0;
+
+    memset(w->esc_ok, 0, sizeof w->esc_ok);
+    memset(w->csi_ok, 0, sizeof w->csi_ok);
+    cur_term = NULL;
+    assert_int_equal(setupterm((char *)(uintptr_t)term, STDERR_FILENO, &err), OK);
+    mine = cur_term;
+    tt = (const TERMTYPE *)mine;
+    for (unsigned i = 0; i < tt->num_Strings; i++) {
+        const char *cap = tt->Strings[i], *out;
+
+        if (cap == NULL || cap == (char *)-1 || strstr(cap, "%s") != NULL ||
+            strstr(cap, "%l") != NULL)
+            continue;
+        out = strchr(cap, '%') != NULL ? tiparm(cap, 1, 1, 1, 1, 1, 1, 1, 1, 1) : cap;
+        if (out != NULL)
+            allow_sequences(w, out);
+    }
+    del_curterm(mine);
+    cur_term = saved;
+}
+
+/* The first escape sequence in b that the description cannot send, as
+ * printable text into out; 0 if there is none. */
+static int foreign_sequence(const struct walk *w, const unsigned char *b, size_t len, char *out,
+                            size_t size)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        size_t j = i + 2;
+        int ok;
+
+        if (b[i] != 27)
+            continue;
+        if (b[i + 1] != '[') {
+            ok = b[i + 1] < 128 && w->esc_ok[b[i + 1]];
+        } else {
+            while (j < len && b[j] >= 0x20 && b[j] <= 0x3f)
+                j++;
+            ok = j < len && b[j] < 128 && w->csi_ok[j > i + 2 && b[i + 2] == '?'][b[j]];
+        }
+        if (!ok) {
+            size_t n = j + 1 - i < 16 ? j + 1 - i : 16, o = 0;
+
+            for (size_t k = 0; k < n && i + k < len && o + 5 < size; k++)
+                o += (size_t)snprintf(out + o, size - o, b[i + k] == 27 ? "ESC" : "%c",
+                                      b[i + k] == 27 ? 0 : b[i + k]);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Bring the VT52 screen up to what the program has written. */
@@ -440,6 +522,7 @@ static long bad_utf8(const unsigned char *b, size_t len)
 
 static void check_line(struct walk *w)
 {
+    char what[64];
     size_t len;
     const unsigned char *raw = vt_raw(w->vt, &len);
 
@@ -456,6 +539,10 @@ static void check_line(struct walk *w)
     if (bad_sgr(raw, len, w->tc->colours) != 0)
         fprintf(stderr, "SGR colour %ld sent\n", bad_sgr(raw, len, w->tc->colours));
     WALK_ASSERT(w, bad_sgr(raw, len, w->tc->colours) == 0);
+    allowed_sequences(w, w->tc->term);
+    if (foreign_sequence(w, raw, len, what, sizeof what))
+        fprintf(stderr, "sent, and not in the terminal's description: %s\n", what);
+    WALK_ASSERT(w, !foreign_sequence(w, raw, len, what, sizeof what));
     if (bad_utf8(raw, len) >= 0)
         fprintf(stderr, "invalid UTF-8 at byte %ld of %zu\n", bad_utf8(raw, len), len);
     WALK_ASSERT(w, bad_utf8(raw, len) < 0);
