@@ -11,7 +11,8 @@
  * the database changed -> quit with F10 as it sends it, else Esc 0.  On
  * every screen: the expected text, the selected row visible (reverse video
  * where the terminal has `rev`, else the marker column), every Fn named is
- * one the terminal has; the dialog's frame and the form's fields visible.
+ * one the terminal has; the dialog's frame and the form's fields visible;
+ * on TERM=ansi (am without xenl) the last column unused.
  * Over everything written: nothing the terminal cannot interpret (colour
  * only where it has colour, 256-colour SGR only where it has 256, only
  * escape sequences its description can send, no CSI at all to a VT52,
@@ -47,21 +48,11 @@ struct term_case {
     const char *name; /* the test's name, when not term */
 };
 
-/*
- * TERM=ansi says the terminal wraps as soon as a row's last column is
- * written (am without xenl); libvterm, like xterm, waits for the next
- * character, so ncurses' output for ansi lands one column off after every
- * full row.  The ansi walk runs ansi's own description with only xenl
- * added, so that the emulator and the description agree on that; its
- * colours, keys (none), line drawing and ncv are ansi's.
- */
-#define ANSI_XENL "ansi-xenl|ansi wrapping as libvterm does,\n\txenl,\n\tuse=ansi,\n"
-
 static const struct term_case cases[] = {
     {"vt100", NULL, 0, 0, 0, 0, NULL},
     {"vt220", NULL, 0, 0, 0, 0, NULL},
     {"vt52", "LANG=C", 0, 1, 1, 0, NULL}, /* a 7-bit terminal: ASCII */
-    {"ansi-xenl", NULL, 8, 0, 0, 0, "ansi"},
+    {"ansi", NULL, 8, 0, 0, 0, NULL},
     {"linux", NULL, 8, 0, 0, 1, NULL},
     {"xterm", NULL, 8, 0, 0, 0, NULL},
     {"xterm-256color", NULL, 256, 0, 0, 0, NULL},
@@ -80,10 +71,10 @@ struct walk {
     size_t fed;
     char kf2[32], kf10[32];
     int has_f[13]; /* has_f[n]: terminfo names Fn (kfn) */
+    int margin;    /* am without xenl: the last column must stay unused */
     /* What the description can send: ESC and a byte, and CSI with and
      * without a '?' by its final byte. */
     unsigned char esc_ok[128], csi_ok[2][128];
-    char *terminfo; /* "TERMINFO=dir" of a derived description, or NULL */
 };
 
 /* Capability cap of terminal type term ("" when it has none). */
@@ -183,6 +174,21 @@ static int foreign_sequence(const struct walk *w, const unsigned char *b, size_t
     return 0;
 }
 
+/* 1 if terminal type term has the boolean capability cap. */
+static int terminfo_flag(const char *term, const char *cap)
+{
+    TERMINAL *saved = cur_term, *mine;
+    int err = 0, on;
+
+    cur_term = NULL;
+    assert_int_equal(setupterm((char *)(uintptr_t)term, STDERR_FILENO, &err), OK);
+    mine = cur_term;
+    on = tigetflag((char *)(uintptr_t)cap) == 1;
+    del_curterm(mine);
+    cur_term = saved;
+    return on;
+}
+
 /* Bring the VT52 screen up to what the program has written. */
 static void sync52(struct walk *w)
 {
@@ -264,33 +270,13 @@ static void expect_text(struct walk *w, const char *text, int line)
 
 #define WALK_TEXT(w, text) expect_text((w), (text), __LINE__)
 
-/* Every non-blank cell of row y but the last is reverse video, and there
- * is one.  The last column is left out: libvterm wraps as xterm does (xenl),
- * TERM=ansi describes a terminal that wraps at once, and ncurses writes for
- * that (a row's last cell then lands one column off on libvterm). */
-static int reverse_row(struct vt *vt, int y)
-{
-    int seen = 0;
-
-    for (int x = 0; x < vt_cols(vt) - 1; x++) {
-        struct vt_cell c = vt_cell_at(vt, y, x);
-
-        if (c.text[0] == '\0' || strcmp(c.text, " ") == 0)
-            continue;
-        if (!c.reverse)
-            return 0;
-        seen = 1;
-    }
-    return seen;
-}
-
 /* Row y is the selection, as this terminal can show one: reverse video,
  * or a marker in the first column of the list (rows leave it blank). */
 static int selected(struct walk *w, int y)
 {
     if (w->tc->marker)
         return row_of(w, y)[strspn(row_of(w, y), " ")] == '>';
-    return reverse_row(w->vt, y);
+    return vt_row_reverse(w->vt, y);
 }
 
 /* The row holding text is the selected one, and no other row is. */
@@ -381,6 +367,29 @@ static void expect_fields(struct walk *w)
     cur = vt_cell_at(w->vt, wy, x);
     WALK_ASSERT(w, other.underline && !other.reverse);
     WALK_ASSERT(w, cur.reverse || cur.bg != -1);
+}
+
+/*
+ * TERM=ansi says its terminal wraps as soon as a row's last column is
+ * written (am without xenl); libvterm, like xterm, PuTTY and the Windows
+ * console on which "ansi" is often used, waits for the next character.
+ * The program leaves that column unused there, so that nothing wraps
+ * either way: on every row it is blank, in no colour and not reverse.
+ */
+static void expect_margin(struct walk *w, int line)
+{
+    int last = vt_cols(w->vt) - 1;
+
+    if (!w->margin)
+        return;
+    for (int y = 0; y < vt_rows(w->vt); y++) {
+        struct vt_cell c = vt_cell_at(w->vt, y, last);
+
+        if ((c.text[0] != '\0' && strcmp(c.text, " ") != 0) || c.reverse || c.bg != -1) {
+            show(w, "the last column of a terminal without xenl was written", line);
+            fail();
+        }
+    }
 }
 
 /* Tab until the cursor is on the row of label (forward only: not every
@@ -578,11 +587,6 @@ static void start(struct walk *w, const struct term_case *tc)
 
     memset(w, 0, sizeof *w);
     w->tc = tc;
-    if (strcmp(tc->term, "ansi-xenl") == 0) {
-        w->terminfo = tu_terminfo(ANSI_XENL);
-        putenv(w->terminfo); /* for terminfo_str() too, until the walk ends */
-        env[n++] = w->terminfo;
-    }
     if (tc->gpm) {
         gpm_env(env + n, asan, lsan, sizeof asan);
         n += 2;
@@ -594,6 +598,7 @@ static void start(struct walk *w, const struct term_case *tc)
         terminfo_str(tc->term, cap, value, sizeof value);
         w->has_f[f] = value[0] != '\0';
     }
+    w->margin = terminfo_flag(tc->term, "am") && !terminfo_flag(tc->term, "xenl");
     terminfo_str(tc->term, "kf2", w->kf2, sizeof w->kf2);
     terminfo_str(tc->term, "kf10", w->kf10, sizeof w->kf10);
     snprintf(term, sizeof term, "TERM=%s", tc->term);
@@ -623,6 +628,7 @@ static void walk_to_amtali(struct walk *w)
     WALK_TEXT(w, "Every city corporation and paurashava");
     expect_selected(w, "Every city corporation and paurashava", __LINE__);
     expect_keys_named(w, __LINE__);
+    expect_margin(w, __LINE__);
     vt_send(w->vt, "\r");
     WALK_TEXT(w, TU_SEED_TOTAL " of " TU_SEED_TOTAL);
     vt_send(w->vt, "/Amtali");
@@ -631,6 +637,7 @@ static void walk_to_amtali(struct walk *w)
     WALK_TEXT(w, "Edit");
     expect_selected(w, "Barguna", __LINE__); /* Amtali's row */
     expect_keys_named(w, __LINE__);
+    expect_margin(w, __LINE__);
 }
 
 /* In the edit form: set the wards, Esc asks (answered no: the form and
@@ -658,10 +665,6 @@ static struct walk the_walk;
 static int walk_teardown(void **state)
 {
     vt52_free(the_walk.v52);
-    if (the_walk.terminfo != NULL) {
-        unsetenv("TERMINFO");
-        free(the_walk.terminfo);
-    }
     memset(&the_walk, 0, sizeof the_walk);
     return tu_screen_teardown(state);
 }
@@ -677,10 +680,12 @@ static void test_walk(void **state)
     WALK_TEXT(w, "Name (English)");
     WALK_TEXT(w, "Amtali");
     expect_keys_named(w, __LINE__);
+    expect_margin(w, __LINE__);
     vt_send(w->vt, "e");
     WALK_TEXT(w, "Editing Amtali.");
     expect_save_key(w);
     expect_keys_named(w, __LINE__);
+    expect_margin(w, __LINE__);
     change_and_save(w, "17", w->kf2[0] != '\0' ? w->kf2 : "\x13");
     vt_send(w->vt, "e");
     WALK_TEXT(w, "Editing Amtali.");
