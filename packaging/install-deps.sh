@@ -12,12 +12,14 @@ PACKAGES="build-essential pkg-config gettext
 libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
 libsystemd-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev libical-dev
 python3 python3-icalendar
-openssh-client sqlite3 ssh-audit clang-format
+openssh-client sqlite3 ssh-audit clang-format ncurses-term
 dpkg-dev debhelper lintian"
 
 # pkg-config module, command, header or file -> package that provides it.
 # file: an exact path (the mail tests run Debian's /usr/bin/python3, not
-# whichever python3 comes first on PATH).
+# whichever python3 comes first on PATH; the terminal tests need putty's
+# terminfo, which is in ncurses-term -- vt52, ansi, xterm-mono and
+# tmux-256color are in ncurses-base, which every Debian system has).
 CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
 pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libsystemd:libsystemd-dev pc:inih:libinih-dev
 pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev pc:libical:libical-dev
@@ -25,7 +27,8 @@ cmd:cc:build-essential cmd:make:build-essential cmd:pkg-config:pkg-config
 cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:openssh-client
 cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format
 cmd:dpkg-buildpackage:dpkg-dev cmd:dh:debhelper cmd:lintian:lintian
-file:/usr/bin/python3:python3 py:icalendar:python3-icalendar"
+file:/usr/bin/python3:python3 py:icalendar:python3-icalendar
+file:/usr/share/terminfo/p/putty:ncurses-term"
 
 if [ "${1:-}" = "--print" ]; then
     echo $PACKAGES
@@ -39,7 +42,7 @@ for c in $CHECKS; do
     pc) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what" && continue ;;
     cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
     hdr) [ -f "/usr/include/$what" ] && continue ;;
-    file) [ -x "$what" ] && continue ;;
+    file) [ -e "$what" ] && continue ;;
     # Debian's python3, not whichever python3 comes first on PATH.
     py) /usr/bin/python3 -c "import $what" >/dev/null 2>&1 && continue ;;
     esac

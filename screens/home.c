@@ -283,9 +283,13 @@ static void home_draw(struct screen *s, const struct ui_rect *r)
         if (vr.h >= 3)
             ui_tv_draw(h->vision, &vr);
     } else if (used == 0 && lr.y + lr.h + 2 < r->y + r->h) {
-        ui_put_centre(stdscr, lr.y + lr.h + 2, r->x + 1, r->w - 2,
-                      _("Choose with the arrow keys and Enter; F1 shows every key."),
-                      ui_attr(UI_DIM));
+        /* TRANSLATORS: %s is the help key as the key bar names it: F1, or
+         * ^G on a terminal without function keys. */
+        char *hint = xasprintf(_("Choose with the arrow keys and Enter; %s shows every key."),
+                               app_key_name(ACT_HELP));
+
+        ui_put_centre(stdscr, lr.y + lr.h + 2, r->x + 1, r->w - 2, hint, ui_attr(UI_DIM));
+        free(hint);
     }
 }
 

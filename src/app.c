@@ -63,6 +63,13 @@ static struct {
     int nbar;
 } app;
 
+/* The columns the application draws in: all but the last on a terminal
+ * that may wrap either way after it (ui_right_margin()). */
+static int cols(void)
+{
+    return COLS - ui_right_margin();
+}
+
 /* --- stack ----------------------------------------------------------------- */
 
 static struct screen *top(void)
@@ -206,15 +213,15 @@ int app_allowed(enum action_id id, long long record)
 
 static void draw_too_small(void)
 {
-    char *w = ui_number(COLS), *h = ui_number(LINES), *mw = ui_number(MIN_COLS),
+    char *w = ui_number(COLS), *h = ui_number(LINES), *mw = ui_number(MIN_COLS + ui_right_margin()),
          *mh = ui_number(MIN_LINES);
     char *msg =
         xasprintf(_("Make the window larger: mabdesk needs %sx%s, now %sx%s."), mw, mh, w, h);
-    int n = 0, cols = COLS > 2 ? COLS - 2 : 1;
-    char **lines = text_wrap(msg, cols, &n);
+    int n = 0, width = cols() > 2 ? cols() - 2 : 1;
+    char **lines = text_wrap(msg, width, &n);
 
     for (int i = 0; i < n; i++)
-        ui_put_centre(stdscr, (LINES - n) / 2 + i, 0, COLS, lines[i], ui_attr(UI_ERROR));
+        ui_put_centre(stdscr, (LINES - n) / 2 + i, 0, cols(), lines[i], ui_attr(UI_ERROR));
     text_lines_free(lines, n);
     free(msg);
     free(w);
@@ -231,18 +238,18 @@ static void draw_title(struct screen *s)
     char *right;
     int x, room;
 
-    ui_fill(stdscr, 0, 0, COLS, ui_attr(UI_TITLE));
+    ui_fill(stdscr, 0, 0, cols(), ui_attr(UI_TITLE));
     if (app_kiosk())
         right = xstrdup(_("Public information kiosk"));
     else
         right = xasprintf("%s (%s)", app.sess->user, auth_role_name(app.sess->role));
-    x = 1 + ui_put(stdscr, 0, 1, COLS - 2, _("MAB"), ui_attr(UI_TITLE)) + 1;
-    x += ui_put(stdscr, 0, x, COLS - 1 - x, _(s->title), ui_attr(UI_TITLE));
-    room = COLS - 1 - x - 2;
-    if (room > COLS / 2 - 1)
-        room = COLS / 2 - 1;
+    x = 1 + ui_put(stdscr, 0, 1, cols() - 2, _("MAB"), ui_attr(UI_TITLE)) + 1;
+    x += ui_put(stdscr, 0, x, cols() - 1 - x, _(s->title), ui_attr(UI_TITLE));
+    room = cols() - 1 - x - 2;
+    if (room > cols() / 2 - 1)
+        room = cols() / 2 - 1;
     if (room >= 8 || room >= text_width(right))
-        ui_put_right(stdscr, 0, COLS - 1 - room, room, right, ui_attr(UI_TITLE));
+        ui_put_right(stdscr, 0, cols() - 1 - room, room, right, ui_attr(UI_TITLE));
     free(right);
 }
 
@@ -250,7 +257,7 @@ static void draw_status(void)
 {
     if (app.status[0] == '\0')
         return;
-    ui_put(stdscr, LINES - 2, 1, COLS - 2, app.status,
+    ui_put(stdscr, LINES - 2, 1, cols() - 2, app.status,
            ui_attr(app.status_err ? UI_ERROR : UI_STATUS));
 }
 
@@ -286,6 +293,11 @@ static const char *bar_key(const struct action_def *d)
         }
     }
     return d->bar_key;
+}
+
+const char *app_key_name(enum action_id id)
+{
+    return bar_key(action_def(id));
 }
 
 static int bar_item_width(enum action_id id)
@@ -332,7 +344,7 @@ static void draw_keybar(struct screen *s)
     }
     for (int i = 0; i < n; i++)
         total += bar_item_width(ids[i]) + 1;
-    while (total > COLS && n > 0) {
+    while (total > cols() && n > 0) {
         int drop = n - 1;
 
         for (int i = n - 1; i >= 0; i--) {
@@ -344,13 +356,13 @@ static void draw_keybar(struct screen *s)
         n--;
     }
     app.nbar = 0;
-    for (int i = 0; i < n && x < COLS; i++) {
+    for (int i = 0; i < n && x < cols(); i++) {
         const struct action_def *d = action_def(ids[i]);
         int x0 = x;
 
-        x += ui_put(stdscr, LINES - 1, x, COLS - x, bar_key(d), ui_attr(UI_KEY));
+        x += ui_put(stdscr, LINES - 1, x, cols() - x, bar_key(d), ui_attr(UI_KEY));
         x += 1;
-        x += ui_put(stdscr, LINES - 1, x, COLS - x, _(d->label), ui_attr(UI_KEYLABEL));
+        x += ui_put(stdscr, LINES - 1, x, cols() - x, _(d->label), ui_attr(UI_KEYLABEL));
         app.bar[app.nbar++] = (struct bar_item){ids[i], x0, x};
         x += 1;
     }
@@ -363,13 +375,13 @@ static void draw(void)
 
     erase();
     ui_cursor_clear();
-    if (LINES < MIN_LINES || COLS < MIN_COLS) {
+    if (LINES < MIN_LINES || cols() < MIN_COLS) {
         draw_too_small();
         curs_set(0);
         refresh();
         return;
     }
-    body = (struct ui_rect){1, 0, LINES - 3, COLS};
+    body = (struct ui_rect){1, 0, LINES - 3, cols()};
     for (base = app.n - 1; base > 0 && app.stack[base]->overlay; base--)
         ;
     draw_title(app.stack[base]);
@@ -544,7 +556,7 @@ static void end_session(const char *why)
     free(app.end_message);
     app.end_message = xstrdup(why);
     erase();
-    ui_put_centre(stdscr, LINES / 2, 0, COLS, why, ui_attr(UI_ERROR));
+    ui_put_centre(stdscr, LINES / 2, 0, cols(), why, ui_attr(UI_ERROR));
     curs_set(0);
     refresh();
     napms(1000);
@@ -589,7 +601,7 @@ static void read_mouse(struct ui_key *k)
 
 static void resize_all(void)
 {
-    struct ui_rect body = {1, 0, LINES - 3, COLS};
+    struct ui_rect body = {1, 0, LINES - 3, cols()};
 
     for (int i = 0; i < app.n; i++) {
         if (app.stack[i]->resize != NULL)
@@ -629,10 +641,10 @@ static int busy_wait(void *ctx, long waited_ms)
         return 0;
     if (waited_ms < BUSY_NOTICE_MS)
         return 1;
-    if (!busy.shown && LINES >= MIN_LINES && COLS >= MIN_COLS) {
+    if (!busy.shown && LINES >= MIN_LINES && cols() >= MIN_COLS) {
         move(LINES - 2, 0);
         clrtoeol();
-        ui_put(stdscr, LINES - 2, 1, COLS - 2,
+        ui_put(stdscr, LINES - 2, 1, cols() - 2,
                _("Waiting for the database: another program is using it. Esc gives up."),
                ui_attr(UI_STATUS));
         curs_set(0);
@@ -711,7 +723,7 @@ static void loop(void)
                 continue;
         }
         app.status[0] = '\0';
-        if (LINES < MIN_LINES || COLS < MIN_COLS) {
+        if (LINES < MIN_LINES || cols() < MIN_COLS) {
             /* Only quitting works while the window is too small. */
             if (action_for_key(NULL, &k, app.sess, NULL, 0) == ACT_QUIT)
                 global_action(ACT_QUIT);

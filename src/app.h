@@ -54,5 +54,9 @@ int app_kiosk(void);
 int app_remote(void);
 /* action_allowed() for this session. */
 int app_allowed(enum action_id, long long record);
+/* The key the key bar names for an action on this terminal: its function
+ * key ("F1"), or where terminfo has none, the first other key that does
+ * it ("^G").  Static storage, valid until the next call. */
+const char *app_key_name(enum action_id);
 
 #endif

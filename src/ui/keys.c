@@ -11,9 +11,10 @@
 /*
  * After an Esc: a lone Esc is Back; Esc then a digit is F1..F10 (0: F10),
  * as in mc, for keyboards and terminals without function keys; and a
- * sequence terminfo does not name (F2 as Esc O Q on TERM=ansi) is read
- * whole, taken for the key it stands for when it is a common one, and
- * otherwise ignored: never a lone Esc, which would leave a form.
+ * sequence terminfo does not name (F2 as Esc O Q on TERM=ansi, a VT52
+ * keypad key as Esc ? letter) is read whole, taken for the key it stands
+ * for when it is a common one, and otherwise ignored: never a lone Esc,
+ * which would leave a form.
  */
 enum { ESC_DIGIT_MS = 300, ESC_SEQ_MS = 15 };
 
@@ -35,8 +36,8 @@ static int next_byte(int ms)
     return (int)wc;
 }
 
-/* The key of "ESC [ body" or "ESC O body" (body: parameters and the final
- * byte), or 0 when it is not a common one. */
+/* The key of "ESC [ body", "ESC O body" or (a VT52's keypad) "ESC ? body"
+ * (body: parameters and the final byte), or 0 when it is not a common one. */
 static int sequence_key(char intro, const char *body)
 {
     static const struct {
@@ -56,6 +57,7 @@ static int sequence_key(char intro, const char *body)
         {'[', "H", KEY_HOME},   {'[', "F", KEY_END},     {'[', "1~", KEY_HOME},
         {'[', "4~", KEY_END},   {'[', "5~", KEY_PPAGE},  {'[', "6~", KEY_NPAGE},
         {'[', "2~", KEY_IC},    {'[', "3~", KEY_DC},     {'O', "M", KEY_ENTER},
+        {'?', "M", KEY_ENTER},
     };
 
     for (size_t i = 0; i < nitems(known); i++)
@@ -74,9 +76,9 @@ static int read_sequence(char intro)
     while ((c = next_byte(ESC_SEQ_MS)) >= 0) {
         if (n + 1 < sizeof body)
             body[n++] = (char)c;
-        /* 'O' takes one byte; '[' ends at a final byte (a '[' after "[" is
-         * the Linux console's F1-F5). */
-        if (intro == 'O' || (c >= 0x40 && c <= 0x7e && !(n == 1 && c == '[')))
+        /* 'O' and '?' take one byte; '[' ends at a final byte (a '[' after
+         * "[" is the Linux console's F1-F5). */
+        if (intro != '[' || (c >= 0x40 && c <= 0x7e && !(n == 1 && c == '[')))
             break;
     }
     body[n] = '\0';
@@ -98,7 +100,7 @@ void ui_escape_key(struct ui_key *k)
         k->code = UI_FN | KEY_F(c == '0' ? 10 : c - '0');
     } else if (c == 27 || !burst) {
         unget_wch((wchar_t)c); /* Esc Esc: two Backs */
-    } else if (c == '[' || c == 'O') {
+    } else if (c == '[' || c == 'O' || c == '?') {
         key = read_sequence((char)c);
         k->code = key != 0 ? UI_FN | key : 0;
     } else {

@@ -28,6 +28,7 @@
 
 static iconv_t to_term = (iconv_t)-1, from_term = (iconv_t)-1;
 static enum ui_lines lines = UI_LINES_ACS;
+static int right_margin;
 
 static int is_utf8(const char *cs)
 {
@@ -129,9 +130,19 @@ char *ui_charset_text(const char *utf8)
     return back;
 }
 
-/* Line drawing: terminfo's ACS unless its acsc is 8-bit PC bytes (TERM=ansi)
+/*
+ * Line drawing: terminfo's ACS unless its acsc is 8-bit PC bytes (TERM=ansi)
  * on a terminal that is not a PC set: then Unicode lines on a UTF-8 one,
- * ASCII on another. */
+ * ASCII on another.
+ *
+ * And the right margin.  A description that says the terminal wraps as soon
+ * as a row's last column is written (am without xenl: TERM=ansi) is often
+ * used on one that waits for the next character, as xterm, PuTTY and the
+ * Windows console do.  The two disagree about where the cursor is after
+ * that column, and ncurses, writing for the first, puts the rest of the
+ * screen one column off on the second.  Nothing drawn in that column means
+ * nothing ever wraps, whichever the terminal does.
+ */
 void ui_lines_setup(void)
 {
     const char *acsc = tigetstr("acsc");
@@ -144,6 +155,12 @@ void ui_lines_setup(void)
     lines = UI_LINES_ACS;
     if (eight_bit && !is_pc_set(nl_langinfo(CODESET)))
         lines = is_utf8(nl_langinfo(CODESET)) ? UI_LINES_UNICODE : UI_LINES_ASCII;
+    right_margin = tigetflag("am") == 1 && tigetflag("xenl") != 1;
+}
+
+int ui_right_margin(void)
+{
+    return right_margin;
 }
 
 enum ui_lines ui_lines(void)

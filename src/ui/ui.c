@@ -47,12 +47,53 @@ static const struct role_def role_table[UI_ROLE_COUNT] = {
 };
 
 static int use_colour;
+/* With colour: what each role adds to its pair (ui_colours_init()). */
+static attr_t colour_attr[UI_ROLE_COUNT];
 static int ascii_mode;
 static int lean_mode;
 static struct {
     int wanted;
     int y, x;
 } cursor;
+
+/* The attributes terminfo's ncv says cannot be combined with colour (PuTTY:
+ * underline, reverse, dim; the Linux console: underline, dim): ncurses drops
+ * them from anything drawn with a colour pair. */
+static attr_t no_colour_video(void)
+{
+    static const attr_t bits[] = {A_STANDOUT, A_UNDERLINE, A_REVERSE, A_BLINK,     A_DIM,
+                                  A_BOLD,     A_INVIS,     A_PROTECT, A_ALTCHARSET};
+    int ncv = tigetnum("ncv");
+    attr_t out = 0;
+
+    for (size_t i = 0; ncv > 0 && i < nitems(bits); i++) {
+        if (ncv & (1 << i))
+            out |= bits[i];
+    }
+    return out;
+}
+
+/*
+ * A role in the terminal's default colours takes no pair (pair 0), so
+ * that its attribute survives ncv: the selection stays reverse on PuTTY.
+ * A coloured role whose attribute ncv would drop is drawn as on a
+ * monochrome terminal instead: visible beats coloured.
+ */
+static void role_attrs(void)
+{
+    attr_t ncv = no_colour_video();
+
+    for (int r = 1; r < UI_ROLE_COUNT; r++) {
+        const struct role_def *d = &role_table[r];
+
+        if (d->fg == -1 && d->bg == -1)
+            colour_attr[r] = d->colour;
+        else if (d->colour & ncv)
+            colour_attr[r] = d->mono;
+        else
+            colour_attr[r] = d->colour | COLOR_PAIR(r);
+    }
+}
 
 void ui_colours_init(void)
 {
@@ -69,6 +110,7 @@ void ui_colours_init(void)
             return;
         init_pair((short)r, role_table[r].fg, role_table[r].bg);
     }
+    role_attrs();
     use_colour = 1;
 }
 
@@ -80,7 +122,7 @@ attr_t ui_attr(enum ui_role r)
         return role_table[r].mono;
     if (r == UI_NORMAL)
         return A_NORMAL;
-    return role_table[r].colour | COLOR_PAIR(r);
+    return colour_attr[r];
 }
 
 void ui_set_ascii(int on)

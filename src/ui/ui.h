@@ -58,6 +58,10 @@ char *ui_charset_text(const char *utf8);
 enum ui_lines { UI_LINES_ACS, UI_LINES_UNICODE, UI_LINES_ASCII, UI_LINES_NONE };
 void ui_lines_setup(void);
 enum ui_lines ui_lines(void);
+/* Columns to leave unused at the right (also set by ui_lines_setup()): 1 on
+ * a terminal that may wrap either way after its last column (TERM=ansi:
+ * am without xenl), else 0. */
+int ui_right_margin(void);
 
 /* Lean mode, for slow lines: no colour, no reverse-video bars, the list
  * selection as a marker, no box drawing, and the cursor left where the

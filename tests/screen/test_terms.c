@@ -1,9 +1,9 @@
 /*
  * test_terms.c: terminals from the issue "Every terminal, every link":
  * TERM=dumb gets a clear refusal (exit 69) instead of an empty screen,
- * and on a terminal without reverse video (as a VT52: here xterm without
- * rev and smso, so that the screen can be read) the selected row is still
- * visible, by a marker in the first column.
+ * and on a terminal without reverse video (xterm without rev and smso, so
+ * that libvterm reads the screen; the real VT52 is in test_term_matrix)
+ * the selected row is still visible, by a marker in the first column.
  */
 #include <setjmp.h>
 #include <stdarg.h>
