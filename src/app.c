@@ -33,16 +33,12 @@
 #include "i18n.h"
 #include "text.h"
 #include "ui/dialog.h"
+#include "ui/keybar.h"
 #include "ui/screen.h"
 #include "ui/ui.h"
 #include "util.h"
 
-enum { MIN_COLS = 40, MIN_LINES = 15, MAX_BAR = 32 };
-
-struct bar_item {
-    enum action_id id;
-    int x0, x1;
-};
+enum { MIN_COLS = 40, MIN_LINES = 15 };
 
 static struct {
     struct db *db;
@@ -59,8 +55,7 @@ static struct {
     char *end_message; /* shown when the program ends by itself */
     char start_lang[8];
     struct timespec last_key, started;
-    struct bar_item bar[MAX_BAR];
-    int nbar;
+    struct keybar bar; /* where each entry of the key bar was drawn */
 } app;
 
 /* The columns the application draws in: all but the last on a terminal
@@ -261,50 +256,9 @@ static void draw_status(void)
            ui_attr(app.status_err ? UI_ERROR : UI_STATUS));
 }
 
-/*
- * The key the bar names for an action: its function key, or, where the
- * terminal's description has no such key (TERM=ansi has none), the first
- * other key that does it: "^S" for F2, "?" for F1.
- */
-static const char *bar_key(const struct action_def *d)
-{
-    static char alt[8];
-    char cap[8];
-    const char *s;
-
-    if (d->bar_key[0] != 'F' || d->bar_key[1] < '1' || d->bar_key[1] > '9')
-        return d->bar_key;
-    snprintf(cap, sizeof cap, "kf%d", atoi(d->bar_key + 1));
-    s = tigetstr(cap);
-    if (s != NULL && s != (char *)-1 && *s != '\0')
-        return d->bar_key;
-    /* A control key first: a letter would be typed into a form's field. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < nitems(d->keys) && d->keys[i] != 0; i++) {
-            int c = d->keys[i];
-
-            if (pass == 0 && c > 0 && c < 32)
-                snprintf(alt, sizeof alt, "^%c", c + '@');
-            else if (pass == 1 && c >= 32 && c < 127)
-                snprintf(alt, sizeof alt, "%c", c);
-            else
-                continue;
-            return alt;
-        }
-    }
-    return d->bar_key;
-}
-
 const char *app_key_name(enum action_id id)
 {
-    return bar_key(action_def(id));
-}
-
-static int bar_item_width(enum action_id id)
-{
-    const struct action_def *d = action_def(id);
-
-    return text_width(bar_key(d)) + 1 + text_width(_(d->label));
+    return keybar_key(action_def(id));
 }
 
 static void add_bar(enum action_id *ids, int *n, enum action_id id)
@@ -313,7 +267,7 @@ static void add_bar(enum action_id *ids, int *n, enum action_id id)
         if (ids[i] == id)
             return;
     }
-    if (*n < MAX_BAR)
+    if (*n < KEYBAR_MAX)
         ids[(*n)++] = id;
 }
 
@@ -321,9 +275,9 @@ static void add_bar(enum action_id *ids, int *n, enum action_id id)
  * when they do not fit, the least important are dropped, rightmost first. */
 static void draw_keybar(struct screen *s)
 {
-    enum action_id ids[MAX_BAR];
+    enum action_id ids[KEYBAR_MAX];
     long long rec = record_of(s);
-    int n = 0, total = 0, x = 0;
+    int n = 0;
 
     for (const enum action_id *a = s->actions; a != NULL && *a != ACT_NONE; a++) {
         if (action_def(*a)->bar != BAR_NO && action_allowed(app.sess, *a, kind_of(s), rec))
@@ -342,30 +296,7 @@ static void draw_keybar(struct screen *s)
             continue;
         add_bar(ids, &n, *a);
     }
-    for (int i = 0; i < n; i++)
-        total += bar_item_width(ids[i]) + 1;
-    while (total > cols() && n > 0) {
-        int drop = n - 1;
-
-        for (int i = n - 1; i >= 0; i--) {
-            if (action_def(ids[i])->bar < action_def(ids[drop])->bar)
-                drop = i;
-        }
-        total -= bar_item_width(ids[drop]) + 1;
-        memmove(ids + drop, ids + drop + 1, (size_t)(n - drop - 1) * sizeof *ids);
-        n--;
-    }
-    app.nbar = 0;
-    for (int i = 0; i < n && x < cols(); i++) {
-        const struct action_def *d = action_def(ids[i]);
-        int x0 = x;
-
-        x += ui_put(stdscr, LINES - 1, x, cols() - x, bar_key(d), ui_attr(UI_KEY));
-        x += 1;
-        x += ui_put(stdscr, LINES - 1, x, cols() - x, _(d->label), ui_attr(UI_KEYLABEL));
-        app.bar[app.nbar++] = (struct bar_item){ids[i], x0, x};
-        x += 1;
-    }
+    keybar_draw(&app.bar, ids, n, LINES - 1, cols());
 }
 
 static void draw(void)
@@ -507,14 +438,11 @@ static void handle_key(struct ui_key *k)
 
     if (k->code == (UI_FN | KEY_MOUSE) && k->mouse_y == LINES - 1) {
         /* A click on the key bar is that key. */
-        for (int i = 0; i < app.nbar; i++) {
-            if (k->mouse_x >= app.bar[i].x0 && k->mouse_x < app.bar[i].x1) {
-                k->code = action_def(app.bar[i].id)->keys[0];
-                break;
-            }
-        }
-        if (k->code == (UI_FN | KEY_MOUSE))
+        enum action_id at = keybar_at(&app.bar, k->mouse_x);
+
+        if (at == ACT_NONE)
             return;
+        k->code = action_def(at)->keys[0];
     }
     a = action_for_key(t->actions, k, app.sess, kind_of(t), record_of(t));
     switch (t->key(t, a, k)) {
