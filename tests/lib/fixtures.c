@@ -242,6 +242,20 @@ void tu_open_directory(struct vt *vt)
     VT_EXPECT_TEXT(vt, TU_SEED_TOTAL " of " TU_SEED_TOTAL);
 }
 
+void tu_home_open(struct vt *vt, const char *text)
+{
+    int y;
+
+    VT_EXPECT_TEXT(vt, text);
+    assert_true(vt_find(vt, text, &y, NULL));
+    for (int i = 0; i < 16 && !vt_row_reverse(vt, y); i++) {
+        vt_key(vt, VT_KEY_DOWN);
+        vt_settle(vt, 25, vt_timeout());
+    }
+    VT_EXPECT_REVERSE(vt, y);
+    vt_key(vt, VT_KEY_ENTER);
+}
+
 void tu_edit_record(struct vt *vt, const char *name)
 {
     char search[256], editing[256];

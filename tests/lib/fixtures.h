@@ -98,6 +98,9 @@ struct vt *tu_start(const char *arg, ...);
 /* Home -> Directory: wait for "Directory", Enter, wait for the whole list
  * ("342 of 342"). */
 void tu_open_directory(struct vt *);
+/* On the home menu: down to the entry whose row shows text (its label or
+ * description), until it is selected, then Enter. */
+void tu_home_open(struct vt *, const char *text);
 /* From the home screen to the edit form of the one record that name finds:
  * tu_open_directory(), "/name" typed, "1 of 342", Tab to the list's keys
  * (the key bar offers Edit), "e", "Editing <name>.". */

@@ -64,16 +64,7 @@ static void import_events(void)
 /* Home -> Events, selected by its label; the month grid opens. */
 static void open_calendar(struct vt *vt)
 {
-    int y;
-
-    VT_EXPECT_TEXT(vt, "Trainings, workshops");
-    assert_true(vt_find(vt, "Trainings, workshops", &y, NULL));
-    for (int i = 0; i < 12 && !vt_row_reverse(vt, y); i++) {
-        vt_key(vt, VT_KEY_DOWN);
-        vt_settle(vt, 25, vt_timeout());
-    }
-    VT_EXPECT_REVERSE(vt, y);
-    vt_key(vt, VT_KEY_ENTER);
+    tu_home_open(vt, "Trainings, workshops");
     VT_EXPECT_ROW(vt, 0, "Events calendar");
 }
 
