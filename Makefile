@@ -115,6 +115,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 test: deps check-format check-layers
 	@$(MAKE) --no-print-directory BUILD=$(TEST_BUILD) SAN="$(SANFLAGS)" CFLAGS="-O1 -g" \
 		WERROR=-Werror test-build
+	@$(MAKE) --no-print-directory -s -C tests/fuzz >/dev/null
 	@sh tests/run.sh $(TEST_BUILD)
 
 test-build: $(BUILD)/mabdesk $(UNIT_TESTS) $(SCREEN_TESTS) $(SSH_TESTS)

@@ -13,6 +13,7 @@ libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
 libsystemd-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev libical-dev
 python3 python3-icalendar
 openssh-client sqlite3 ssh-audit clang-format ncurses-term
+clang libclang-rt-14-dev
 dpkg-dev debhelper lintian"
 
 # pkg-config module, command, header or file -> package that provides it.
@@ -20,6 +21,8 @@ dpkg-dev debhelper lintian"
 # whichever python3 comes first on PATH; the terminal tests need putty's
 # terminfo, which is in ncurses-term -- vt52, ansi, xterm-mono and
 # tmux-256color are in ncurses-base, which every Debian system has).
+# deb: an installed Debian package (libFuzzer's runtime, for the fuzzers
+# make test runs over their corpora, has no command or pkg-config file).
 CHECKS="pc:ncursesw:libncurses-dev pc:sqlite3:libsqlite3-dev pc:libutf8proc:libutf8proc-dev
 pc:libssh:libssh-dev pc:libcrypt:libcrypt-dev pc:libsystemd:libsystemd-dev pc:inih:libinih-dev
 pc:vterm:libvterm-dev pc:cmocka:libcmocka-dev hdr:csv.h:libcsv-dev pc:libical:libical-dev
@@ -28,7 +31,8 @@ cmd:msgfmt:gettext cmd:xgettext:gettext cmd:ssh:openssh-client cmd:ssh-keygen:op
 cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format
 cmd:dpkg-buildpackage:dpkg-dev cmd:dh:debhelper cmd:lintian:lintian
 file:/usr/bin/python3:python3 py:icalendar:python3-icalendar
-file:/usr/share/terminfo/p/putty:ncurses-term"
+file:/usr/share/terminfo/p/putty:ncurses-term
+cmd:clang:clang deb:libclang-rt-14-dev:libclang-rt-14-dev"
 
 if [ "${1:-}" = "--print" ]; then
     echo $PACKAGES
@@ -43,6 +47,7 @@ for c in $CHECKS; do
     cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
     hdr) [ -f "/usr/include/$what" ] && continue ;;
     file) [ -e "$what" ] && continue ;;
+    deb) dpkg-query -W -f='${Status}' "$what" 2>/dev/null | grep -q ' installed$' && continue ;;
     # Debian's python3, not whichever python3 comes first on PATH.
     py) /usr/bin/python3 -c "import $what" >/dev/null 2>&1 && continue ;;
     esac

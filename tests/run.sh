@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh BUILD: run every test binary of a build (unit, then screen, then
-# ssh), each with its own temporary directory, and finish with the line
+# ssh), each with its own temporary directory, then each fuzzer of
+# $FUZZ_BUILD (build/fuzz) over its corpus, and finish with the line
 # "N passed, N failed".  Exits non-zero on any failure.  A binary that dies
 # (sanitizer report, signal, timeout) counts its unfinished tests as failed.
 set -u
@@ -55,6 +56,29 @@ for suite in unit screen ssh; do
             echo "ok   $name ($ok passed, $((end - start)) s)"
         fi
     done
+done
+
+# The fuzzers (tests/fuzz, built by make test) over their committed
+# corpora, once each: every input that ever mattered still runs clean.
+for f in "${FUZZ_BUILD:-build/fuzz}"/fuzz_*; do
+    [ -x "$f" ] || continue
+    name=fuzz/$(basename "$f")
+    corpus=tests/fuzz/corpus/$(basename "$f")
+    out="$log/$(echo "$name" | tr / _).out"
+    start=$(date +%s)
+    timeout 300 "$f" -runs=0 "$corpus" >"$out" 2>&1
+    rc=$?
+    end=$(date +%s)
+    inputs=$(find "$corpus" -type f | wc -l)
+    if [ "$rc" -eq 0 ]; then
+        passed=$((passed + 1))
+        echo "ok   $name ($inputs inputs, $((end - start)) s)"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name (exit $rc, $((end - start)) s)"
+        sed 's/^/    /' "$out" | tail -n 60
+        failed_names="$failed_names $name"
+    fi
 done
 
 [ -n "$failed_names" ] && echo "failed:$failed_names"
