@@ -62,6 +62,11 @@ int auth_read_only(const struct session *s)
     return s->role == ROLE_VIEWER || s->role == ROLE_KIOSK;
 }
 
+int auth_keeps_choices(const struct session *s)
+{
+    return s->role != ROLE_KIOSK;
+}
+
 const char *auth_role_name(enum role r)
 {
     if ((int)r < 0 || r >= ROLE_COUNT)

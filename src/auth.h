@@ -43,6 +43,9 @@ enum auth_action {
 int auth_allowed(const struct session *, enum auth_action, long long municipality_id);
 /* 1 for sessions whose database connection must refuse every write. */
 int auth_read_only(const struct session *);
+/* 1 when the session may keep its own choices (language, lean mode) with
+ * its account: any role, a viewer's too, but not the shared kiosk. */
+int auth_keeps_choices(const struct session *);
 const char *auth_role_name(enum role);
 /* 0 and *out set, or -1 for an unknown name. */
 int auth_role_parse(const char *name, enum role *out);

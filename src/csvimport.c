@@ -1,13 +1,13 @@
 /*
  * csvimport.c: the all-or-nothing CSV import of any kind of record.
  *
- * Reads the whole file (in the character set asked for, as UTF-8), maps
- * the header to the kind's fields, checks every value of every row against
- * the kind's rules and reports every problem as "FILE:LINE: field:
- * problem", then hands the rows to db_record_import(), which writes all of
- * them in one transaction or none.  Nothing here may write to the database
- * except through that call, and no problem may be swallowed: anything
- * wrong means DB_INVALID and nothing changed.
+ * Reads the file (in the character set asked for, as UTF-8), maps the
+ * header to the kind's fields, checks every value of every row against the
+ * kind's rules and reports every problem as "FILE:LINE: field: problem",
+ * handing the rows to db/ a part at a time (db_import_rows()), which
+ * writes all of them in one transaction or none.  Nothing here may write
+ * to the database except through those calls, and no problem may be
+ * swallowed: anything wrong means DB_INVALID and nothing changed.
  */
 #include "csvimport.h"
 

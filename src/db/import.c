@@ -1,17 +1,19 @@
 /*
  * import.c: all-or-nothing import of any kind of record.
  *
- * An import runs in two passes inside its one transaction.  The first
+ * An import is one transaction that takes its rows a part at a time
+ * (db_import_begin / db_import_rows / db_import_end), so that a file of a
+ * million rows is never held whole.  Each part runs two passes: the first
  * checks every row (fields, the kind's own check, references, id and
- * version) and writes nothing; only when no row has a problem does the
- * second write them all, with one audit row each, and index them for
- * search in one statement at the end.  A file with a mistake on its first
- * line is therefore rejected without a single write, and every problem in
- * it is still reported: the checks of the first pass are the database's
- * own rules (record_check_field() mirrors the tables' CHECK constraints,
- * the reference and version checks their foreign keys and the optimistic
- * lock), and anything the writes still refuse is reported by the second
- * pass, row by row.
+ * version) and writes nothing; only while no row anywhere had a problem
+ * does the second write the part, with one audit row each.  After the
+ * first problem, parts are only checked, so that every problem is still
+ * reported, and the end rolls everything back; the search index is built
+ * once, at the end, in one statement.  The checks of the first pass are
+ * the database's own rules (record_check_field() mirrors the tables' CHECK
+ * constraints, the reference and version checks their foreign keys and
+ * the optimistic lock), and anything the writes still refuse is reported
+ * by the second pass, row by row.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -498,9 +498,11 @@ int db_user_auth_key(struct db *db, const char *name, const char *fingerprint, s
 
 /* --- an account's own choices ---------------------------------------------------- */
 
+/* An account's own row, when auth.c lets it keep its choices (the
+ * shared kiosk name keeps none, whatever role a session under it has). */
 static int own_account(const struct db *db)
 {
-    return db->s.role != ROLE_KIOSK && strcmp(db->s.user, USER_KIOSK_NAME) != 0;
+    return auth_keeps_choices(&db->s) && strcmp(db->s.user, USER_KIOSK_NAME) != 0;
 }
 
 int db_user_prefs(struct db *db, char **lang, int *lean, char **err)
