@@ -15,11 +15,15 @@
  *       the screen.  The last of them goes on: <Enter> (the directory),
  *       MOVES x <Down>, "/" and each WORD typed one code point at a time
  *       (Ctrl-U between words): bytes each way per move and per key.
- *   ssh idle PORT USER KEY SESSIONS BATCH PACE TEXT SERVER_PID
+ *   ssh idle PORT USER KEY SESSIONS BATCH PACE TEXT SERVER_PID [TYPING HOLD SAMPLE]
  *       open SESSIONS sessions (BATCH at a time, at most BATCH new
  *       connections per PACE seconds; PACE 0: no pacing), leave them idle,
  *       then sum PSS, RSS and private memory of every descendant of
- *       SERVER_PID (/proc/PID/smaps_rollup); close them all.
+ *       SERVER_PID (/proc/PID/smaps_rollup).  With TYPING and HOLD: keep
+ *       them open HOLD seconds more while TYPING of them press Down / Up
+ *       about twice a second each (p50 / p99 from a key to the end of its
+ *       redraw), the server's memory sampled every SAMPLE seconds (0:
+ *       never); then how many sessions are still there.  Close them all.
  *
  * $SSH_BENCH_KEX, if set, is given to ssh as KexAlgorithms.
  * Output: "name<TAB>value" lines (and "proc<TAB>..." lines) on stdout.
@@ -729,8 +733,119 @@ static void pump_all(struct vt **v, int n)
             vt_pump(v[i], 0);
 }
 
+/* --- typing: keystroke to screen update, with many sessions open ------------- */
+
+/* Memory of the listener and of everything below it, summed (KiB). */
+static void server_mem(int server, struct mem *listener, struct mem *all)
+{
+    int n, *pids = descendants(server, &n);
+
+    read_mem(server, listener);
+    *all = *listener;
+    for (int i = 0; i < n; i++) {
+        struct mem m;
+
+        if (read_mem(pids[i], &m) == 0) {
+            all->pss += m.pss;
+            all->rss += m.rss;
+            all->priv += m.priv;
+        }
+    }
+    free(pids);
+}
+
+/* One typing session: its key in flight (sent_ns 0: none) and when the next
+ * is due. */
+struct typist {
+    long long sent_ns, due_ns;
+    unsigned long long since;
+    int down;
+};
+
+/*
+ * For `hold` seconds, the first `typing` sessions each press Down or Up (in
+ * turn) about twice a second, one key in flight at a time; a key's time is
+ * from sending it to the last byte of its redraw (KEY_QUIET_MS of quiet
+ * after it).  Every `sample` seconds, the server's memory.  At the end, how
+ * many sessions are still there.
+ */
+static void type_and_hold(struct vt **v, int open, int typing, int hold, int sample, int server)
+{
+    struct typist *t = xcalloc((size_t)typing, sizeof *t);
+    long long *lat = NULL, start = vt_now_ns(), end = start + (long long)hold * 1000000000LL,
+              next_sample = start, gap = 500LL * 1000000;
+    int nlat = 0, cap = 0, lost = 0, missed = 0, alive = 0;
+    struct mem first_l = {0}, last_l = {0}, first_a = {0}, last_a = {0};
+
+    for (int i = 0; i < typing; i++)
+        t[i].due_ns = start + gap * i / typing; /* spread over the first half second */
+    while (vt_now_ns() < end) {
+        long long now = vt_now_ns();
+
+        if (sample > 0 && now >= next_sample) {
+            server_mem(server, &last_l, &last_a);
+            if (next_sample == start) {
+                first_l = last_l;
+                first_a = last_a;
+            }
+            printf("mem_sample\t%.0f\t%lld\t%lld\t%lld\n", (double)(now - start) / 1e9, last_l.rss,
+                   last_l.pss, last_a.pss);
+            next_sample += (long long)sample * 1000000000LL;
+        }
+        for (int i = 0; i < open; i++)
+            vt_pump(v[i], 0);
+        now = vt_now_ns();
+        for (int i = 0; i < typing; i++) {
+            struct typist *p = &t[i];
+
+            if (p->sent_ns == 0 && now >= p->due_ns) {
+                p->since = vt_bytes_out(v[i]);
+                vt_key(v[i], p->down ? VT_KEY_UP : VT_KEY_DOWN);
+                p->down = !p->down;
+                p->sent_ns = vt_now_ns();
+            } else if (p->sent_ns != 0 && vt_bytes_out(v[i]) != p->since &&
+                       now - vt_last_output_ns(v[i]) >= KEY_QUIET_MS * 1000000LL) {
+                if (nlat == cap)
+                    lat = xreallocarray(lat, (size_t)(cap = cap ? cap * 2 : 1024), sizeof *lat);
+                lat[nlat++] = (vt_last_output_ns(v[i]) - p->sent_ns) / 1000;
+                p->sent_ns = 0;
+                p->due_ns = now + gap;
+            } else if (p->sent_ns != 0 && now - p->sent_ns > 5000LL * 1000000) {
+                missed++; /* no redraw within 5 s */
+                p->sent_ns = 0;
+                p->due_ns = now + gap;
+            }
+        }
+        sleep_ms(2);
+    }
+    for (int i = 0; i < open; i++)
+        alive += vt_alive(v[i]) && !vt_find(v[i], "Connection", NULL, NULL);
+    lost = open - alive;
+    if (sample > 0) {
+        server_mem(server, &last_l, &last_a);
+        printf("mem_sample\t%d\t%lld\t%lld\t%lld\n", hold, last_l.rss, last_l.pss, last_a.pss);
+        printf("listener_rss_first_kb\t%lld\n", first_l.rss);
+        printf("listener_rss_last_kb\t%lld\n", last_l.rss);
+        printf("server_pss_first_kb\t%lld\n", first_a.pss);
+        printf("server_pss_last_kb\t%lld\n", last_a.pss);
+    }
+    printf("hold_seconds\t%d\n", hold);
+    printf("typing_sessions\t%d\n", typing);
+    printf("keys_measured\t%d\n", nlat);
+    printf("keys_without_redraw\t%d\n", missed);
+    printf("sessions_lost\t%d\n", lost);
+    if (nlat > 0) {
+        long long p50 = bench_pct(lat, nlat, 50), p99 = bench_pct(lat, nlat, 99);
+
+        printf("key_p50_ms\t%.1f\n", (double)p50 / 1000);
+        printf("key_p99_ms\t%.1f\n", (double)p99 / 1000);
+    }
+    free(lat);
+    free(t);
+}
+
 static int idle(int port, const char *user, const char *key, int sessions, int batch, double window,
-                const char *text, int server)
+                const char *text, int server, int typing, int hold, int sample)
 {
     struct vt **v = xcalloc((size_t)sessions, sizeof *v);
     struct pace pc;
@@ -856,6 +971,8 @@ static int idle(int port, const char *user, const char *key, int sessions, int b
         free(kinds[k].label);
     }
     free(pids);
+    if (typing > 0 && hold > 0)
+        type_and_hold(v, open, typing < open ? typing : open, hold, sample, server);
     for (int i = 0; i < open; i++)
         client_close(v[i]);
     free(v);
@@ -869,7 +986,8 @@ static int usage(void)
 {
     fprintf(stderr, "usage: ssh port\n"
                     "       ssh wire PORT USER KEY RUNS MOVES TEXT PREFIX ; WORD...\n"
-                    "       ssh idle PORT USER KEY SESSIONS BATCH PACE TEXT SERVER_PID\n");
+                    "       ssh idle PORT USER KEY SESSIONS BATCH PACE TEXT SERVER_PID\n"
+                    "            [TYPING HOLD SAMPLE]\n");
     return 64;
 }
 
@@ -898,13 +1016,15 @@ int main(int argc, char **argv)
         return wire(atoi(argv[2]), argv[3], argv[4], runs, moves, argv[7], argv[8], argv + 10,
                     argc - 10);
     }
-    if (argc == 10 && strcmp(argv[1], "idle") == 0) {
+    if ((argc == 10 || argc == 13) && strcmp(argv[1], "idle") == 0) {
         int sessions = atoi(argv[5]), batch = atoi(argv[6]);
+        int typing = argc == 13 ? atoi(argv[10]) : 0, hold = argc == 13 ? atoi(argv[11]) : 0,
+            sample = argc == 13 ? atoi(argv[12]) : 0;
 
-        if (sessions < 1 || sessions > MAX_CLIENTS - 8 || batch < 1)
+        if (sessions < 1 || sessions > MAX_CLIENTS - 8 || batch < 1 || typing < 0 || hold < 0)
             return usage();
         return idle(atoi(argv[2]), argv[3], argv[4], sessions, batch, atof(argv[7]), argv[8],
-                    atoi(argv[9]));
+                    atoi(argv[9]), typing, hold, sample);
     }
     return usage();
 }

@@ -1,19 +1,23 @@
 #!/bin/sh
-# ssh.sh: the SSH benchmarks of `make bench` (run by run.sh after its own
-# table, with OUT, BIN, READY, WORDS and BODIES set).
+# ssh.sh: the SSH benchmarks of `make bench` (run by run.sh with OUT, BIN,
+# READY, WORDS, BODIES and FIGS set).
 #
 # Starts, on 127.0.0.1 only, `mabdesk serve` and OpenSSH's sshd (from a
 # temporary sshd_config whose ForceCommand runs the same mabdesk binary as
 # the local editor session), then with the real OpenSSH client in a
 # pseudo-terminal (out/ssh, see ssh.c): bytes on the wire and time from the
 # TCP connection to the first full screen, bytes per list-cursor move and
-# per search key, memory per session with $IDLE idle sessions open, and a
-# login while $FLOOD stalled connections from as many loopback addresses
-# (127.0.0.2 and up) are held (out/flood, see flood.c).
-# Prints one table.  Every process started here is stopped on exit, also on
-# failure or interruption.  Generated files stay in $OUT/ssh-data (gitignored).
-# Numbers are reported, never judged.
+# per search key (with and without compression); $LOAD sessions at once
+# (SSH_LOAD, default 500), $TYPING of them typing for $HOLD s: memory per
+# session and keystroke times; with SOAK=seconds, the same held that long
+# with the server's memory sampled each minute; and a login while $FLOOD
+# stalled connections from as many loopback addresses (127.0.0.2 and up)
+# are held (out/flood, see flood.c).
+# Adds its figures to $FIGS (fig.sh) and its notes to $OUT/ssh-notes.txt.
+# Every process started here is stopped on exit, also on failure or
+# interruption.  Generated files stay in $OUT/ssh-data (gitignored).
 set -eu
+. "$(dirname "$0")/fig.sh"
 
 OUT=${OUT:-out}
 BIN=${BIN:-../mabdesk}
@@ -22,7 +26,10 @@ WORDS=${WORDS:-Rampur}
 BODIES=${BODIES:-?}
 RUNS=${SSH_RUNS:-10}
 MOVES=${SSH_MOVES:-50}
-IDLE=${SSH_IDLE:-100}
+LOAD=${SSH_LOAD:-500}
+TYPING=${SSH_TYPING:-100}
+HOLD=${SSH_HOLD:-60}
+SOAK=${SOAK:-0}
 FLOOD=${SSH_FLOOD:-200}
 # The key exchange mabdesk serve offers, for sshd's extra comparison row.
 SAME_KEX=curve25519-sha256
@@ -39,6 +46,7 @@ MABDESK_LOCALEDIR=$(readlink -f "${MABDESK_LOCALEDIR:-../build/locale}")
 
 serve_pid=
 sshd_pid=
+load_pid=
 made_run_sshd=
 stop_pid() { # pid
     kill "$1" 2>/dev/null || return 0
@@ -52,18 +60,17 @@ stop_pid() { # pid
 }
 cleanup() {
     [ -n "$serve_pid" ] && stop_pid "$serve_pid"
+    [ -n "$load_pid" ] && stop_pid "$load_pid"
     [ -n "$sshd_pid" ] && stop_pid "$sshd_pid"
     [ -n "$made_run_sshd" ] && rmdir /run/sshd 2>/dev/null
     serve_pid=
     sshd_pid=
+    load_pid=
     made_run_sshd=
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-val() { # file key
-    awk -F '\t' -v k="$2" '$1 == k { print $2 }' "$1" 2>/dev/null
-}
 # Wait until file holds text; 1 after timeout seconds.
 wait_for() { # file text seconds
     i=0
@@ -206,12 +213,37 @@ if [ -z "$sshd_why" ]; then
     echo "bench: SSH: sshd with key exchange $SAME_KEX, first screen x 5" >&2
     SSH_BENCH_KEX=$SAME_KEX "$DRV" wire "$sshd_port" root "$S/id" 5 1 "$READY" "$S/sshd-kex" \
         \; a >"$S/sshd-kex-wire.txt"
-    echo "bench: SSH: sshd, $IDLE idle sessions" >&2
-    "$DRV" idle "$sshd_port" root "$S/id" "$IDLE" 8 0 "$READY" "$sshd_pid" >"$S/sshd-idle.txt"
+    echo "bench: SSH: sshd, $LOAD sessions, $TYPING typing, $HOLD s" >&2
+    "$DRV" idle "$sshd_port" root "$S/id" "$LOAD" 8 0 "$READY" "$sshd_pid" "$TYPING" "$HOLD" 0 \
+        >"$S/sshd-idle.txt"
 fi
-echo "bench: SSH: mabdesk serve, $IDLE idle sessions (10 new connections per 10 s)" >&2
-"$DRV" idle "$serve_port" bench "$S/id" "$IDLE" 10 10 "$READY" "$serve_pid" \
-    >"$S/mabdesk-idle.txt"
+# $LOAD sessions at once, $TYPING of them typing, held $HOLD s: a server of
+# its own, whose limits let that many in from one address at once.
+printf 'max_sessions = %d\nper_source_max = %d\n' $((LOAD + 50)) $((LOAD + 50)) >"$S/load.conf"
+start_load_serve() {
+    load_port=$("$DRV" port)
+    "$BIN" --config "$S/load.conf" --db "$S/ssh.db" serve --listen "127.0.0.1:$load_port" \
+        --state-dir "$S/state" --log-stderr >"$S/serve-load.log" 2>&1 &
+    load_pid=$!
+    wait_for "$S/serve-load.log" "listening on" 30
+}
+echo "bench: SSH: mabdesk serve, $LOAD sessions, $TYPING typing, $HOLD s" >&2
+if start_load_serve; then
+    "$DRV" idle "$load_port" bench "$S/id" "$LOAD" 25 0 "$READY" "$load_pid" "$TYPING" "$HOLD" 0 \
+        >"$S/mabdesk-idle.txt"
+fi
+stop_pid "$load_pid"
+load_pid=
+if [ "$SOAK" != 0 ]; then
+    echo "bench: SSH: soak: mabdesk serve, $LOAD sessions, $TYPING typing, $SOAK s" >&2
+    if start_load_serve; then
+        "$DRV" idle "$load_port" bench "$S/id" "$LOAD" 25 0 "$READY" "$load_pid" "$TYPING" "$SOAK" 60 \
+            >"$S/mabdesk-soak.txt"
+        kill -0 "$load_pid" 2>/dev/null && echo "alive	1" >>"$S/mabdesk-soak.txt"
+    fi
+    stop_pid "$load_pid"
+    load_pid=
+fi
 # Last: the flood leaves the servers with logs of refusals and evictions.
 # First let the idle sessions' connections leave mabdesk serve's 10 s window
 # of new connections per address.
@@ -224,7 +256,7 @@ if [ -z "$sshd_why" ]; then
 fi
 cleanup
 
-# --- the table -------------------------------------------------------------------
+# --- the figures (fig.sh) -----------------------------------------------------------
 mw=$S/mabdesk-wire.txt
 sw=$S/sshd-wire.txt
 mi=$S/mabdesk-idle.txt
@@ -233,32 +265,14 @@ sk=$S/sshd-kex-wire.txt
 mf=$S/mabdesk-flood.txt
 sf=$S/sshd-flood.txt
 [ -n "$sshd_why" ] && sw=/dev/null si=/dev/null sk=/dev/null sf=/dev/null
-na() {
-    if [ -n "$1" ]; then printf '%s' "$1"; else printf 'n/a'; fi
-}
-row() { # label mabdesk sshd
-    printf '%-52s %14s %14s\n' "$1" "$(na "$2")" "$(na "$3")"
-}
 per() { # file total-key
     awk -F '\t' -v k="$2" '
         $1 == "sessions_open" { n = $2 }
         $1 == k { v = $2 }
         END { if (n > 0 && v != "") printf (k == "procs" ? "%.1f" : "%.0f"), v / n }' "$1" 2>/dev/null
 }
-mmin_max() {
-    v=$(val "$1" connect_min_ms)
-    [ -n "$v" ] && printf '%s / %s' "$v" "$(val "$1" connect_max_ms)"
-}
-flood_login() { # flood file: "IN of TRIED, MEDIAN ms"
-    v=$(val "$1" flood_logins_in)
-    [ -z "$v" ] && return 0
-    printf '%s of %s' "$v" "$(val "$1" flood_logins)"
-    [ "$v" != 0 ] && printf ', %s' "$(val "$1" flood_login_ms)"
-    return 0
-}
-flood_fate() { # flood file: kept open / refused / closed
-    v=$(val "$1" flood_open)
-    [ -n "$v" ] && printf '%s / %s / %s' "$v" "$(val "$1" flood_refused)" "$(val "$1" flood_closed)"
+kind() { # file label-part: PSS of that process kind
+    awk -F '\t' -v l="$2" '$1 == "proc" && index($2, l) { print $4; exit }' "$1" 2>/dev/null
 }
 kex_of() { # client log
     awk '/kex: algorithm:/ { k = $NF }
@@ -266,107 +280,77 @@ kex_of() { # client log
          /kex: server->client cipher:/ { c = $5 }
          END { if (k != "") printf "%s, %s, %s", k, h, c }' "$1" 2>/dev/null
 }
-
-echo
-echo "SSH benchmark: OpenSSH client $(ssh -V 2>&1 | awk '{ print $1 }' | sed 's/,$//'), 80x24," \
-    "TERM=xterm-256color, 127.0.0.1, $BODIES bodies"
-echo
-row "measure" "mabdesk serve" "OpenSSH sshd"
-row "----------------------------------------------------" "--------------" "--------------"
-row "to the first full screen, bytes client -> server" \
-    "$(val "$mw" first_up_bytes)" "$(val "$sw" first_up_bytes)"
-row "to the first full screen, bytes server -> client" \
-    "$(val "$mw" first_down_bytes)" "$(val "$sw" first_down_bytes)"
-row "  of which the screen (terminal output)" \
-    "$(val "$mw" first_term_bytes)" "$(val "$sw" first_term_bytes)"
-row "per list Down, avg of $(val "$mw" move_keys), bytes client -> server" \
-    "$(val "$mw" move_up_bytes)" "$(val "$sw" move_up_bytes)"
-row "per list Down, bytes server -> client" \
-    "$(val "$mw" move_down_bytes)" "$(val "$sw" move_down_bytes)"
-row "  of which terminal output" "$(val "$mw" move_term_bytes)" "$(val "$sw" move_term_bytes)"
-row "per search key, avg of $(val "$mw" search_keys), bytes client -> server" \
-    "$(val "$mw" search_up_bytes)" "$(val "$sw" search_up_bytes)"
-row "per search key, bytes server -> client" \
-    "$(val "$mw" search_down_bytes)" "$(val "$sw" search_down_bytes)"
-row "  of which terminal output" "$(val "$mw" search_term_bytes)" "$(val "$sw" search_term_bytes)"
-row "TCP connect -> first full screen, median of $RUNS (ms)" \
-    "$(val "$mw" connect_median_ms)" "$(val "$sw" connect_median_ms)"
-row "TCP connect -> first full screen, min / max (ms)" "$(mmin_max "$mw")" "$(mmin_max "$sw")"
-row "TCP connect -> first byte of the screen, median (ms)" \
-    "$(val "$mw" connect_first_byte_median_ms)" "$(val "$sw" connect_first_byte_median_ms)"
-row "Down -> redraw complete, median (ms)" "$(val "$mw" move_median_ms)" "$(val "$sw" move_median_ms)"
-row "search key -> redraw complete, median (ms)" \
-    "$(val "$mw" search_median_ms)" "$(val "$sw" search_median_ms)"
-row "idle sessions open (asked $IDLE)" "$(val "$mi" sessions_open)" "$(val "$si" sessions_open)"
-row "memory per idle session, PSS (KiB)" "$(per "$mi" pss_kb)" "$(per "$si" pss_kb)"
-row "memory per idle session, RSS (KiB)" "$(per "$mi" rss_kb)" "$(per "$si" rss_kb)"
-row "memory per idle session, private (KiB)" "$(per "$mi" priv_kb)" "$(per "$si" priv_kb)"
-row "  processes per session" "$(per "$mi" procs)" "$(per "$si" procs)"
-row "logins in, $FLOOD stalled connections held; median ms" \
-    "$(flood_login "$mf")" "$(flood_login "$sf")"
-row "  the same login without them (ms)" "$(val "$mf" login_ms)" "$(val "$sf" login_ms)"
-row "  stalled connections kept / refused / closed" "$(flood_fate "$mf")" "$(flood_fate "$sf")"
-echo
-echo "Notes:"
-echo "- sshd's sessions run, by ForceCommand, the same mabdesk binary as the local editor"
-echo "  session (mabdesk --db DB --role editor), which draws the same screens: \`mabdesk ui\`"
-echo "  cannot run under sshd, it takes its identity only from the pipe of mabdesk serve's"
-echo "  session process.  sshd: temporary sshd_config, own Ed25519 host key, UsePAM no, key"
-echo "  login as root (for root, sshd keeps no separate unprivileged child per session)."
-echo "- Bytes: TCP payload both ways, counted by a relay on 127.0.0.1 between ssh and the"
-echo "  server (IP/TCP headers not counted).  The first screen counts from the TCP connection:"
-echo "  key exchange and authentication included.  Medians over the runs; per move and per"
-echo "  key: averages, each key waited for until the terminal was quiet for 60 ms; times to"
-echo "  the last byte of the redraw on the client's terminal.  Connection times move in steps"
-echo "  of about 40 ms (delayed TCP acknowledgements during the handshake): see min / max."
-echo "- Negotiated (kex, host key, cipher):"
-echo "    mabdesk serve: $(na "$(kex_of "$S/mabdesk-client.log")")"
-if [ -z "$sshd_why" ]; then
-    echo "    sshd:          $(na "$(kex_of "$S/sshd-client.log")")"
-    echo "  sshd with KexAlgorithms $SAME_KEX (as mabdesk serve), median of 5: first screen"
-    echo "  $(na "$(val "$sk" first_up_bytes)") B client -> server," \
-        "$(na "$(val "$sk" first_down_bytes)") B server -> client," \
-        "$(na "$(val "$sk" connect_median_ms)") ms."
-else
-    echo "- No sshd column: $sshd_why."
+# mabdesk serve against OpenSSH's sshd running the same UI (ForceCommand).
+sshfig() { # figure mabdesk-file sshd-file key unit [bound]
+    fig "$SEC" "$1" "$(val "$2" "$4")" "$5" "$(val "$3" "$4")" "sshd + ForceCommand" "${6:-}"
+}
+SEC="SSH, one session at a time (OpenSSH client, 80x24, 127.0.0.1, $BODIES bodies)"
+sshfig "to the first full screen, bytes client -> server" "$mw" "$sw" first_up_bytes B
+sshfig "to the first full screen, bytes server -> client" "$mw" "$sw" first_down_bytes B
+sshfig "per list Down, bytes server -> client" "$mw" "$sw" move_down_bytes B
+sshfig "per search key, bytes server -> client" "$mw" "$sw" search_down_bytes B
+sshfig "TCP connect to the first full screen, median of $RUNS" "$mw" "$sw" connect_median_ms ms
+sshfig "Down to redraw complete, median" "$mw" "$sw" move_median_ms ms
+sshfig "search key to redraw complete, median" "$mw" "$sw" search_median_ms ms
+for lang in English Bengali; do
+    if [ $lang = English ]; then plain=$mw comp=$S/mabdesk-C-wire.txt; else
+        plain=$S/mabdesk-bn0-wire.txt comp=$S/mabdesk-bn1-wire.txt
+    fi
+    for what in "first screen:first_down_bytes" "list Down:move_down_bytes" \
+        "search key:search_down_bytes"; do
+        fig "$SEC" "$lang, ${what%%:*}, with ssh -C (zlib), bytes server -> client" \
+            "$(val "$comp" "${what#*:}")" B "$(val "$plain" "${what#*:}")" "the same without -C"
+    done
+done
+SEC="SSH, $LOAD sessions at once, $TYPING of them typing, held $HOLD s"
+fig "$SEC" "sessions open (asked $LOAD)" "$(val "$mi" sessions_open)" sessions \
+    "$(val "$si" sessions_open)" "sshd + ForceCommand"
+fig "$SEC" "memory per session, PSS (every process below the listener)" "$(per "$mi" pss_kb)" KiB \
+    "$(per "$si" pss_kb)" "sshd + ForceCommand" "ratio<=0.5"
+fig "$SEC" "memory per session, private" "$(per "$mi" priv_kb)" KiB "$(per "$si" priv_kb)" \
+    "sshd + ForceCommand"
+fig "$SEC" "  session process, PSS" "$(kind "$mi" "session process")" KiB
+fig "$SEC" "  the application (UI), PSS" "$(kind "$mi" "the application")" KiB
+fig "$SEC" "  listener, PSS (not in the per-session figures)" "$(val "$mi" listener_pss_kb)" KiB \
+    "$(val "$si" listener_pss_kb)" "sshd's listener"
+sshfig "keystroke to its screen update, p50" "$mi" "$si" key_p50_ms ms
+sshfig "keystroke to its screen update, p99 ($(val "$mi" keys_measured) keys)" "$mi" "$si" key_p99_ms ms
+fig "$SEC" "keys with no redraw within 5 s" "$(val "$mi" keys_without_redraw)" keys
+fig "$SEC" "sessions lost while held" "$(val "$mi" sessions_lost)" sessions
+fig "$SEC" "time to open them all" "$(val "$mi" open_seconds)" s "$(val "$si" open_seconds)" \
+    "sshd + ForceCommand (8 at a time: MaxStartups)"
+if [ "$SOAK" != 0 ]; then
+    so=$S/mabdesk-soak.txt
+    SEC="SSH soak: $LOAD sessions, $TYPING typing, $SOAK s"
+    fig "$SEC" "server still up at the end" "$(val "$so" alive)" "" "" "" "value<=1"
+    fig "$SEC" "sessions lost" "$(val "$so" sessions_lost)" sessions
+    fig "$SEC" "keys typed" "$(val "$so" keys_measured)" keys
+    fig "$SEC" "keystroke to its screen update, p99" "$(val "$so" key_p99_ms)" ms
+    fig "$SEC" "listener RSS at the end" "$(val "$so" listener_rss_last_kb)" KiB \
+        "$(val "$so" listener_rss_first_kb)" "at the start" "ratio<=1.05"
+    fig "$SEC" "all the server's processes, PSS at the end" "$(val "$so" server_pss_last_kb)" KiB \
+        "$(val "$so" server_pss_first_kb)" "at the start" "ratio<=1.05"
 fi
-echo "- Stalled flood: $FLOOD TCP connections from 127.0.0.2 and up that never send a byte,"
-echo "  all opened before the logins and held through them (out/flood); a login is the same"
-echo "  ssh -tt to the first full screen, from 127.0.0.1, 30 s at most, tried 5 times one"
-echo "  after the other; ms to the first full screen from the start of ssh.  mabdesk serve lets"
-echo "  100 log in at once and closes the oldest still before its key exchange to make room;"
-echo "  sshd (MaxStartups 10:30:100) drops new connections at random from 10 and all at 100."
-echo "- Memory: PSS, RSS and private (Private_Clean + Private_Dirty) of every process below"
-echo "  the listener (/proc/PID/smaps_rollup), summed, divided by the open sessions; not"
-printf '  counted: the listener (mabdesk serve %s KiB PSS' "$(na "$(val "$mi" listener_pss_kb)")"
-[ -z "$sshd_why" ] && printf ', sshd %s KiB PSS' "$(na "$(val "$si" listener_pss_kb)")"
-echo ") and the ssh clients."
-echo "- Limits: mabdesk serve takes 10 new connections per source in 10 s and has no flag to"
-echo "  raise it: its $IDLE sessions were opened 10 at a time, a batch per 10.3 s, in" \
-    "$(na "$(val "$mi" open_seconds)") s"
-printf '  (%s refused and retried)' "$(na "$(val "$mi" sessions_failed)")"
-[ -z "$sshd_why" ] && printf '; sshd: 8 at a time (MaxStartups 10:30:100), in %s s' \
-    "$(na "$(val "$si" open_seconds)")"
-echo "."
-echo
-echo "memory per process kind, average over the processes of that kind (KiB):"
-printf '  %-14s %-34s %5s %7s %7s %7s\n' "server" "process" "count" "PSS" "RSS" "private"
-for f in "$mi" "$si"; do
-    [ -s "$f" ] || continue
-    name="mabdesk serve"
-    [ "$f" = "$si" ] && name="OpenSSH sshd"
-    awk -F '\t' -v n="$name" '$1 == "proc" {
-        printf "  %-14s %-34s %5s %7s %7s %7s\n", n, $2, $3, $4, $5, $6 }' "$f"
-done
+SEC="SSH, a login through $FLOOD stalled connections held open"
+fig "$SEC" "logins that got in (of $(val "$mf" flood_logins))" "$(val "$mf" flood_logins_in)" logins \
+    "$(val "$sf" flood_logins_in)" "sshd + ForceCommand"
+sshfig "login to the first full screen through them, median" "$mf" "$sf" flood_login_ms ms
+sshfig "the same login without them" "$mf" "$sf" login_ms ms
 
-echo
-echo "compression (zlib@openssh.com, ssh -C), mabdesk serve, bytes server -> client:"
-printf '  %-10s %-6s %14s %14s %14s\n' "language" "ssh" "first screen" "list Down" "search key"
-for f in "$mw:English:plain" "$S/mabdesk-C-wire.txt:English:-C" \
-    "$S/mabdesk-bn0-wire.txt:Bengali:plain" "$S/mabdesk-bn1-wire.txt:Bengali:-C"; do
-    file=${f%%:*}
-    rest=${f#*:}
-    printf '  %-10s %-6s %14s %14s %14s\n' "${rest%%:*}" "${rest#*:}" \
-        "$(na "$(val "$file" first_down_bytes)")" "$(na "$(val "$file" move_down_bytes)")" \
-        "$(na "$(val "$file" search_down_bytes)")"
-done
+{
+    echo "SSH notes:"
+    echo "- sshd's sessions run, by ForceCommand, the same mabdesk binary as the local editor"
+    echo "  session; sshd: temporary sshd_config, own Ed25519 host key, UsePAM no, key login as root."
+    echo "- Bytes: TCP payload both ways, counted by a relay on 127.0.0.1; the first screen counts"
+    echo "  from the TCP connection (key exchange and authentication included)."
+    echo "- Negotiated (kex, host key, cipher): mabdesk serve $(kex_of "$S/mabdesk-client.log");" \
+        "sshd $(kex_of "$S/sshd-client.log")."
+    [ -n "$sshd_why" ] && echo "- No sshd figures: $sshd_why."
+    echo "- Memory: PSS and private (Private_Clean + Private_Dirty) of every process below the"
+    echo "  listener (/proc/PID/smaps_rollup), summed, divided by the open sessions."
+    echo "- $LOAD sessions: mabdesk serve with max_sessions and per_source_max raised to let them"
+    echo "  in from 127.0.0.1 (25 at a time); sshd 8 at a time (MaxStartups 10:30:100). Typing:"
+    echo "  Down / Up about twice a second per session, one key in flight; its time is to the last"
+    echo "  byte of its redraw. Stalled flood: TCP connections from 127.0.0.2 and up that never"
+    echo "  send a byte, held through five logins one after the other."
+} >"$OUT/ssh-notes.txt"

@@ -164,6 +164,7 @@ static int search(int runs, const char *text, const char *keys, const char *cons
     printf("keys_without_redraw\t%d\n", silent);
     printf("key_median_ms\t%.2f\n", (double)bench_pct(t, n, 50) / 1e6);
     printf("key_p95_ms\t%.2f\n", (double)bench_pct(t, n, 95) / 1e6);
+    printf("key_p99_ms\t%.2f\n", (double)bench_pct(t, n, 99) / 1e6);
     printf("key_max_ms\t%.2f\n", (double)bench_pct(t, n, 100) / 1e6);
     printf("key_bytes_median\t%lld\n", bench_pct(bytes, n, 50));
     printf("key_bytes_p95\t%lld\n", bench_pct(bytes, n, 95));
