@@ -4,7 +4,8 @@
 #   make run        build and start the TUI on the default database
 #   make test       AddressSanitizer + UBSan build, every suite, "N passed, N failed"
 #   make bench      benchmarks (not part of make test)
-#   make fuzz       build the libFuzzer targets (clang)
+#   make fuzz       build the libFuzzer targets (clang) and run each for
+#                   FUZZ_SECONDS (default 60) on a copy of its corpus
 #   make install    PREFIX=/usr/local DESTDIR= (binary, catalogue, man pages,
 #                   config file, systemd units, sysusers.d and tmpfiles.d)
 #   make deb        mabdesk_VERSION_ARCH.deb with dpkg-buildpackage (packaging/debian/)
@@ -143,7 +144,7 @@ bench: mabdesk
 	@$(MAKE) --no-print-directory -C bench
 
 fuzz:
-	@$(MAKE) --no-print-directory -C tests/fuzz
+	@$(MAKE) --no-print-directory -C tests/fuzz run
 
 pot:
 	xgettext --from-code=UTF-8 -k_ -kN_ -o locale/mabdesk.pot --package-name=mabdesk \
