@@ -5,15 +5,20 @@
  *
  *   gen N DISTRICTS.CSV > bodies.csv
  *   gen subscribers N > subscribers.csv
+ *   gen events N EVENTS.ICS EVENTS.CSV
  *
  * The second writes N subscribers for `mabdesk import subscribers`:
  * unique addresses, names in either script, a language, and one of the
- * 342 seeded bodies or none.
+ * 342 seeded bodies or none.  The third writes N events as iCalendar (what
+ * `mabdesk import events` reads) and the same rows as CSV (uid, title,
+ * start, end, rrule: the baseline's plain table): titles in both scripts,
+ * one in ten repeating weekly ten times, one in fifty every year.
  *
  * Names are built from real Bangladeshi place-name parts in both scripts
  * (Rampur / রামপুর, Char Fasson / চর ফ্যাশন style), districts are the real
  * ones read from data/districts.csv, figures are plausible.  Output is the
- * same for the same N (a fixed pseudo-random sequence).
+ * same for the same N and seed (a fixed pseudo-random sequence; $GEN_SEED,
+ * a number, changes the seed).
  *
  * Must never: write anywhere but stdout, or produce a row the importer would
  * reject (every value follows record_check_field(&kind_municipality, )'s rules).
@@ -249,18 +254,65 @@ static int gen_subscribers(long n)
     return fflush(stdout) == 0 ? 0 : 74;
 }
 
+static const struct pair event_titles[] = {
+    {"Budget workshop", "বাজেট কর্মশালা"}, {"Waste management training", "বর্জ্য ব্যবস্থাপনা প্রশিক্ষণ"},
+    {"Mayors' meeting", "মেয়রদের সভা"},   {"Tax advocacy", "কর অ্যাডভোকেসি"},
+    {"Town planning", "নগর পরিকল্পনা"},
+};
+
+static int gen_events(long n, const char *ics_path, const char *csv_path)
+{
+    FILE *ics = fopen(ics_path, "w"), *csv = fopen(csv_path, "w");
+    int rc;
+
+    if (ics == NULL || csv == NULL) {
+        fprintf(stderr, "gen: cannot write %s\n", ics == NULL ? ics_path : csv_path);
+        return 73;
+    }
+    fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mabdesk bench//EN\r\n", ics);
+    fputs("uid,title,start,end,rrule\n", csv);
+    for (long i = 1; i <= n; i++) {
+        const struct pair *t = &event_titles[pick(NELEM(event_titles))];
+        unsigned y = 2026 + pick(2), m = 1 + pick(12), d = 1 + pick(28), h = 8 + pick(9);
+        const char *rule = i % 10 == 0 ? "FREQ=WEEKLY;COUNT=10" : i % 50 == 1 ? "FREQ=YEARLY" : "";
+        char start[32], end[32];
+
+        snprintf(start, sizeof start, "%04u%02u%02uT%02u0000", y, m, d, h);
+        snprintf(end, sizeof end, "%04u%02u%02uT%02u3000", y, m, d, h + 1);
+        fprintf(ics, "BEGIN:VEVENT\r\nUID:bench-%ld@mabdesk\r\nDTSTAMP:20261130T000000Z\r\n", i);
+        fprintf(ics, "DTSTART;TZID=Asia/Dhaka:%s\r\nDTEND;TZID=Asia/Dhaka:%s\r\n", start, end);
+        fprintf(ics, "SUMMARY:%s %ld\r\nX-MABDESK-SUMMARY-BN:%s %ld\r\n", t->en, i, t->bn, i);
+        fprintf(ics, "LOCATION:Pourashava hall %u\r\nCATEGORIES:Workshop\r\n", pick(300));
+        if (*rule != '\0')
+            fprintf(ics, "RRULE:%s\r\n", rule);
+        fputs("END:VEVENT\r\n", ics);
+        fprintf(csv, "bench-%ld@mabdesk,\"%s %ld\",%s,%s,%s\n", i, t->en, i, start, end, rule);
+    }
+    fputs("END:VCALENDAR\r\n", ics);
+    rc = ferror(ics) || ferror(csv);
+    rc |= fclose(ics) != 0;
+    rc |= fclose(csv) != 0;
+    return rc ? 74 : 0;
+}
+
 int main(int argc, char **argv)
 {
     const unsigned nnames = (unsigned)(NELEM(directions) * NELEM(stems) * NELEM(suffixes));
     unsigned *order;
     long n;
 
+    if (getenv("GEN_SEED") != NULL && strtoull(getenv("GEN_SEED"), NULL, 10) != 0)
+        rng_state ^= strtoull(getenv("GEN_SEED"), NULL, 10) * 0x9E3779B97F4A7C15ULL;
+    if (argc == 5 && strcmp(argv[1], "events") == 0 && (n = strtol(argv[2], NULL, 10)) >= 1 &&
+        n <= 10000000)
+        return gen_events(n, argv[3], argv[4]);
     if (argc == 3 && strcmp(argv[1], "subscribers") == 0 && (n = strtol(argv[2], NULL, 10)) >= 1 &&
         n <= 10000000)
         return gen_subscribers(n);
     if (argc != 3 || (n = strtol(argv[1], NULL, 10)) < 1 || n > 1000000) {
         fprintf(stderr, "usage: gen N DISTRICTS.CSV > bodies.csv\n"
-                        "       gen subscribers N > subscribers.csv\n");
+                        "       gen subscribers N > subscribers.csv\n"
+                        "       gen events N EVENTS.ICS EVENTS.CSV\n");
         return 64;
     }
     if (read_districts(argv[2]) < 0) {

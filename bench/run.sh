@@ -17,7 +17,7 @@
 #    keys in the Subscribers list through the pty against the bare FTS5
 #    queries (fts.sh); the list's queries on db/;
 # 8. unless EVENTS=0, EVENTS events (default 50,000, some repeating):
-#    generated as iCalendar (events.awk), imported with `mabdesk import
+#    generated as iCalendar (gen events), imported with `mabdesk import
 #    events` (and again: all unchanged) against sqlite3 .import of the
 #    same rows into a plain table, then `agenda` over 30 days, a whole
 #    `export events`, and the month calendar's redraw after PgDn (the
@@ -266,7 +266,7 @@ if [ "$EVENTS" != 0 ]; then
     ecsv=$OUT/events.csv
     rm -f "$edb" "$edb-wal" "$edb-shm" "$eplain"
     echo "bench: generating and importing $EVENTS events" >&2
-    awk -v n="$EVENTS" -v ics="$ics" -v csv="$ecsv" -f "$(dirname "$0")/events.awk"
+    "$OUT/gen" events "$EVENTS" "$ics" "$ecsv"
     "$BIN" --db "$edb" find zzzzzz >/dev/null 2>&1 || true
     eimport_ms=$(timed_import "$edb" events "$ics" "$OUT/events-import.log")
     eagain_ms=$(timed_import "$edb" events "$ics" "$OUT/events-again.log")
