@@ -145,6 +145,8 @@ static int import_row(struct db *db, struct record *c, const struct record *stor
         s->stats->unchanged++;
     } else if (rc == DB_OK) {
         rc = db_record_write(db, c, refs, &also, "import", &id, &why);
+        if (rc == DB_OK)
+            rc = db_search_note(db, &kind_event, id, &why);
         if (rc == DB_OK && stored->id != 0)
             s->stats->updated++;
         else if (rc == DB_OK)
@@ -183,7 +185,7 @@ int db_event_import(struct db *db, struct record *rows, int n, const char *organ
                     char **err)
 {
     struct import_state s = {stats, NULL, 0};
-    int rc;
+    int rc, old_cache = 0;
 
     memset(stats, 0, sizeof *stats);
     *errs = NULL;
@@ -192,6 +194,8 @@ int db_event_import(struct db *db, struct record *rows, int n, const char *organ
         return db_err(err, DB_DENIED, "%s", _(kind_event.msgs.may_not[VERB_IMPORT]));
     if ((rc = db_begin(db, err)) != DB_OK)
         return rc;
+    db_cache_widen(db, &old_cache);
+    rc = db_search_defer(db, &kind_event, err);
     for (int i = 0; rc == DB_OK && i < n; i++) {
         struct record stored, c;
 
@@ -206,6 +210,10 @@ int db_event_import(struct db *db, struct record *rows, int n, const char *organ
         }
         record_free(&stored);
     }
+    /* Indexed even for a dry run: a problem there must show now too. */
+    if (rc == DB_OK && s.nerrs == 0)
+        rc = db_search_sync(db, &kind_event, err);
+    db_cache_restore(db, old_cache);
     if (rc == DB_OK && s.nerrs == 0 && !dry_run)
         return db_commit(db, err);
     db_rollback(db);

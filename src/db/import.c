@@ -264,39 +264,6 @@ static int check_row(struct db *db, const struct record *row, int i, struct chec
     return rc;
 }
 
-/* --- the search index, built once at the end ------------------------------------- */
-
-static const char sql_defer_on[] = "INSERT INTO search_defer VALUES (1)";
-static const char sql_defer_off[] = "DELETE FROM search_defer";
-static const char sql_pending_clear[] = "DELETE FROM temp.search_pending";
-static const char sql_pending_add[] = "INSERT OR IGNORE INTO temp.search_pending VALUES (?1)";
-
-static int search_defer(struct db *db, const struct kind *k, char **err)
-{
-    int rc;
-
-    if (k->fts_table == NULL)
-        return DB_OK;
-    rc = db_exec_id(db, sql_pending_clear, 0, err);
-    return rc == DB_OK ? db_exec_id(db, sql_defer_on, 0, err) : rc;
-}
-
-static int search_pending(struct db *db, const struct kind *k, long long id, char **err)
-{
-    return k->fts_table != NULL ? db_exec_id(db, sql_pending_add, id, err) : DB_OK;
-}
-
-static int search_sync(struct db *db, const struct kind *k, char **err)
-{
-    struct kind_sql *q = kind_sql(k);
-    const char *const steps[] = {q->fts_unindex, q->fts_index, sql_pending_clear, sql_defer_off};
-    int rc = DB_OK;
-
-    for (size_t i = 0; k->fts_table != NULL && i < nitems(steps) && rc == DB_OK; i++)
-        rc = db_exec_id(db, steps[i], 0, err);
-    return rc;
-}
-
 /* --- the second pass --------------------------------------------------------------- */
 
 /* Write one row that passed the first, audit it and note it for the
@@ -310,7 +277,7 @@ static int write_row(struct db *db, const struct checked_row *r, int i, struct e
 
     rc = db_record_write(db, &r->c, r->refs, NULL, "import", &id, &why);
     if (rc == DB_OK)
-        rc = search_pending(db, r->c.kind, id, &why);
+        rc = db_search_note(db, r->c.kind, id, &why);
     if (rc == DB_INVALID || rc == DB_DENIED || rc == DB_CONFLICT) {
         errlist_add(l, i, -1,
                     why != NULL ? why : xstrdup(_("the record changed while it was imported")));
@@ -322,47 +289,6 @@ static int write_row(struct db *db, const struct checked_row *r, int i, struct e
     }
     free(why);
     return rc;
-}
-
-/*
- * The page cache for the length of an import: every page the transaction
- * dirties (records, audit rows, indexes, the search index) then stays in
- * memory until the commit writes it once, instead of being spilled to the
- * WAL and read back again and again (SQLite's default is 2 MiB, a few
- * thousand rows' worth).  Only the pages used are allocated.  *old gets the
- * setting to restore (0: leave it).
- */
-#define IMPORT_CACHE_KIB 65536
-#define IMPORT_CACHE_SQL "PRAGMA cache_size = -32768" /* -IMPORT_CACHE_KIB */
-
-static void cache_widen(struct db *db, int *old)
-{
-    sqlite3_stmt *st;
-
-    *old = 0;
-    if (sqlite3_prepare_v2(db->h, "PRAGMA cache_size", -1, &st, NULL) != SQLITE_OK)
-        return;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        *old = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    /* Negative: KiB; positive: pages.  Only ever made larger. */
-    if (*old == 0 || (*old < 0 && -*old >= IMPORT_CACHE_KIB) || (*old > 0 && *old >= 16384)) {
-        *old = 0;
-        return;
-    }
-    if (sqlite3_exec(db->h, IMPORT_CACHE_SQL, NULL, NULL, NULL) != SQLITE_OK)
-        *old = 0;
-}
-
-static void cache_restore(struct db *db, int old)
-{
-    char sql[64];
-
-    if (old == 0)
-        return;
-    /* A number read back from SQLite above, not text from a person. */
-    snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", old);
-    sqlite3_exec(db->h, sql, NULL, NULL, NULL);
 }
 
 /*
@@ -397,7 +323,7 @@ static int batch_audit(struct db *db, const struct batch *bt, long long above, s
         int w = db_audit_add(db, "import", bt->kind->name, id, NULL, after, &why);
 
         if (w == DB_OK)
-            w = search_pending(db, bt->kind, id, &why);
+            w = db_search_note(db, bt->kind, id, &why);
         if (w == DB_INVALID || w == DB_DENIED || w == DB_CONFLICT) {
             errlist_add(l, bt->rows[got], -1,
                         why != NULL ? why : xstrdup(_("the record changed while it was imported")));
@@ -431,7 +357,7 @@ static int batch_pending(struct db *db, const struct batch *bt, long long above,
         return DB_ERROR;
     sqlite3_bind_int64(st, 1, above);
     while (rc == DB_OK && (status = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = search_pending(db, bt->kind, sqlite3_column_int64(st, 0), err);
+        rc = db_search_note(db, bt->kind, sqlite3_column_int64(st, 0), err);
         got++;
     }
     db_done(st);
@@ -595,12 +521,12 @@ int db_import_begin(struct db *db, const struct kind *k, int dry_run, struct db_
     im->db = db;
     im->k = k;
     im->dry_run = dry_run;
-    cache_widen(db, &im->old_cache);
+    db_cache_widen(db, &im->old_cache);
     rc = db_one(db, db_stmt(db, kind_sql(k)->max_id, err), &im->start_id, NULL, err);
     if (rc == DB_OK)
-        rc = search_defer(db, k, err);
+        rc = db_search_defer(db, k, err);
     if (rc != DB_OK) {
-        cache_restore(db, im->old_cache);
+        db_cache_restore(db, im->old_cache);
         db_rollback(db);
         free(im);
         return rc;
@@ -647,8 +573,8 @@ int db_import_end(struct db_import *im, int commit, char **err)
 
     /* Indexed even for a dry run: a problem there must show now too. */
     if (!im->problems)
-        rc = search_sync(db, im->k, err);
-    cache_restore(db, im->old_cache);
+        rc = db_search_sync(db, im->k, err);
+    db_cache_restore(db, im->old_cache);
     if (rc == DB_OK && commit && !im->problems && !im->dry_run)
         rc = db_commit(db, err);
     else

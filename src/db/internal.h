@@ -103,6 +103,22 @@ char *db_col_str(sqlite3_stmt *, int col);
  * filter.  Malloc'd. */
 char *db_fts_query(const char *search);
 
+/*
+ * A big change (an import) leaves kind k's search index alone while it
+ * writes (db_search_defer), notes each record it writes (db_search_note),
+ * and brings the index up to date once at the end, in one statement
+ * (db_search_sync), all inside its transaction.
+ */
+struct kind;
+int db_search_defer(struct db *, const struct kind *k, char **err);
+int db_search_note(struct db *, const struct kind *k, long long id, char **err);
+int db_search_sync(struct db *, const struct kind *k, char **err);
+
+/* A larger page cache for the length of a big change (*old: what to give
+ * back to db_cache_restore, 0 when nothing was changed). */
+void db_cache_widen(struct db *, int *old);
+void db_cache_restore(struct db *, int old);
+
 /* The schema's migrations (schema.c): entry i takes PRAGMA user_version
  * from i to i + 1, its sql then its hook (or NULL) in one transaction. */
 struct db_migration {

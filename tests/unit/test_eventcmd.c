@@ -254,6 +254,15 @@ static void test_import_ics(void **state)
     free(out);
     assert_int_equal(count(db, "SELECT count(*) FROM event"), 1);
     assert_int_equal(count(db, "SELECT count(*) FROM event WHERE title_en = 'Donor meeting!'"), 1);
+    /* The search index, brought up to date once at the end of each import:
+     * the new title is found, the old one no more, and nothing is left
+     * waiting to be indexed. */
+    assert_int_equal(count(db, "SELECT count(*) FROM event_fts WHERE event_fts MATCH 'meeting'"),
+                     1);
+    assert_int_equal(count(db, "SELECT count(*) FROM event_fts WHERE event_fts MATCH 'donor'"), 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM event_fts WHERE event_fts MATCH 'workshop'"),
+                     0);
+    assert_int_equal(count(db, "SELECT count(*) FROM search_defer"), 0);
     assert_int_equal(count(db, "SELECT count(*) FROM audit WHERE record_kind = 'event'"
                                " AND action = 'import'"),
                      2);
