@@ -9,7 +9,8 @@
 # TCP connection to the first full screen, bytes per list-cursor move and
 # per search key, memory per session with $IDLE idle sessions open, and a
 # login while $FLOOD stalled connections from as many loopback addresses
-# (127.0.0.2 and up) are held (out/flood, see flood.c).
+# (127.0.0.2 and up) are held, and one right after $CHURN connections from
+# 250 loopback addresses came and went (out/flood, see flood.c).
 # Prints one table.  Every process started here is stopped on exit, also on
 # failure or interruption.  Generated files stay in $OUT/ssh-data (gitignored).
 # Numbers are reported, never judged.
@@ -24,6 +25,7 @@ RUNS=${SSH_RUNS:-10}
 MOVES=${SSH_MOVES:-50}
 IDLE=${SSH_IDLE:-100}
 FLOOD=${SSH_FLOOD:-200}
+CHURN=${SSH_CHURN:-10000}
 # The key exchange mabdesk serve offers, for sshd's extra comparison row.
 SAME_KEX=curve25519-sha256
 
@@ -222,6 +224,12 @@ if [ -z "$sshd_why" ]; then
     echo "bench: SSH: sshd, a login through $FLOOD stalled connections" >&2
     "$FLOOD_DRV" "$sshd_port" root "$S/id" "$FLOOD" "$READY" >"$S/sshd-flood.txt" || true
 fi
+echo "bench: SSH: mabdesk serve, a login right after $CHURN connections came and went" >&2
+"$FLOOD_DRV" churn "$serve_port" bench "$S/id" "$CHURN" "$READY" >"$S/mabdesk-churn.txt" || true
+if [ -z "$sshd_why" ]; then
+    echo "bench: SSH: sshd, a login right after $CHURN connections came and went" >&2
+    "$FLOOD_DRV" churn "$sshd_port" root "$S/id" "$CHURN" "$READY" >"$S/sshd-churn.txt" || true
+fi
 cleanup
 
 # --- the table -------------------------------------------------------------------
@@ -232,7 +240,9 @@ si=$S/sshd-idle.txt
 sk=$S/sshd-kex-wire.txt
 mf=$S/mabdesk-flood.txt
 sf=$S/sshd-flood.txt
-[ -n "$sshd_why" ] && sw=/dev/null si=/dev/null sk=/dev/null sf=/dev/null
+mc=$S/mabdesk-churn.txt
+sc=$S/sshd-churn.txt
+[ -n "$sshd_why" ] && sw=/dev/null si=/dev/null sk=/dev/null sf=/dev/null sc=/dev/null
 na() {
     if [ -n "$1" ]; then printf '%s' "$1"; else printf 'n/a'; fi
 }
@@ -306,6 +316,10 @@ row "logins in, $FLOOD stalled connections held; median ms" \
     "$(flood_login "$mf")" "$(flood_login "$sf")"
 row "  the same login without them (ms)" "$(val "$mf" login_ms)" "$(val "$sf" login_ms)"
 row "  stalled connections kept / refused / closed" "$(flood_fate "$mf")" "$(flood_fate "$sf")"
+row "login right after $CHURN connections came and went (ms)" \
+    "$(val "$mc" churn_login_ms)" "$(val "$sc" churn_login_ms)"
+row "  the $CHURN connections (half with garbage) took (s)" \
+    "$(val "$mc" churn_s)" "$(val "$sc" churn_s)"
 echo
 echo "Notes:"
 echo "- sshd's sessions run, by ForceCommand, the same mabdesk binary as the local editor"
