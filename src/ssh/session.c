@@ -716,8 +716,6 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     signal(SIGALRM, SIG_DFL);
     alarm((unsigned int)cfg->login_grace + 5);
 
-    if (open_db(s) != 0)
-        goto out;
     s->ss = ssh_new();
     if (s->ss == NULL)
         goto out;
@@ -742,6 +740,11 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
         syslog(LOG_INFO, "key exchange with %s failed: %s", peer_text(peer), ssh_get_error(s->ss));
         goto out;
     }
+    /* Only now: opening the database parses its whole schema, the most a
+     * connection cost before this, and a flood of connections that close
+     * or send garbage never gets here. */
+    if (open_db(s) != 0)
+        goto out;
     /* From now on the listener will not end this connection to make room. */
     session_report(s, &(struct report){.type = REPORT_KEX});
     s->ev = ssh_event_new();
