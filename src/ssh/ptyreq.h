@@ -5,9 +5,9 @@
  * callbacks in session.c are thin calls into these; tests/fuzz/
  * fuzz_sshreq.c and tests/unit/test_ptyreq.c drive them directly.
  *
- * Must never: let a byte the client chose reach the UI's environment or a
- * log line unless it is in the plain sets below; give a size the pty or
- * curses cannot take.
+ * Must never: let a byte the client chose reach the UI's environment or
+ * terminal type unless it is in the plain sets below; give a size the pty
+ * or curses cannot take.
  */
 #ifndef MABDESK_SSH_PTYREQ_H
 #define MABDESK_SSH_PTYREQ_H
