@@ -1,7 +1,8 @@
 /*
- * flood.c: a real login while a flood of stalled connections is held, for
- * bench/ssh.sh (OpenSSH's MaxStartups weakness: connections that never
- * start the key exchange fill every slot for logging in).
+ * flood.c: a real login while a flood of stalled connections is held, or
+ * right after a flood of connections that come and go, for bench/ssh.sh
+ * (OpenSSH's MaxStartups weakness: connections that never start the key
+ * exchange fill every slot for logging in).
  *
  *   flood PORT USER KEY N TEXT
  *       first a login with nothing else going on; then N TCP connections
@@ -12,15 +13,23 @@
  *       pseudo-terminal (tests/lib/vt.c) as USER with KEY, until TEXT is on
  *       its screen (30 s at most).
  *
+ *   flood churn PORT USER KEY N TEXT
+ *       a login with nothing else going on; then N connection attempts one
+ *       after the other, the i-th from 127.0.0.(2 + i % 250), half closed
+ *       at once and half after a line of garbage; then the same login
+ *       right away (tests/ssh/test_faults.c does this with fewer).
+ *
  * Output: "name<TAB>value" lines: login_ms (without the flood), then
  * flood_open (connections the server kept open, half a second after the
  * last was answered), flood_refused (answered with a line of refusal),
  * flood_closed (closed without one), flood_logins (tried), flood_logins_in
  * (got in), flood_login_ms (the median of those), flood_still_open (after
- * them).
+ * them).  With churn: churn_connections (tried), churn_connected,
+ * churn_s (how long they took), churn_login_ms (the login after them, -1
+ * if it did not get in).
  * Must never: connect anywhere but 127.0.0.1, hold more than N + 1
- * connections, or run for more than FLOOD_LIMIT_S seconds (it stops by
- * itself, closing its client and its sockets).
+ * connections (churn: 2), or run for more than FLOOD_LIMIT_S seconds (it
+ * stops by itself, closing its client and its sockets).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -36,7 +45,13 @@
 #include "common.h"
 #include "vt.h"
 
-enum { FLOOD_MAX = 250, FLOOD_LIMIT_S = 300, LOGIN_LIMIT_MS = 30000, LOGINS = 5 };
+enum {
+    FLOOD_MAX = 250,
+    CHURN_MAX = 100000,
+    FLOOD_LIMIT_S = 300,
+    LOGIN_LIMIT_MS = 30000,
+    LOGINS = 5
+};
 
 static volatile sig_atomic_t client_pid;
 
@@ -188,14 +203,52 @@ static int flood(int port, const char *user, const char *key, int n, const char 
     return nin > 0 ? 0 : 1;
 }
 
+/* One connection attempt from 127.0.0.<host>, closed at once or after a
+ * line of garbage: 1 if it connected. */
+static int poke(int port, int host, int garbage)
+{
+    static const char junk[] = "GET / HTTP/1.0\r\n\r\n";
+    int fd = connect_from(port, host);
+
+    if (fd < 0)
+        return 0;
+    if (garbage)
+        (void)send(fd, junk, sizeof junk - 1, MSG_NOSIGNAL);
+    close(fd);
+    return 1;
+}
+
+static int churn(int port, const char *user, const char *key, int n, const char *text)
+{
+    long long t0;
+    int connected = 0;
+    double ms;
+
+    printf("login_ms\t%.1f\n", login(port, user, key, text));
+    t0 = vt_now_ns();
+    for (int i = 0; i < n; i++)
+        connected += poke(port, 2 + i % 250, i % 2);
+    printf("churn_connections\t%d\n", n);
+    printf("churn_connected\t%d\n", connected);
+    printf("churn_s\t%.1f\n", (double)(vt_now_ns() - t0) / 1e9);
+    ms = login(port, user, key, text);
+    printf("churn_login_ms\t%.1f\n", ms);
+    return ms >= 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct sigaction sa = {0};
     struct rlimit rl;
-    int n;
+    int n, is_churn = argc == 7 && strcmp(argv[1], "churn") == 0;
 
-    if (argc != 6 || (n = atoi(argv[4])) < 1 || n > FLOOD_MAX) {
-        fprintf(stderr, "usage: flood PORT USER KEY N TEXT  (N at most %d)\n", FLOOD_MAX);
+    argv += is_churn;
+    argc -= is_churn;
+    if (argc != 6 || (n = atoi(argv[4])) < 1 || (n > FLOOD_MAX && !is_churn) || n > CHURN_MAX) {
+        fprintf(stderr,
+                "usage: flood PORT USER KEY N TEXT  (N at most %d)\n"
+                "       flood churn PORT USER KEY N TEXT  (N at most %d)\n",
+                FLOOD_MAX, CHURN_MAX);
         return 64;
     }
     sa.sa_handler = on_signal;
@@ -210,5 +263,7 @@ int main(int argc, char **argv)
         setrlimit(RLIMIT_NOFILE, &rl);
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (is_churn)
+        return churn(atoi(argv[1]), argv[2], argv[3], n, argv[5]);
     return flood(atoi(argv[1]), argv[2], argv[3], n, argv[5]);
 }

@@ -12,7 +12,8 @@
 # session and keystroke times; with SOAK=seconds, the same held that long
 # with the server's memory sampled each minute; and a login while $FLOOD
 # stalled connections from as many loopback addresses (127.0.0.2 and up)
-# are held (out/flood, see flood.c).
+# are held, and one right after $CHURN connections from 250 loopback
+# addresses came and went (out/flood, see flood.c).
 # Adds its figures to $FIGS (fig.sh) and its notes to $OUT/ssh-notes.txt.
 # Every process started here is stopped on exit, also on failure or
 # interruption.  Generated files stay in $OUT/ssh-data (gitignored).
@@ -31,6 +32,7 @@ TYPING=${SSH_TYPING:-100}
 HOLD=${SSH_HOLD:-60}
 SOAK=${SOAK:-0}
 FLOOD=${SSH_FLOOD:-200}
+CHURN=${SSH_CHURN:-10000}
 # The key exchange mabdesk serve offers, for sshd's extra comparison row.
 SAME_KEX=curve25519-sha256
 
@@ -254,6 +256,12 @@ if [ -z "$sshd_why" ]; then
     echo "bench: SSH: sshd, a login through $FLOOD stalled connections" >&2
     "$FLOOD_DRV" "$sshd_port" root "$S/id" "$FLOOD" "$READY" >"$S/sshd-flood.txt" || true
 fi
+echo "bench: SSH: mabdesk serve, a login right after $CHURN connections came and went" >&2
+"$FLOOD_DRV" churn "$serve_port" bench "$S/id" "$CHURN" "$READY" >"$S/mabdesk-churn.txt" || true
+if [ -z "$sshd_why" ]; then
+    echo "bench: SSH: sshd, a login right after $CHURN connections came and went" >&2
+    "$FLOOD_DRV" churn "$sshd_port" root "$S/id" "$CHURN" "$READY" >"$S/sshd-churn.txt" || true
+fi
 cleanup
 
 # --- the figures (fig.sh) -----------------------------------------------------------
@@ -264,7 +272,9 @@ si=$S/sshd-idle.txt
 sk=$S/sshd-kex-wire.txt
 mf=$S/mabdesk-flood.txt
 sf=$S/sshd-flood.txt
-[ -n "$sshd_why" ] && sw=/dev/null si=/dev/null sk=/dev/null sf=/dev/null
+mc=$S/mabdesk-churn.txt
+sc=$S/sshd-churn.txt
+[ -n "$sshd_why" ] && sw=/dev/null si=/dev/null sk=/dev/null sf=/dev/null sc=/dev/null
 per() { # file total-key
     awk -F '\t' -v k="$2" '
         $1 == "sessions_open" { n = $2 }
@@ -336,6 +346,9 @@ fig "$SEC" "logins that got in (of $(val "$mf" flood_logins))" "$(val "$mf" floo
     "$(val "$sf" flood_logins_in)" "sshd + ForceCommand"
 sshfig "login to the first full screen through them, median" "$mf" "$sf" flood_login_ms ms
 sshfig "the same login without them" "$mf" "$sf" login_ms ms
+SEC="SSH, a login right after $CHURN connections came and went (pre-auth flood)"
+sshfig "login to the first full screen right after them" "$mc" "$sc" churn_login_ms ms
+sshfig "the $CHURN connections (half sending garbage) took" "$mc" "$sc" churn_s s
 
 {
     echo "SSH notes:"

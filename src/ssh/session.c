@@ -33,9 +33,10 @@
 #include "auth.h"
 #include "db/db.h"
 #include "i18n.h"
+#include "ssh/ptyreq.h"
 #include "util.h"
 
-enum { COLS_MAX = 500, ROWS_MAX = 200, CLOSE_GRACE_MS = 3000 };
+enum { CLOSE_GRACE_MS = 3000 };
 
 const char *peer_text(const struct peer *p)
 {
@@ -114,18 +115,6 @@ static int on_message(ssh_session ss, ssh_message msg, void *ud)
 
 /* --- channel requests -------------------------------------------------- */
 
-static void clamp_size(int *cols, int *rows)
-{
-    if (*cols <= 0)
-        *cols = 80;
-    if (*rows <= 0)
-        *rows = 24;
-    if (*cols > COLS_MAX)
-        *cols = COLS_MAX;
-    if (*rows > ROWS_MAX)
-        *rows = ROWS_MAX;
-}
-
 static void set_winsize(struct sess *s)
 {
     struct winsize ws = {0};
@@ -140,14 +129,14 @@ static int on_pty_request(ssh_session ss, ssh_channel ch, const char *term, int 
                           int px, int py, void *ud)
 {
     struct sess *s = ud;
+    struct ptyreq_pty p;
 
-    if (s->pty || s->pending != PEND_NONE)
+    if (ptyreq_pty(s->pty, s->pending != PEND_NONE, term, cols, rows, &p) != 0)
         return -1;
     s->pty = 1;
-    snprintf(s->term, sizeof s->term, "%s", term != NULL ? term : "");
-    s->cols = cols;
-    s->rows = rows;
-    clamp_size(&s->cols, &s->rows);
+    snprintf(s->term, sizeof s->term, "%s", p.term);
+    s->cols = p.cols;
+    s->rows = p.rows;
     return 0;
 }
 
@@ -156,11 +145,8 @@ static int on_window_change(ssh_session ss, ssh_channel ch, int cols, int rows, 
 {
     struct sess *s = ud;
 
-    if (!s->pty)
+    if (ptyreq_window(s->pty, cols, rows, &s->cols, &s->rows) != 0)
         return -1;
-    s->cols = cols;
-    s->rows = rows;
-    clamp_size(&s->cols, &s->rows);
     set_winsize(s);
     return 0;
 }
@@ -209,21 +195,16 @@ static void on_agent_request(ssh_session ss, ssh_channel ch, void *ud)
            peer_text(s->peer));
 }
 
-/* LANG and LC_* with a plain locale name; everything else is refused. */
+/* LANG and LC_* with a plain locale name (ptyreq.h); everything else is
+ * refused. */
 static int on_env(ssh_session ss, ssh_channel ch, const char *name, const char *value, void *ud)
 {
     struct sess *s = ud;
     char shown[80];
 
-    if ((strcmp(name, "LANG") == 0 || strncmp(name, "LC_", 3) == 0) && strlen(name) < 32 &&
-        strspn(name + 3, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") == strlen(name + 3) && strlen(value) < 64 &&
-        strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-@") ==
-            strlen(value) &&
-        s->nenv < ENV_MAX && strcmp(name, "LC_ALL") != 0) {
-        s->env[s->nenv++] = xasprintf("%s=%s", name, value);
+    if (ptyreq_env(s->env, &s->nenv, ENV_MAX, name, value) == 0)
         return 0;
-    }
-    session_log_name(name, shown, sizeof shown);
+    session_log_name(name != NULL ? name : "", shown, sizeof shown);
     syslog(LOG_INFO, "refused environment variable %s for %s from %s", shown, s->ident.user,
            peer_text(s->peer));
     return 1;
@@ -735,8 +716,6 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     signal(SIGALRM, SIG_DFL);
     alarm((unsigned int)cfg->login_grace + 5);
 
-    if (open_db(s) != 0)
-        goto out;
     s->ss = ssh_new();
     if (s->ss == NULL)
         goto out;
@@ -761,6 +740,11 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
         syslog(LOG_INFO, "key exchange with %s failed: %s", peer_text(peer), ssh_get_error(s->ss));
         goto out;
     }
+    /* Only now: opening the database parses its whole schema, the most a
+     * connection cost before this, and a flood of connections that close
+     * or send garbage never gets here. */
+    if (open_db(s) != 0)
+        goto out;
     /* From now on the listener will not end this connection to make room. */
     session_report(s, &(struct report){.type = REPORT_KEX});
     s->ev = ssh_event_new();

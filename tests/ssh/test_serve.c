@@ -483,6 +483,27 @@ static void test_environment_filtered(void **state)
     assert_int_equal(st_log_count("refused environment variable LC_TIME"), 0);
 }
 
+/* A variable sent twice: the last value wins, as with sshd (OpenSSH sends
+ * SendEnv's variables from its environment, then SetEnv's).  Regression:
+ * the first was kept, and the session came up in English.  LC_MESSAGES,
+ * not LANG: a LANG whose locale is not installed makes an ASCII terminal,
+ * which is English whatever it asks for. */
+static void test_environment_last_value_wins(void **state)
+{
+    const char *const env[] = {"LC_MESSAGES=C.UTF-8", NULL};
+    const char *more[] = {"-o",           "SendEnv=LC_MESSAGES",
+                          "-o",           "SetEnv=LC_MESSAGES=bn_BD.UTF-8",
+                          "-i",           st_key_ed,
+                          "-o",           "PasswordAuthentication=no",
+                          "ed@127.0.0.1", NULL};
+    struct vt *vt;
+
+    st_start_server();
+    vt = ssh_vt(24, 80, env, more);
+    VT_EXPECT_TEXT(vt, "সব সিটি কর্পোরেশন ও পৌরসভা");
+    vt_close(vt);
+}
+
 /* ssh-audit (Debian's 2.5.0) against the defaults: no failure, and no
  * warning but the one for kex-strict-s-v00@openssh.com, which that
  * version does not know. */
@@ -815,6 +836,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_six_wrong_passwords_disconnect, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_refusals, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_environment_filtered, st_setup, st_teardown),
+        cmocka_unit_test_setup_teardown(test_environment_last_value_wins, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_ssh_audit, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_choices_kept_with_account, st_setup, st_teardown),
         cmocka_unit_test_setup_teardown(test_local_forwarding_refused, st_setup, st_teardown),
