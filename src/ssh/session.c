@@ -12,6 +12,7 @@
 #include "ssh/session.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -520,6 +521,12 @@ static void run_loop(struct sess *s)
             alarm(0);
             ssh_set_blocking(s->ss, 0);
             s->authed_at = now;
+            /* The users table is all it was open for: an idle session
+             * holds no schema or page cache of its own, and gives the
+             * pages back. */
+            db_close(s->db);
+            s->db = NULL;
+            malloc_trim(0);
         }
         handle_pending(s);
         pump_in(s);
