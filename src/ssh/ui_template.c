@@ -149,7 +149,7 @@ static int take_request(int req_fd, struct ui_request *out)
     struct iovec iov = {text, sizeof text};
     struct msghdr m = {
         .msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof c.buf};
-    int fds[2], pidfd;
+    int fds[2], pidfd, e;
     ssize_t n = recvmsg(req_fd, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
     pid_t pid;
 
@@ -161,12 +161,14 @@ static int take_request(int req_fd, struct ui_request *out)
         become_child(req_fd, fds, text, (size_t)n, out);
         return 1;
     }
-    close(fds[0]);
     pidfd = pid > 0 ? pidfd_open(pid, 0) : -1;
+    e = errno;
+    /* The next session's UI is not to find this one's identity. */
+    explicit_bzero(text, (size_t)n);
+    close(fds[0]);
     if (pid < 0 || pidfd < 0) {
-        syslog(LOG_ERR, "cannot start a UI: %s: %s", pid < 0 ? "fork" : "pidfd_open",
-               strerror(errno));
-        reply(fds[1], UI_FAILED, errno, -1);
+        syslog(LOG_ERR, "cannot start a UI: %s: %s", pid < 0 ? "fork" : "pidfd_open", strerror(e));
+        reply(fds[1], UI_FAILED, e, -1);
         close(fds[1]);
         if (pid > 0)
             kill(pid, SIGKILL); /* reaped below, unannounced */
