@@ -688,8 +688,10 @@ static int read_mem(int pid, struct mem *m)
     return 0;
 }
 
-/* What kind of process: "mabdesk ui", "sshd: root@pts/N", ... */
-static char *proc_label(int pid)
+/* What kind of process: "mabdesk ui", "sshd: root@pts/N", ...  server:
+ * the listener, whose "mabdesk ui" child is the UI template (the
+ * template's children are the sessions' UIs). */
+static char *proc_label(int pid, int server)
 {
     char path[64], buf[512];
     FILE *f;
@@ -709,6 +711,8 @@ static char *proc_label(int pid)
         ui |= strcmp(buf + i, "ui") == 0;
         serve |= strcmp(buf + i, "serve") == 0;
     }
+    if (is_mabdesk && ui && read_ppid(pid) == server)
+        return xstrdup("mabdesk ui (the UI template)");
     if (is_mabdesk)
         return xstrdup(ui      ? "mabdesk ui (the application)"
                        : serve ? "mabdesk serve (session process)"
@@ -932,7 +936,7 @@ static int idle(int port, const char *user, const char *key, int sessions, int b
 
         if (read_mem(pids[i], &m) != 0)
             continue;
-        label = proc_label(pids[i]);
+        label = proc_label(pids[i], server);
         for (k = 0; k < nkinds; k++)
             if (strcmp(kinds[k].label, label) == 0)
                 break;

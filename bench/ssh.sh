@@ -321,6 +321,7 @@ fig "$SEC" "memory per session, private" "$(per "$mi" priv_kb)" KiB "$(per "$si"
     "sshd + ForceCommand"
 fig "$SEC" "  session process, PSS" "$(kind "$mi" "session process")" KiB
 fig "$SEC" "  the application (UI), PSS" "$(kind "$mi" "the application")" KiB
+fig "$SEC" "  the UI template (one for all sessions, counted in), PSS" "$(kind "$mi" "UI template")" KiB
 fig "$SEC" "  listener, PSS (not in the per-session figures)" "$(val "$mi" listener_pss_kb)" KiB \
     "$(val "$si" listener_pss_kb)" "sshd's listener"
 sshfig "keystroke to its screen update, p50" "$mi" "$si" key_p50_ms ms
@@ -360,7 +361,8 @@ sshfig "the $CHURN connections (half sending garbage) took" "$mc" "$sc" churn_s 
         "sshd $(kex_of "$S/sshd-client.log")."
     [ -n "$sshd_why" ] && echo "- No sshd figures: $sshd_why."
     echo "- Memory: PSS and private (Private_Clean + Private_Dirty) of every process below the"
-    echo "  listener (/proc/PID/smaps_rollup), summed, divided by the open sessions."
+    echo "  listener (/proc/PID/smaps_rollup), summed, divided by the open sessions; mabdesk"
+    echo "  serve's UI template (one for all its sessions, forking each session's UI) counted in."
     echo "- $LOAD sessions: mabdesk serve with max_sessions and per_source_max raised to let them"
     echo "  in from 127.0.0.1 (25 at a time); sshd 8 at a time (MaxStartups 10:30:100). Typing:"
     echo "  Down / Up about twice a second per session, one key in flight; its time is to the last"

@@ -18,6 +18,7 @@
 #include "app.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -56,6 +57,7 @@ static struct {
     char start_lang[8];
     struct timespec last_key, started;
     struct keybar bar; /* where each entry of the key bar was drawn */
+    int trimmed;       /* malloc_trim() after the first screen */
 } app;
 
 /* The columns the application draws in: all but the last on a terminal
@@ -614,6 +616,13 @@ static void loop(void)
         r = wget_wch(stdscr, &wc);
         if (r == ERR) {
             draw();
+            if (!app.trimmed) {
+                /* The first screen is up: give back the pages start-up
+                 * used and freed (the schema is parsed through many
+                 * short-lived allocations).  A server runs many of us. */
+                malloc_trim(0);
+                app.trimmed = 1;
+            }
             ms = next_deadline();
             timeout(ms);
             clock_gettime(CLOCK_MONOTONIC, &before);

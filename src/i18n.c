@@ -146,6 +146,13 @@ void i18n_init(const char *lang)
     i18n_set_lang(lang != NULL ? lang : env_lang());
 }
 
+void i18n_reset(const char *lang)
+{
+    setlocale(LC_ALL, "");
+    setup_locale();
+    i18n_set_lang(lang != NULL ? lang : env_lang());
+}
+
 void i18n_set_lang(const char *lang)
 {
     if (!initialised) {

@@ -17,6 +17,10 @@
 /* Bind the text domain; lang is "bn", "en" or NULL (from the environment:
  * LANGUAGE / LC_ALL / LC_MESSAGES / LANG starting with "bn" means Bengali). */
 void i18n_init(const char *lang);
+/* After i18n_init(), the environment changed (an SSH session's UI forked
+ * from the UI template): the locale again from it, then the language as
+ * i18n_init() picks it.  The catalogue stays bound and loaded. */
+void i18n_reset(const char *lang);
 /* Switch the running session's language: "bn" or "en". */
 void i18n_set_lang(const char *lang);
 const char *i18n_lang(void);

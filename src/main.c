@@ -177,7 +177,7 @@ static int cmd_ui(struct globals *g, int argc, char **argv)
         free(path);
         return EX_OK_;
     }
-    rc = serve_ui_main(path, g->lang, argc, argv, &err);
+    rc = serve_ui_main(path, argc, argv, &err);
     free(path);
     return serve_result(rc, err);
 }

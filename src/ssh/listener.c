@@ -7,6 +7,9 @@
  * throttle of each account's password and signature checks.  The session
  * processes report to it over a socket pair each (struct report).
  *
+ * It also keeps the UI template running (ui_spawn.c), which forks every
+ * session's UI, and starts it again when it ends.
+ *
  * The listener itself never speaks SSH, never authenticates, never opens a
  * pty or the database: a bug in a session cannot take the service down.
  */
@@ -22,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -62,6 +66,13 @@ struct server {
     struct limits *lim;
     struct penalty *pen;
     struct throttle *thr;
+    /* The UI template (ui_spawn.c): its socket pair, kept across its
+     * restarts so that a request waiting in it reaches the next one
+     * ([0] the sessions' end, [1] the template's); its pid, 0 while none
+     * runs; when it may be started again. */
+    int tfd[2];
+    pid_t tpid;
+    double tnext;
 };
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -148,12 +159,44 @@ static void child_ended(struct server *sv, struct child *k)
                k->block, peer_text(&k->peer), len);
 }
 
+/* Start the UI template when none runs, at most once a second. */
+static void keep_template(struct server *sv)
+{
+    double now = now_seconds();
+
+    if (sv->tpid > 0 || now < sv->tnext)
+        return;
+    sv->tnext = now + 1;
+    sv->tpid = ui_template_start(sv->cfg, sv->tfd[1]);
+    if (sv->tpid < 0)
+        sv->tpid = 0;
+}
+
+static void template_ended(struct server *sv, int st)
+{
+    if (!stop_requested) {
+        if (WIFSIGNALED(st))
+            syslog(LOG_ERR, "the UI template (pid %ld) ended by signal %d; starting another",
+                   (long)sv->tpid, WTERMSIG(st));
+        else
+            syslog(LOG_ERR, "the UI template (pid %ld) ended with status %d; starting another",
+                   (long)sv->tpid, WEXITSTATUS(st));
+    }
+    sv->tpid = 0;
+}
+
+/* The session processes, the template, and the UIs the template left
+ * behind when it ended (the listener is their subreaper). */
 static void reap(struct server *sv)
 {
     pid_t pid;
     int st;
 
     while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (pid == sv->tpid) {
+            template_ended(sv, st);
+            continue;
+        }
         for (int i = 0; i < sv->nkids; i++) {
             if (sv->kids[i].pid != pid)
                 continue;
@@ -184,6 +227,8 @@ static void spawn_session(struct server *sv, int fd, const struct child *proto)
     }
     if (pid == 0) {
         close(ap[0]);
+        /* Only the template may read the requests. */
+        close(sv->tfd[1]);
         for (int i = 0; i < sv->nlfd; i++)
             close(sv->lfd[i]);
         for (int i = 0; i < sv->nkids; i++)
@@ -192,7 +237,7 @@ static void spawn_session(struct server *sv, int fd, const struct child *proto)
         signal(SIGINT, SIG_DFL);
         signal(SIGHUP, SIG_DFL);
         fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-        session_run(sv->bind, fd, &proto->peer, sv->cfg, ap[1]);
+        session_run(sv->bind, fd, &proto->peer, sv->cfg, ap[1], sv->tfd[0]);
         _exit(0);
     }
     close(ap[1]);
@@ -355,6 +400,7 @@ static void serve_loop(struct server *sv)
             serve_reload(sv->cfg);
         }
         reap(sv);
+        keep_template(sv);
         pfd = xreallocarray(pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
         for (int i = 0; i < sv->nlfd; i++)
             pfd[n++] = (struct pollfd){.fd = sv->lfd[i], .events = POLLIN};
@@ -388,11 +434,22 @@ static void stop_all(struct server *sv)
     for (int i = 0; i < sv->nkids; i++)
         kill(sv->kids[i].pid, SIGKILL);
     reap(sv);
+    /* Last, the template: the sessions ended their UIs. */
+    if (sv->tpid > 0)
+        kill(sv->tpid, SIGTERM);
+    for (int tries = 0; sv->tpid > 0 && tries < 50; tries++) {
+        usleep(100 * 1000);
+        reap(sv);
+    }
+    if (sv->tpid > 0) {
+        kill(sv->tpid, SIGKILL);
+        waitpid(sv->tpid, NULL, 0);
+    }
 }
 
 void listener_run(struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind bind)
 {
-    struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL};
+    struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL, {-1, -1}, 0, 0};
     struct sigaction sa = {0};
 
     sv.lim = limits_new(cfg);
@@ -408,8 +465,15 @@ void listener_run(struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind b
     sigaction(SIGCHLD, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     srandom((unsigned int)(time(NULL) ^ getpid()));
+    /* UIs whose template ended become the listener's to reap. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv.tfd) != 0)
+        fatal("socketpair: %s", strerror(errno));
+    keep_template(&sv);
     serve_loop(&sv);
     stop_all(&sv);
+    close(sv.tfd[0]);
+    close(sv.tfd[1]);
     for (int i = 0; i < sv.nkids; i++)
         close_reports(&sv.kids[i]);
     free(sv.kids);

@@ -1,6 +1,7 @@
 /*
  * serve.h: "mabdesk serve" (the SSH listener and its session processes)
- * and "mabdesk ui" (the application inside an SSH session's pty).
+ * and "mabdesk ui" (the UI template, which forks the application inside
+ * each SSH session's pty).
  *
  * Both return an enum db_status-like value for main.c to turn into an exit
  * code, or SERVE_USAGE after printing a usage message; nothing here exits
@@ -26,11 +27,14 @@ enum { SERVE_USAGE = -1 };
 int serve_main(struct config *conf, int argc, char **argv, char **err);
 
 /*
- * mabdesk ui: run by an SSH session process on a pty slave.  The identity
- * (user, role, municipality) and the session limits come from the pipe the
- * session process left on file descriptor 3 — never from the environment
- * or the command line, which a client could influence.  lang: --lang.
+ * mabdesk ui [--log-stderr]: the UI template, started by "mabdesk serve"
+ * with its socket on file descriptor 3 (refused otherwise).  It forks the
+ * application for each SSH session on that session's pty and returns
+ * here in each child, and in itself when told to stop.  A UI's identity
+ * (user, role, municipality), its session limits and its language come
+ * from the session process's request — never from the environment or the
+ * command line, which a client could influence.
  */
-int serve_ui_main(const char *db_path, const char *lang, int argc, char **argv, char **err);
+int serve_ui_main(const char *db_path, int argc, char **argv, char **err);
 
 #endif

@@ -8,6 +8,7 @@
 #define MABDESK_SSH_SERVE_INTERNAL_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <libssh/libssh.h>
@@ -19,7 +20,7 @@ struct serve_config {
     struct config *conf; /* where these come from; re-read on SIGHUP */
     const char *db_path;
     char *state_dir;
-    char *exe;          /* this program, for exec "mabdesk ui" */
+    char *exe;          /* this program, for exec "mabdesk ui" (the UI template) */
     int login_grace;    /* seconds to authenticate */
     int max_auth_tries; /* failed attempts of any method per connection */
     int idle_timeout;   /* seconds; kiosk_idle for the kiosk */
@@ -46,8 +47,46 @@ struct serve_config {
  * running; logs what it did.  The old settings stay on an error. */
 void serve_reload(struct serve_config *);
 
-/* The identity handed to "mabdesk ui" on fd 3: one "key=value" per line. */
-enum { IDENTITY_FD = 3 };
+/* --- the UI processes (ui_spawn.c, ui_template.c, ui_entry.c) -------------- */
+
+/*
+ * "mabdesk ui" is the UI template: the listener starts it (fork + exec, so
+ * it never holds a host key or a client's socket) with its end of a
+ * SOCK_SEQPACKET socket pair on TEMPLATE_FD; every session process holds
+ * the other end.  A request is one message: its text and two descriptors
+ * (SCM_RIGHTS), the pty slave and the session's end of a new socket pair
+ * on which the template answers (struct ui_reply).  The text is
+ * NUL-separated: the identity ("key=value" lines: user, role,
+ * municipality, idle, max), the language ("" for the locale's), then the
+ * UI's environment, one "NAME=value" each.
+ */
+enum { TEMPLATE_FD = 3, UI_REQUEST_MAX = 16384 };
+
+enum ui_reply_type {
+    UI_STARTED = 's', /* value: the UI's pid; a pidfd of it goes along */
+    UI_ENDED = 'x',   /* value: its exit status, 128 + the signal that ended it */
+    UI_FAILED = 'f'   /* value: errno of the fork */
+};
+
+struct ui_reply {
+    int type;
+    int value;
+};
+
+/* The listener: start the template with fd (the template's end) on
+ * TEMPLATE_FD.  Its pid, or -1 (logged). */
+pid_t ui_template_start(const struct serve_config *, int fd);
+
+/* A request, in the UI's process: the pty slave and the text, malloc'd. */
+struct ui_request {
+    int tty;
+    char *text;
+    size_t len;
+};
+
+/* The template's loop, on req_fd until SIGTERM: 0 there; 1 in each forked
+ * child, with *out to become the UI of (ui_entry.c). */
+int ui_template_run(int req_fd, struct ui_request *out);
 
 /* --- host keys (hostkey.c) ------------------------------------------------ */
 
@@ -177,11 +216,12 @@ void listener_run(struct serve_config *, const int *lfd, int nlfd, ssh_bind bind
 /*
  * Run one connection in this (forked) process: key exchange, authentication,
  * the channel and the UI.  report_fd: the session's end of the socket pair
- * to the listener (reports above), closed once authenticated.  Returns when
- * the connection is over.
+ * to the listener (reports above), closed once authenticated; template_fd:
+ * the sessions' end of the UI template's socket pair, closed once the UI
+ * is asked for.  Returns when the connection is over.
  */
 void session_run(ssh_bind bind, int fd, const struct peer *, const struct serve_config *,
-                 int report_fd);
+                 int report_fd, int template_fd);
 
 /* Format a peer for log lines: "ADDR port PORT". */
 const char *peer_text(const struct peer *);

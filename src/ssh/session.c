@@ -1,20 +1,19 @@
 /*
  * session.c: one SSH connection, in its own process (forked by the
  * listener): key exchange, authentication (session_auth.c) against the
- * users table, then one session channel whose pty-req + shell starts
- * "mabdesk ui" on a pty, and the byte pump between the channel and the pty
- * master.
+ * users table, then one session channel whose pty-req + shell has the UI
+ * template fork the application on a pty (ui_spawn.c), and the byte pump
+ * between the channel and the pty master.
  *
  * Must never: let the UI process see the socket, the host key or anything
- * the client sent other than keys, LANG and LC_*; block on a stalled client
- * with unbounded memory.  No curses here.
+ * the client sent other than keys, TERM, the window size, LANG and LC_*;
+ * block on a stalled client with unbounded memory.  No curses here.
  */
 #include "ssh/session.h"
 
 #include <errno.h>
-#include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
-#include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,8 +21,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -268,157 +265,7 @@ static ssh_channel on_channel_open(ssh_session ss, void *ud)
     return s->ch;
 }
 
-/* --- the UI process ---------------------------------------------------- */
-
-/* 1 if a terminfo entry for term exists where ncurses looks. */
-static int terminfo_exists(const char *term)
-{
-    const char *dirs[8];
-    char path[512];
-    const char *env;
-    int n = 0;
-
-    if (term[0] == '\0' || strlen(term) > 60 ||
-        strspn(term, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.+-_") !=
-            strlen(term))
-        return 0;
-    if ((env = getenv("TERMINFO")) != NULL && *env == '/')
-        dirs[n++] = env;
-    dirs[n++] = "/etc/terminfo";
-    dirs[n++] = "/lib/terminfo";
-    dirs[n++] = "/usr/share/terminfo";
-    for (int i = 0; i < n; i++) {
-        struct stat st;
-
-        snprintf(path, sizeof path, "%s/%c/%s", dirs[i], term[0], term);
-        if (stat(path, &st) == 0)
-            return 1;
-        snprintf(path, sizeof path, "%s/%02x/%s", dirs[i], (unsigned char)term[0], term);
-        if (stat(path, &st) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-static const char *pick_term(const char *wanted)
-{
-    if (terminfo_exists(wanted))
-        return wanted;
-    if (terminfo_exists("xterm"))
-        return "xterm";
-    return "vt100";
-}
-
-/* Server-side variables the UI may inherit: set by whoever started the
- * server, never by a client. */
-static const char *const keep_env[] = {
-    "MABDESK_LOCALEDIR", "MABDESK_TZ",   "MABDESK_WEEK_START", "TZ",           "TERMINFO",
-    "TERMINFO_DIRS",     "ASAN_OPTIONS", "UBSAN_OPTIONS",      "LSAN_OPTIONS", "TMPDIR",
-};
-
-static char **ui_environment(struct sess *s, const char *term)
-{
-    char **env = xcalloc(nitems(keep_env) + ENV_MAX + 4, sizeof *env);
-    int n = 0, have_lang = 0;
-
-    env[n++] = xasprintf("TERM=%s", term);
-    env[n++] = xstrdup("PATH=/usr/local/bin:/usr/bin:/bin");
-    for (size_t i = 0; i < nitems(keep_env); i++) {
-        const char *v = getenv(keep_env[i]);
-
-        if (v != NULL)
-            env[n++] = xasprintf("%s=%s", keep_env[i], v);
-    }
-    for (int i = 0; i < s->nenv; i++) {
-        env[n++] = xstrdup(s->env[i]);
-        if (strncmp(s->env[i], "LANG=", 5) == 0)
-            have_lang = 1;
-    }
-    if (!have_lang)
-        env[n++] = xstrdup("LANG=C.UTF-8");
-    env[n] = NULL;
-    return env;
-}
-
-static void free_strv(char **v)
-{
-    for (int i = 0; v != NULL && v[i] != NULL; i++)
-        free(v[i]);
-    free(v);
-}
-
-static int start_ui(struct sess *s)
-{
-    const char *term = pick_term(s->term);
-    struct winsize ws = {0};
-    char **env;
-    char *identity;
-    int slave, idpipe[2];
-    pid_t pid;
-
-    ws.ws_col = (unsigned short)s->cols;
-    ws.ws_row = (unsigned short)s->rows;
-    if (openpty(&s->master, &slave, NULL, NULL, &ws) != 0) {
-        syslog(LOG_ERR, "openpty: %s", strerror(errno));
-        s->master = -1;
-        return -1;
-    }
-    if (pipe(idpipe) != 0) {
-        syslog(LOG_ERR, "pipe: %s", strerror(errno));
-        close(slave);
-        return -1;
-    }
-    identity = xasprintf("user=%s\nrole=%s\nmunicipality=%lld\nidle=%d\nmax=%d\n", s->ident.user,
-                         auth_role_name(s->ident.role), s->ident.municipality_id,
-                         s->ident.role == ROLE_KIOSK ? s->cfg->kiosk_idle : s->cfg->idle_timeout,
-                         s->cfg->max_session);
-    env = ui_environment(s, term);
-    pid = fork();
-    if (pid < 0) {
-        syslog(LOG_ERR, "fork: %s", strerror(errno));
-        close(slave);
-        close(idpipe[0]);
-        close(idpipe[1]);
-        free(identity);
-        free_strv(env);
-        return -1;
-    }
-    if (pid == 0) {
-        /* Without a configured language, the locale's: no --lang. */
-        char *tail[] = {(char *)"--lang", (char *)s->cfg->lang, (char *)"ui", NULL, NULL, NULL};
-        char **t = s->cfg->lang != NULL ? tail : tail + 2;
-        char *argv[] = {s->cfg->exe, (char *)"--db", (char *)s->cfg->db_path, t[0], t[1], t[2],
-                        NULL};
-
-        setsid();
-        ioctl(slave, TIOCSCTTY, 0);
-        dup2(slave, 0);
-        dup2(slave, 1);
-        dup2(slave, 2);
-        dup2(idpipe[0], IDENTITY_FD);
-        /* The socket, the master, the listener's files: none go along. */
-        close_range(IDENTITY_FD + 1, ~0U, 0);
-        signal(SIGPIPE, SIG_DFL);
-        signal(SIGCHLD, SIG_DFL);
-        signal(SIGALRM, SIG_DFL);
-        execve(s->cfg->exe, argv, env);
-        _exit(127);
-    }
-    close(slave);
-    close(idpipe[0]);
-    if (write(idpipe[1], identity, strlen(identity)) != (ssize_t)strlen(identity))
-        syslog(LOG_ERR, "cannot hand the identity to the UI: %s", strerror(errno));
-    close(idpipe[1]);
-    free(identity);
-    free_strv(env);
-    fcntl(s->master, F_SETFL, fcntl(s->master, F_GETFL) | O_NONBLOCK);
-    fcntl(s->master, F_SETFD, FD_CLOEXEC);
-    s->child = pid;
-    s->started = time(NULL);
-    syslog(LOG_INFO, "session opened for %s (%s) from %s, TERM %s, %dx%d", s->ident.user,
-           auth_role_name(s->ident.role), peer_text(s->peer), term, s->cols, s->rows);
-    return 0;
-}
+/* --- the pump --------------------------------------------------------- */
 
 /* Hand the client's keys to the UI, as far as the pty takes them now. */
 static void pump_in(struct sess *s)
@@ -527,36 +374,18 @@ static void handle_pending(struct sess *s)
         refuse_channel(s, _("mabdesk: this service needs a terminal; use \"ssh -t\"\r\n"));
         return;
     }
-    if (start_ui(s) != 0)
+    if (ui_start(s) != 0)
         refuse_channel(s, _("mabdesk: the application could not be started\r\n"));
-}
-
-static int wait_child(struct sess *s, int block_ms)
-{
-    int st;
-
-    for (int waited = 0;; waited += 50) {
-        pid_t r = waitpid(s->child, &st, WNOHANG);
-
-        if (r == s->child) {
-            s->exit_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-            s->child = 0;
-            return 1;
-        }
-        if (waited >= block_ms)
-            return 0;
-        usleep(50 * 1000);
-    }
 }
 
 /* End the UI: SIGHUP, as when the terminal goes, then SIGKILL. */
 static void stop_ui(struct sess *s)
 {
     if (s->child > 0) {
-        kill(s->child, SIGHUP);
-        if (!wait_child(s, 2000)) {
-            kill(s->child, SIGKILL);
-            wait_child(s, 2000);
+        ui_kill(s, SIGHUP);
+        if (!ui_wait(s, 2000)) {
+            ui_kill(s, SIGKILL);
+            ui_wait(s, 2000);
         }
     }
 }
@@ -594,7 +423,9 @@ static int open_db(struct sess *s)
 static void finish_channel(struct sess *s)
 {
     if (s->ch != NULL && ssh_channel_is_open(s->ch)) {
-        ssh_channel_request_send_exit_status(s->ch, s->exit_status);
+        /* Unknown when the UI template ended before the UI did. */
+        if (s->exit_status >= 0)
+            ssh_channel_request_send_exit_status(s->ch, s->exit_status);
         ssh_channel_send_eof(s->ch);
         ssh_channel_close(s->ch);
     }
@@ -671,12 +502,18 @@ static void run_loop(struct sess *s)
             alarm(0);
             ssh_set_blocking(s->ss, 0);
             s->authed_at = now;
+            /* The users table is all it was open for: an idle session
+             * holds no schema or page cache of its own, and gives the
+             * pages back. */
+            db_close(s->db);
+            s->db = NULL;
+            malloc_trim(0);
         }
         handle_pending(s);
         pump_in(s);
         flush_out(s);
         update_master(s);
-        if (s->child > 0 && s->master_eof && s->outlen == 0 && !ui_ended && wait_child(s, 1000)) {
+        if (s->child > 0 && s->master_eof && s->outlen == 0 && !ui_ended && ui_wait(s, 1000)) {
             ui_ended = 1;
             finish_channel(s);
             s->closing_since = now;
@@ -698,7 +535,7 @@ static void run_loop(struct sess *s)
 }
 
 void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct serve_config *cfg,
-                 int report_fd)
+                 int report_fd, int template_fd)
 {
     struct sess *s = xcalloc(1, sizeof *s);
     long timeout = cfg->login_grace;
@@ -707,6 +544,9 @@ void session_run(ssh_bind bind, int fd, const struct peer *peer, const struct se
     s->peer = peer;
     s->master = -1;
     s->report_fd = report_fd;
+    s->template_fd = template_fd;
+    s->child_pidfd = -1;
+    s->child_fd = -1;
     clock_gettime(CLOCK_MONOTONIC, &s->auth_deadline);
     s->auth_deadline.tv_sec += cfg->login_grace;
     signal(SIGPIPE, SIG_IGN);
@@ -773,6 +613,9 @@ out:
         close(fd);
     if (s->report_fd >= 0)
         close(s->report_fd);
+    if (s->template_fd >= 0)
+        close(s->template_fd);
+    ui_release(s);
     for (int i = 0; i < s->nenv; i++)
         free(s->env[i]);
     if (s->db != NULL)

@@ -1,7 +1,7 @@
 /*
  * session.h: the state of one SSH connection, shared by the files of its
- * session process: session.c (the connection, the channel, the UI process
- * and the pump) and session_auth.c (authentication).  Nothing outside
+ * session process: session.c (the connection, the channel and the pump),
+ * session_auth.c (authentication) and ui_spawn.c (its UI).  Nothing outside
  * src/ssh/ includes this.  No curses.
  */
 #ifndef MABDESK_SSH_SESSION_H
@@ -64,8 +64,16 @@ struct sess {
     char *env[ENV_MAX];
     int nenv;
 
-    /* The UI and the pump. */
+    /* The UI (ui_spawn.c): the socket to the UI template until the UI is
+     * asked for; then the UI's pid while it runs, a pidfd to signal and
+     * watch it with, and the socket on which the template tells how it
+     * ended (-1 once the template is gone). */
+    int template_fd;
     pid_t child;
+    int child_pidfd;
+    int child_fd;
+
+    /* The pump. */
     int master;
     short master_events; /* what the event loop watches on master; 0: not added */
     int master_eof;
@@ -89,6 +97,19 @@ void session_log_name(const char *in, char *out, size_t n);
 
 /* Tell the listener (struct report); nothing once authenticated. */
 void session_report(struct sess *, const struct report *);
+
+/* --- ui_spawn.c ------------------------------------------------------------ */
+
+/* Open the pty (s->master) and have the UI template fork the session's UI
+ * on it: 0, or -1 (logged). */
+int ui_start(struct sess *);
+/* Wait up to block_ms for the UI to end: 1 once it has (s->child 0,
+ * s->exit_status its status, or -1 when that is unknown), else 0. */
+int ui_wait(struct sess *, int block_ms);
+/* Send sig to the UI while it runs. */
+void ui_kill(struct sess *, int sig);
+/* Close what is left of the UI's descriptors. */
+void ui_release(struct sess *);
 
 /* --- session_auth.c ------------------------------------------------------ */
 
