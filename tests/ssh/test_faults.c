@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "fixtures.h"
+#include "procs.h"
 #include "sshtest.h"
 #include "testutil.h"
 #include "vt.h"
@@ -45,69 +46,6 @@
 
 enum { PROCS_MAX = 4096 };
 
-struct proc {
-    pid_t pid, ppid;
-    char state;
-};
-
-/* Every process on the machine (that /proc shows now); their number. */
-static int all_procs(struct proc *out, int max)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    int n = 0;
-
-    assert_non_null(d);
-    while ((e = readdir(d)) != NULL && n < max) {
-        char path[64], buf[512], *rp;
-        FILE *f;
-        size_t len;
-
-        if (e->d_name[0] < '1' || e->d_name[0] > '9')
-            continue;
-        snprintf(path, sizeof path, "/proc/%d/stat", atoi(e->d_name));
-        if ((f = fopen(path, "r")) == NULL)
-            continue; /* gone meanwhile */
-        len = fread(buf, 1, sizeof buf - 1, f);
-        fclose(f);
-        buf[len] = '\0';
-        /* "pid (comm) S ppid ...": comm may hold anything, ')' too. */
-        if ((rp = strrchr(buf, ')')) == NULL ||
-            sscanf(rp + 1, " %c %d", &out[n].state, &out[n].ppid) != 2)
-            continue;
-        out[n++].pid = atoi(e->d_name);
-    }
-    closedir(d);
-    return n;
-}
-
-/* The processes below root, at any depth (the listener's sessions, their
- * UIs, and whatever starts UIs for them); their number. */
-static int procs_below(pid_t root, struct proc *out, int max)
-{
-    static struct proc all[PROCS_MAX];
-    int n = all_procs(all, PROCS_MAX), k = 0, grew = 1;
-
-    /* Parents may come after their children in /proc: repeat until no
-     * more are found. */
-    while (grew) {
-        grew = 0;
-        for (int i = 0; i < n; i++) {
-            int inside = all[i].ppid == root, seen = 0;
-
-            for (int j = 0; j < k && !inside; j++)
-                inside = all[i].ppid == out[j].pid;
-            for (int j = 0; j < k && !seen; j++)
-                seen = all[i].pid == out[j].pid;
-            if (inside && !seen && k < max) {
-                out[k++] = all[i];
-                grew = 1;
-            }
-        }
-    }
-    return k;
-}
-
 /* Where /proc/pid/fd/fd points ("" when it cannot be read). */
 static void fd_target(pid_t pid, int fd, char *buf, size_t n)
 {
@@ -119,38 +57,20 @@ static void fd_target(pid_t pid, int fd, char *buf, size_t n)
     buf[len > 0 ? len : 0] = '\0';
 }
 
-/* 1 if pid is the mabdesk program (its argv[0]). */
-static int is_mabdesk(pid_t pid)
-{
-    char path[64], argv0[4096] = "";
-    const char *base;
-    FILE *f;
-    size_t len;
-
-    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return 0;
-    len = fread(argv0, 1, sizeof argv0 - 1, f);
-    fclose(f);
-    argv0[len] = '\0';
-    base = strrchr(argv0, '/');
-    return strcmp(base != NULL ? base + 1 : argv0, "mabdesk") == 0;
-}
-
 /* 1 if p is a UI: mabdesk, alive, on a pty. */
-static int is_ui(const struct proc *p)
+static int is_ui(const struct proc_info *p)
 {
     char tty[256];
 
     fd_target(p->pid, 0, tty, sizeof tty);
-    return p->state != 'Z' && strncmp(tty, "/dev/pts/", 9) == 0 && is_mabdesk(p->pid);
+    return p->state != 'Z' && strncmp(tty, "/dev/pts/", 9) == 0 && proc_is(p->pid, "mabdesk");
 }
 
 /* The UI processes below the listener. */
 static int ui_procs(pid_t *pids, int max)
 {
-    static struct proc below[PROCS_MAX];
-    int n = procs_below(st_srv.pid, below, PROCS_MAX), k = 0;
+    static struct proc_info below[PROCS_MAX];
+    int n = proc_below(st_srv.pid, below, PROCS_MAX), k = 0;
 
     for (int i = 0; i < n && k < max; i++)
         if (is_ui(&below[i]))
@@ -239,7 +159,7 @@ static int holds_socket(pid_t pid, const unsigned long *inodes, int n)
  * the listener that holds the server's end of the client's connection. */
 static pid_t the_session(pid_t client_pid)
 {
-    static struct proc below[PROCS_MAX];
+    static struct proc_info below[PROCS_MAX];
     unsigned int cport = 0;
     unsigned long server_end;
     int n;
@@ -257,7 +177,7 @@ static pid_t the_session(pid_t client_pid)
     }
     assert_int_not_equal(cport, 0);
     assert_int_equal(tcp_conns(cport, &server_end, 1), 1);
-    n = procs_below(st_srv.pid, below, PROCS_MAX);
+    n = proc_below(st_srv.pid, below, PROCS_MAX);
     for (int i = 0; i < n; i++)
         if (below[i].state != 'Z' && holds_socket(below[i].pid, &server_end, 1))
             return below[i].pid;
@@ -271,9 +191,9 @@ static pid_t the_session(pid_t client_pid)
  * if say. */
 static int leftovers(int say)
 {
-    static struct proc below[PROCS_MAX];
+    static struct proc_info below[PROCS_MAX];
     static unsigned long conns[PROCS_MAX];
-    int n = procs_below(st_srv.pid, below, PROCS_MAX), nc = tcp_conns(0, conns, PROCS_MAX);
+    int n = proc_below(st_srv.pid, below, PROCS_MAX), nc = tcp_conns(0, conns, PROCS_MAX);
     int left = 0;
 
     for (int i = 0; i < n; i++) {

@@ -17,7 +17,6 @@
 
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "fixtures.h"
+#include "procs.h"
 #include "sshtest.h"
 #include "testutil.h"
 #include "vt.h"
@@ -39,72 +39,13 @@ enum { MAX_PROCS = 64, REGION_MAX = 64 << 20 };
 
 /* --- the process tree ------------------------------------------------------ */
 
-/* The parent and the state letter of pid; -1 when it is gone. */
-static int proc_stat(pid_t pid, pid_t *ppid, char *state)
-{
-    char path[64], buf[512], *close_paren;
-    FILE *f;
-    size_t n;
-    int pp = -1;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return -1;
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    close_paren = strrchr(buf, ')');
-    if (close_paren == NULL || sscanf(close_paren + 1, " %c %d", state, &pp) != 2)
-        return -1;
-    *ppid = pp;
-    return 0;
-}
-
-/* 1 if one argument of pid's command line is arg. */
-static int proc_has_arg(pid_t pid, const char *arg)
-{
-    char path[64], buf[4096];
-    FILE *f;
-    size_t n;
-
-    snprintf(path, sizeof path, "/proc/%d/cmdline", (int)pid);
-    if ((f = fopen(path, "r")) == NULL)
-        return 0;
-    n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
-        if (strcmp(buf + i, arg) == 0)
-            return 1;
-    return 0;
-}
-
-/* The children of parent, zombies too; how many. */
-static int children(pid_t parent, pid_t *out, int max)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    int n = 0;
-
-    assert_non_null(d);
-    while ((e = readdir(d)) != NULL && n < max) {
-        pid_t pid = (pid_t)atoi(e->d_name), ppid;
-        char state;
-
-        if (pid > 0 && proc_stat(pid, &ppid, &state) == 0 && ppid == parent)
-            out[n++] = pid;
-    }
-    closedir(d);
-    return n;
-}
-
 /* The listener's child that runs "mabdesk ui" and leads no session of
  * its own: the template (a UI whose template ended is the listener's
  * child too); 0 if none. */
 static pid_t find_template(void)
 {
     pid_t kids[MAX_PROCS];
-    int n = children(st_srv.pid, kids, MAX_PROCS);
+    int n = proc_children(st_srv.pid, kids, MAX_PROCS);
 
     for (int i = 0; i < n; i++)
         if (proc_has_arg(kids[i], "ui") && getsid(kids[i]) != kids[i])
@@ -132,7 +73,7 @@ static int wait_children(pid_t parent, int n, pid_t *out)
     int got = 0;
 
     for (int t = 0; t < 20000; t += 50) {
-        got = children(parent, out, MAX_PROCS);
+        got = proc_children(parent, out, MAX_PROCS);
         if (got == n)
             break;
         st_sleep_ms(50);
@@ -144,7 +85,7 @@ static int wait_children(pid_t parent, int n, pid_t *out)
 static int zombies_below(pid_t pid)
 {
     pid_t kids[MAX_PROCS];
-    int n = children(pid, kids, MAX_PROCS), z = 0;
+    int n = proc_children(pid, kids, MAX_PROCS), z = 0;
 
     for (int i = 0; i < n; i++) {
         pid_t ppid;
@@ -295,11 +236,11 @@ static void test_ui_forked_by_template_without_host_key(void **state)
     assert_int_equal(proc_stat(ui[0], &ppid, &st), 0);
     assert_int_equal(ppid, tpl);
     assert_int_equal(getsid(ui[0]), ui[0]);
-    n = children(st_srv.pid, kids, MAX_PROCS);
+    n = proc_children(st_srv.pid, kids, MAX_PROCS);
     assert_int_equal(n, 2); /* the template and the session process */
     for (int i = 0; i < n; i++)
         if (kids[i] != tpl)
-            assert_int_equal(children(kids[i], ui + 1, MAX_PROCS - 1), 0);
+            assert_int_equal(proc_children(kids[i], ui + 1, MAX_PROCS - 1), 0);
     /* The host key is in the listener's memory, and in neither the
      * template's nor the UI's. */
     host_key_seed(seed);
