@@ -62,6 +62,9 @@ struct server {
     struct limits *lim;
     struct penalty *pen;
     struct throttle *thr;
+    /* poll()'s array, here rather than serve_loop()'s own so that a
+     * session process (forked from inside that loop) still reaches it. */
+    struct pollfd *pfd;
 };
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -345,9 +348,8 @@ static void accept_one(struct server *sv, int lfd)
 
 static void serve_loop(struct server *sv)
 {
-    struct pollfd *pfd = NULL;
-
     while (!stop_requested) {
+        struct pollfd *pfd;
         int n = 0;
 
         if (reload_requested) {
@@ -355,7 +357,7 @@ static void serve_loop(struct server *sv)
             serve_reload(sv->cfg);
         }
         reap(sv);
-        pfd = xreallocarray(pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
+        pfd = sv->pfd = xreallocarray(sv->pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
         for (int i = 0; i < sv->nlfd; i++)
             pfd[n++] = (struct pollfd){.fd = sv->lfd[i], .events = POLLIN};
         /* A closed report socket has fd -1, which poll() skips. */
@@ -370,7 +372,6 @@ static void serve_loop(struct server *sv)
             if (pfd[i].revents & POLLIN)
                 accept_one(sv, sv->lfd[i]);
     }
-    free(pfd);
 }
 
 /* End every session: SIGTERM (each tells its user the server is going
@@ -392,7 +393,7 @@ static void stop_all(struct server *sv)
 
 void listener_run(struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind bind)
 {
-    struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL};
+    struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL, NULL};
     struct sigaction sa = {0};
 
     sv.lim = limits_new(cfg);
@@ -413,6 +414,7 @@ void listener_run(struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind b
     for (int i = 0; i < sv.nkids; i++)
         close_reports(&sv.kids[i]);
     free(sv.kids);
+    free(sv.pfd);
     limits_free(sv.lim);
     penalty_free(sv.pen);
     throttle_free(sv.thr);
