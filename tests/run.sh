@@ -41,19 +41,28 @@ if [ -n "$vg" ]; then
         --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
         --num-callers=40 --gen-suppressions=all --suppressions=$top/tests/valgrind.supp"
     limit=$((600 * MABDESK_TEST_SLOW))
+    # Each test's logs in a directory of its own, where the unprivileged
+    # user of tests/lib/unpriv.c (nobody, when run as root) may write too.
+    chmod 0755 "$log"
+    keep="$top/$build/valgrind-logs"
+    rm -rf "$keep"
 fi
 
-# vg_findings DIR: the valgrind logs in DIR that report an error or a leak
-# (printed), and how many ("N"); a log with no summary is a process that
-# exec'd or was killed (SIGKILL), which has nothing to report.
+# vg_findings DIR NAME: how many of the valgrind logs in DIR report an error
+# or a leak; their reports go to stderr, the whole logs (with suppressions
+# ready to copy) are kept in $keep/NAME.  A log with no summary is a process
+# that exec'd or was killed (SIGKILL), which has nothing to report.
 vg_findings() {
     n=0
     for f in "$1"/*.log; do
         [ -f "$f" ] || continue
         if grep -q 'ERROR SUMMARY: [1-9]' "$f"; then
             n=$((n + 1))
-            echo "    --- valgrind: $(basename "$f") ---" >&2
-            grep -v '^==[0-9]*== *$' "$f" | sed 's/^/    /' | head -n 400 >&2
+            mkdir -p "$keep/$2" && cp "$f" "$keep/$2/"
+            echo "    --- valgrind: $keep/$2/$(basename "$f") ---" >&2
+            sed -n 's/^==[0-9]*== \(.\)/    \1/p' "$f" |
+                grep -v -e 'Copyright' -e 'Using Valgrind' -e 'a memory error detector' |
+                head -n 300 >&2
         fi
     done
     echo "$n"
@@ -68,7 +77,7 @@ for suite in unit screen ssh; do
         start=$(date +%s)
         if [ -n "$vg" ]; then
             vglogs="$log/vg-$(echo "$name" | tr / _)"
-            mkdir -p "$vglogs"
+            mkdir -p "$vglogs" && chmod 1777 "$vglogs"
             MABDESK_VG_LOGS="$vglogs" TMPDIR="$tmp" HOME="$tmp" timeout "$limit" \
                 "$vg" $MABDESK_VG_OPTS --child-silent-after-fork=yes \
                 --log-file="$vglogs/test-%p.log" "$t" >"$out" 2>&1
@@ -91,7 +100,7 @@ for suite in unit screen ssh; do
         fi
         vgbad=0
         if [ -n "$vg" ]; then
-            vgbad=$(vg_findings "$vglogs" 2>"$out.vg")
+            vgbad=$(vg_findings "$vglogs" "$(echo "$name" | tr / _)" 2>"$out.vg")
             vg_total=$((${vg_total:-0} + vgbad))
             [ "$vgbad" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
         fi

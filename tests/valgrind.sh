@@ -9,6 +9,12 @@
 # process per connection and that one starts "mabdesk ui" (whether by exec
 # or by fork, each gets a log of its own).  Programs that are not ours
 # (the sendmail of a mail test, anything in /usr, /bin or /sbin) are not.
+#
+# Valgrind keeps files of its own in $TMPDIR, and stops when it cannot: the
+# unprivileged user of tests/lib/unpriv.c cannot write to root's.
+if [ ! -w "${TMPDIR:-/tmp}" ]; then
+    export TMPDIR=/tmp
+fi
 exec "${MABDESK_VG:-valgrind}" $MABDESK_VG_OPTS --trace-children=yes \
     --trace-children-skip='/usr/*,/bin/*,/sbin/*,*sendmail*' --child-silent-after-fork=no \
     --log-file="$MABDESK_VG_LOGS/mabdesk-%p.log" "$MABDESK_VG_EXE" "$@"
