@@ -39,7 +39,7 @@ if [ -n "$vg" ]; then
     # such memory pointed to (indirect).  "Still reachable" at exit is not.
     export MABDESK_VG_OPTS="--error-exitcode=99 --leak-check=full \
         --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
-        --num-callers=40 --gen-suppressions=all --suppressions=$top/tests/valgrind.supp"
+        --num-callers=40 --gen-suppressions=all --vgdb=no --suppressions=$top/tests/valgrind.supp"
     limit=$((600 * MABDESK_TEST_SLOW))
     # Each test's logs in a directory of its own, where the unprivileged
     # user of tests/lib/unpriv.c (nobody, when run as root) may write too.

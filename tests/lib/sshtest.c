@@ -418,7 +418,7 @@ void st_first_line(int fd, char *buf, size_t n)
         struct pollfd p = {fd, POLLIN, 0};
         ssize_t r;
 
-        if (poll(&p, 1, 20000) != 1)
+        if (poll(&p, 1, 20000 * vt_slow()) != 1)
             break;
         r = read(fd, buf + len, 1);
         if (r <= 0)

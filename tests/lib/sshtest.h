@@ -79,7 +79,8 @@ double st_askpass_last(void);
 char *st_start_agent(void);
 void st_agent_add(const char *sock, const char *key);
 
-/* One line (or EOF) from a freshly connected socket, 20 s at most. */
+/* One line (or EOF) from a freshly connected socket, 20 s at most
+ * (times vt_slow()). */
 void st_first_line(int fd, char *buf, size_t n);
 
 /* cmocka fixtures. */
