@@ -3,6 +3,8 @@
 #   make            build ./mabdesk (installs missing Debian packages when root)
 #   make run        build and start the TUI on the default database
 #   make test       AddressSanitizer + UBSan build, every suite, "N passed, N failed"
+#   make valgrind   a plain debug build, every suite (not the fuzzers) under valgrind,
+#                   mabdesk's own processes too; fails on any error or leak (slow)
 #   make bench      benchmarks (not part of make test)
 #   make fuzz       build the libFuzzer targets (clang) and run each for
 #                   FUZZ_SECONDS (default 60) on a copy of its corpus
@@ -60,7 +62,7 @@ TESTLIB_OBJS := $(TESTLIB_SRCS:%.c=$(BUILD)/%.o)
 
 MO := $(BUILD)/locale/bn/LC_MESSAGES/mabdesk.mo
 
-.PHONY: all run test test-build check-format check-layers deps install uninstall clean bench fuzz format pot \
+.PHONY: all run test test-build valgrind check-format check-layers deps install uninstall clean bench fuzz format pot \
 	deb
 
 all: mabdesk
@@ -118,6 +120,16 @@ test: deps check-format check-layers
 		WERROR=-Werror test-build
 	@$(MAKE) --no-print-directory -s -C tests/fuzz >/dev/null
 	@sh tests/run.sh $(TEST_BUILD)
+
+# The whole suite under valgrind, on its own build without sanitizers (they
+# do not mix).  Time limits of the test library are multiplied by
+# MABDESK_TEST_SLOW; run.sh reports each process's errors and leaks.
+VG_BUILD ?= build/vg
+VALGRIND ?= valgrind
+MABDESK_TEST_SLOW ?= 20
+valgrind: deps
+	@$(MAKE) --no-print-directory BUILD=$(VG_BUILD) SAN= CFLAGS="-O1 -g" WERROR=-Werror test-build
+	@VALGRIND=$(VALGRIND) MABDESK_TEST_SLOW=$(MABDESK_TEST_SLOW) sh tests/run.sh $(VG_BUILD)
 
 test-build: $(BUILD)/mabdesk $(UNIT_TESTS) $(SCREEN_TESTS) $(SSH_TESTS)
 

@@ -12,7 +12,7 @@ PACKAGES="build-essential pkg-config gettext
 libncurses-dev libsqlite3-dev libutf8proc-dev libssh-dev libcrypt-dev
 libsystemd-dev libinih-dev libvterm-dev libcmocka-dev libcsv-dev libical-dev
 python3 python3-icalendar
-openssh-client sqlite3 ssh-audit clang-format ncurses-term
+openssh-client sqlite3 ssh-audit clang-format ncurses-term valgrind
 clang libclang-rt-14-dev
 dpkg-dev debhelper lintian"
 
@@ -32,7 +32,7 @@ cmd:sqlite3:sqlite3 cmd:ssh-audit:ssh-audit cmd:clang-format:clang-format
 cmd:dpkg-buildpackage:dpkg-dev cmd:dh:debhelper cmd:lintian:lintian
 file:/usr/bin/python3:python3 py:icalendar:python3-icalendar
 file:/usr/share/terminfo/p/putty:ncurses-term
-cmd:clang:clang deb:libclang-rt-14-dev:libclang-rt-14-dev"
+cmd:clang:clang deb:libclang-rt-14-dev:libclang-rt-14-dev cmd:valgrind:valgrind"
 
 if [ "${1:-}" = "--print" ]; then
     echo $PACKAGES

@@ -199,12 +199,9 @@ void hostkey_configure_session(ssh_session s, int compress)
     /* Listed after none: a client that does not ask (no -C) gets none. */
     const char *comp = compress ? "none,zlib@openssh.com" : "none";
 
-    ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, kex_algos);
-    ssh_options_set(s, SSH_OPTIONS_CIPHERS_C_S, cipher_algos);
-    ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, cipher_algos);
-    ssh_options_set(s, SSH_OPTIONS_HMAC_C_S, mac_algos);
-    ssh_options_set(s, SSH_OPTIONS_HMAC_S_C, mac_algos);
-    ssh_options_set(s, SSH_OPTIONS_HOSTKEYS, hostkey_algos);
+    /* Not the key exchange, cipher, MAC and host key lists: the bind has
+     * them, and ssh_bind_accept_fd() (libssh 0.9) puts its own copies over
+     * the session's without freeing them, a leak per connection. */
     ssh_options_set(s, SSH_OPTIONS_PUBLICKEY_ACCEPTED_TYPES, pubkey_algos);
     ssh_options_set(s, SSH_OPTIONS_COMPRESSION_C_S, comp);
     ssh_options_set(s, SSH_OPTIONS_COMPRESSION_S_C, comp);

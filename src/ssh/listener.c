@@ -73,6 +73,9 @@ struct server {
     int tfd[2];
     pid_t tpid;
     double tnext;
+    /* poll()'s array, here rather than serve_loop()'s own so that a
+     * session process (forked from inside that loop) still reaches it. */
+    struct pollfd *pfd;
 };
 
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -390,9 +393,8 @@ static void accept_one(struct server *sv, int lfd)
 
 static void serve_loop(struct server *sv)
 {
-    struct pollfd *pfd = NULL;
-
     while (!stop_requested) {
+        struct pollfd *pfd;
         int n = 0;
 
         if (reload_requested) {
@@ -401,7 +403,7 @@ static void serve_loop(struct server *sv)
         }
         reap(sv);
         keep_template(sv);
-        pfd = xreallocarray(pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
+        pfd = sv->pfd = xreallocarray(sv->pfd, (size_t)(sv->nlfd + sv->nkids), sizeof *pfd);
         for (int i = 0; i < sv->nlfd; i++)
             pfd[n++] = (struct pollfd){.fd = sv->lfd[i], .events = POLLIN};
         /* A closed report socket has fd -1, which poll() skips. */
@@ -416,7 +418,6 @@ static void serve_loop(struct server *sv)
             if (pfd[i].revents & POLLIN)
                 accept_one(sv, sv->lfd[i]);
     }
-    free(pfd);
 }
 
 /* End every session: SIGTERM (each tells its user the server is going
@@ -449,7 +450,7 @@ static void stop_all(struct server *sv)
 
 void listener_run(struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind bind)
 {
-    struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL, {-1, -1}, 0, 0};
+    struct server sv = {cfg, lfd, nlfd, bind, NULL, 0, NULL, NULL, NULL, {-1, -1}, 0, 0, NULL};
     struct sigaction sa = {0};
 
     sv.lim = limits_new(cfg);
@@ -477,6 +478,7 @@ void listener_run(struct serve_config *cfg, const int *lfd, int nlfd, ssh_bind b
     for (int i = 0; i < sv.nkids; i++)
         close_reports(&sv.kids[i]);
     free(sv.kids);
+    free(sv.pfd);
     limits_free(sv.lim);
     penalty_free(sv.pen);
     throttle_free(sv.thr);

@@ -100,7 +100,8 @@ int hostkey_print_fingerprints(const char *state_dir, char **err);
 /* Apply the algorithm lists, RSA minimum, no system config, and the host
  * keys to bind.  0, or -1 with *err. */
 int hostkey_configure_bind(ssh_bind bind, const char *state_dir, char **err);
-/* The same algorithm lists on a session, and compression: with compress,
+/* The accepted public key types on a session (the bind's other lists
+ * reach it in ssh_bind_accept_fd()), and compression: with compress,
  * zlib@openssh.com (delayed until after authentication, so nothing
  * unauthenticated reaches zlib) for clients that ask for it (ssh -C),
  * else none.  Call before ssh_bind_accept_fd(), which fixes what the bind

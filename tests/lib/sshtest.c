@@ -26,6 +26,7 @@
 #include "sshtest.h"
 #include "testutil.h"
 #include "vt.h"
+#include "vt.h"
 
 #include "db/db.h"
 #include "db/user.h"
@@ -72,7 +73,8 @@ void st_make_key(const char *path)
 /* Occurrences of what in the server's log so far. */
 int st_log_count(const char *what)
 {
-    char *log = tu_read_file(st_srv.log);
+    /* None before the test started a server (st_teardown asks anyway). */
+    char *log = st_srv.log != NULL ? tu_read_file(st_srv.log) : NULL;
     int n = 0;
 
     for (const char *p = log; p != NULL && (p = strstr(p, what)) != NULL; p += strlen(what))
@@ -92,6 +94,7 @@ void st_print_log(void)
 /* Wait until the log holds what; 1 if it does. */
 int st_wait_log(const char *what, int timeout_ms)
 {
+    timeout_ms *= vt_slow();
     for (int t = 0; t < timeout_ms; t += 50) {
         if (st_log_count(what) > 0)
             return 1;
@@ -166,7 +169,7 @@ void st_start_server_with(const char *const *extra)
             execv(argv[0], (char *const *)argv);
             _exit(127);
         }
-        for (int t = 0; t < 60000; t += 50) {
+        for (int t = 0; t < 60000 * vt_slow(); t += 50) {
             int st;
 
             if (st_log_count("listening on") > 0)
@@ -197,7 +200,7 @@ void st_stop_server(void)
 
     if (st_srv.pid > 0) {
         kill(st_srv.pid, SIGTERM);
-        for (int t = 0; t < 10000; t += 50) {
+        for (int t = 0; t < 10000 * vt_slow(); t += 50) {
             if (waitpid(st_srv.pid, &st, WNOHANG) == st_srv.pid) {
                 st_srv.pid = 0;
                 break;
@@ -212,14 +215,16 @@ void st_stop_server(void)
     }
 }
 
-/* Run a command with a 90 s limit; exit status, output in *out / *err. */
+/* Run a command with a 90 s limit (times vt_slow()); exit status, output in *out / *err. */
 int st_run(const char *const *argv, const char *const *env, char **out, char **err)
 {
     const char *full[48];
+    char limit[16];
     int n = 0, rc;
 
+    snprintf(limit, sizeof limit, "%d", 90 * vt_slow());
     full[n++] = "/usr/bin/timeout";
-    full[n++] = "90";
+    full[n++] = limit;
     for (int i = 0; argv[i] != NULL && n < 47; i++)
         full[n++] = argv[i];
     full[n] = NULL;
@@ -413,7 +418,7 @@ void st_first_line(int fd, char *buf, size_t n)
         struct pollfd p = {fd, POLLIN, 0};
         ssize_t r;
 
-        if (poll(&p, 1, 20000) != 1)
+        if (poll(&p, 1, 20000 * vt_slow()) != 1)
             break;
         r = read(fd, buf + len, 1);
         if (r <= 0)

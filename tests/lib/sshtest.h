@@ -63,7 +63,7 @@ int st_log_count(const char *what);
 int st_wait_log(const char *what, int timeout_ms);
 void st_print_log(void);
 
-/* Run a command with a 90 s limit; exit status, output in *out / *err. */
+/* Run a command with a 90 s limit (times vt_slow()); exit status, output in *out / *err. */
 int st_run(const char *const *argv, const char *const *env, char **out, char **err);
 /* Environment for ssh with the askpass script giving the right password
  * of pat, or a wrong one; the askpass script notes when it was asked. */
@@ -79,7 +79,8 @@ double st_askpass_last(void);
 char *st_start_agent(void);
 void st_agent_add(const char *sock, const char *key);
 
-/* One line (or EOF) from a freshly connected socket, 20 s at most. */
+/* One line (or EOF) from a freshly connected socket, 20 s at most
+ * (times vt_slow()). */
 void st_first_line(int fd, char *buf, size_t n);
 
 /* cmocka fixtures. */

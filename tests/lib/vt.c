@@ -70,6 +70,17 @@ long long vt_now_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+int vt_slow(void)
+{
+    const char *s = getenv("MABDESK_TEST_SLOW");
+    long v;
+
+    if (s == NULL || *s == '\0')
+        return 1;
+    v = strtol(s, NULL, 10);
+    return v >= 1 && v <= 1000 ? (int)v : 1;
+}
+
 int vt_timeout(void)
 {
     const char *s = getenv("MABDESK_VT_TIMEOUT_MS");
@@ -80,7 +91,7 @@ int vt_timeout(void)
         if (v > 0 && v < 3600000)
             return (int)v;
     }
-    return 10000;
+    return 10000 * vt_slow();
 }
 
 /* --- writing to the program ------------------------------------------------ */
@@ -379,7 +390,7 @@ void vt_close(struct vt *vt)
          * group so anything it started goes too. */
         kill(-vt->pid, SIGTERM);
         kill(vt->pid, SIGTERM); /* in case it has not made its group yet */
-        until = vt_now_ns() + 2000LL * 1000000;
+        until = vt_now_ns() + 2000LL * vt_slow() * 1000000;
         while (vt_alive(vt) && vt_now_ns() < until)
             if (vt_pump(vt, 20) < 0) {
                 /* Terminal closed: the exit is imminent. */

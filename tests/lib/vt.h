@@ -60,8 +60,12 @@ struct vt_cell {
                    0x1000000 | 0xRRGGBB */
 };
 
+/* The factor for every time limit of the test library: $MABDESK_TEST_SLOW
+ * (1 to 1000), else 1.  Under valgrind (make valgrind) programs run some
+ * 20 to 50 times slower; the limits grow with it, not each test's own. */
+int vt_slow(void);
 /* Default timeout for the waits, in milliseconds: $MABDESK_VT_TIMEOUT_MS,
- * else 10000 (sanitizer builds start slowly). */
+ * else 10000 (sanitizer builds start slowly) times vt_slow(). */
 int vt_timeout(void);
 
 /*
