@@ -2,7 +2,8 @@
 # run.sh BUILD: run every test binary of a build (unit, then screen, then
 # ssh), each with its own temporary directory, then each fuzzer of
 # $FUZZ_BUILD (build/fuzz) over its corpus, and finish with the line
-# "N passed, N failed".  Exits non-zero on any failure.  A binary that dies
+# "N passed, N failed".  Exits non-zero on any failure.  SUITES="ssh"
+# (say) runs only those suites, TESTS="test_faults" only those binaries.  A binary that dies
 # (sanitizer report, signal, timeout) counts its unfinished tests as failed.
 #
 # With VALGRIND set (make valgrind: VALGRIND=valgrind, BUILD a build without
@@ -68,8 +69,8 @@ vg_findings() {
     echo "$n"
 }
 
-for suite in unit screen ssh; do
-    for t in "$build"/tests/$suite/test_*; do
+for suite in ${SUITES:-unit screen ssh}; do
+    for t in "$build"/tests/$suite/${TESTS:-test_*}; do
         [ -x "$t" ] || continue
         name=$suite/$(basename "$t")
         out="$log/$(echo "$name" | tr / _).out"

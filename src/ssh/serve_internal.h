@@ -63,7 +63,7 @@ void serve_reload(struct serve_config *);
 enum { TEMPLATE_FD = 3, UI_REQUEST_MAX = 16384 };
 
 enum ui_reply_type {
-    UI_STARTED = 's', /* value: the UI's pid; a pidfd of it goes along */
+    UI_STARTED = 's', /* value: the UI's pid; a pidfd of it goes along, if any */
     UI_ENDED = 'x',   /* value: its exit status, 128 + the signal that ended it */
     UI_FAILED = 'f'   /* value: errno of the fork */
 };

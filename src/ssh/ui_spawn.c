@@ -4,8 +4,8 @@
  * it ends; a session process opens the pty and asks the template for a UI
  * on it, sending the identity it authenticated, and the template forks one
  * (serve_internal.h describes the request).  Afterwards the session
- * signals the UI through a pidfd and learns its exit status from the
- * template.
+ * signals the UI through a pidfd (its pid where the kernel, or valgrind,
+ * has none) and learns its exit status from the template.
  *
  * Must never: let anything the client sent other than keys, TERM (when a
  * terminfo entry of that name exists), the window size, LANG and LC_*
@@ -228,7 +228,7 @@ static int await_started(struct sess *s)
     if (h != NULL && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
         h->cmsg_len == CMSG_LEN(sizeof(int)))
         memcpy(&pidfd, CMSG_DATA(h), sizeof pidfd);
-    if (r.type != UI_STARTED || pidfd < 0) {
+    if (r.type != UI_STARTED || r.value <= 0) {
         syslog(LOG_ERR, "the UI template could not start a UI: %s",
                r.type == UI_FAILED ? strerror(r.value) : "bad answer");
         if (pidfd >= 0)
@@ -318,13 +318,18 @@ static int read_answers(struct sess *s)
     return 0;
 }
 
-/* The UI has ended (its pidfd is readable): the template can no longer
- * say how, when it is gone. */
-static int pidfd_ended(int pidfd, int ms)
+/* The UI has ended (its pidfd is readable; without one, its pid is gone):
+ * the template can no longer say how, when it is gone. */
+static int ui_ended(const struct sess *s, int ms)
 {
-    struct pollfd p = {pidfd, POLLIN, 0};
+    struct pollfd p = {s->child_pidfd, POLLIN, 0};
 
-    return poll(&p, 1, ms) == 1;
+    if (s->child_pidfd >= 0)
+        return poll(&p, 1, ms) == 1;
+    if (kill(s->child, 0) != 0 && errno == ESRCH)
+        return 1;
+    poll(NULL, 0, ms < 50 ? ms : 50);
+    return 0;
 }
 
 int ui_wait(struct sess *s, int block_ms)
@@ -338,7 +343,7 @@ int ui_wait(struct sess *s, int block_ms)
 
         if (s->child_fd >= 0 && read_answers(s))
             break;
-        if (s->child_fd < 0 && pidfd_ended(s->child_pidfd, left > 0 ? left : 0)) {
+        if (s->child_fd < 0 && ui_ended(s, left > 0 ? left : 0)) {
             s->exit_status = -1;
             break;
         }
@@ -356,6 +361,8 @@ void ui_kill(struct sess *s, int sig)
 {
     if (s->child > 0 && s->child_pidfd >= 0)
         pidfd_send_signal(s->child_pidfd, sig, NULL, 0);
+    else if (s->child > 0)
+        kill(s->child, sig); /* no pidfd: see ui_template.c */
 }
 
 void ui_release(struct sess *s)

@@ -166,7 +166,9 @@ static int take_request(int req_fd, struct ui_request *out)
     /* The next session's UI is not to find this one's identity. */
     explicit_bzero(text, (size_t)n);
     close(fds[0]);
-    if (pid < 0 || pidfd < 0) {
+    /* Without pidfds (a kernel before 5.3, or valgrind) the session
+     * makes do with the pid. */
+    if (pid < 0 || (pidfd < 0 && e != ENOSYS)) {
         syslog(LOG_ERR, "cannot start a UI: %s: %s", pid < 0 ? "fork" : "pidfd_open", strerror(e));
         reply(fds[1], UI_FAILED, e, -1);
         close(fds[1]);
@@ -175,7 +177,8 @@ static int take_request(int req_fd, struct ui_request *out)
         return 0;
     }
     reply(fds[1], UI_STARTED, pid, pidfd);
-    close(pidfd);
+    if (pidfd >= 0)
+        close(pidfd);
     kids = xreallocarray(kids, (size_t)nkids + 1, sizeof *kids);
     kids[nkids++] = (struct kid){pid, fds[1]};
     return 0;

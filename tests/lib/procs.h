@@ -17,7 +17,8 @@ struct proc_info {
 int proc_stat(pid_t pid, pid_t *ppid, char *state);
 /* 1 if one argument of pid's command line is arg. */
 int proc_has_arg(pid_t pid, const char *arg);
-/* 1 if the last part of pid's argv[0] is name ("mabdesk"). */
+/* 1 if the last part of pid's argv[0] is name ("mabdesk"), or of the
+ * program valgrind runs for it. */
 int proc_is(pid_t pid, const char *name);
 /* The children of parent, zombies too, into out; how many. */
 int proc_children(pid_t parent, pid_t *out, int max);
