@@ -333,7 +333,8 @@ fig "$SEC" "time to open them all" "$(val "$mi" open_seconds)" s "$(val "$si" op
 if [ "$SOAK" != 0 ]; then
     so=$S/mabdesk-soak.txt
     SEC="SSH soak: $LOAD sessions, $TYPING typing, $SOAK s"
-    fig "$SEC" "server still up at the end" "$(val "$so" alive)" "" "" "" "value<=1"
+    up=$(val "$so" alive)
+    fig "$SEC" "server down at the end (0: up)" "$((1 - ${up:-0}))" "" "" "" "value<=0"
     fig "$SEC" "sessions lost" "$(val "$so" sessions_lost)" sessions
     fig "$SEC" "keys typed" "$(val "$so" keys_measured)" keys
     fig "$SEC" "keystroke to its screen update, p99" "$(val "$so" key_p99_ms)" ms
