@@ -26,7 +26,6 @@
 #include "sshtest.h"
 #include "testutil.h"
 #include "vt.h"
-#include "vt.h"
 
 #include "db/db.h"
 #include "db/user.h"
@@ -428,4 +427,17 @@ void st_first_line(int fd, char *buf, size_t n)
             break;
     }
     buf[len] = '\0';
+}
+
+struct vt *st_ssh_vt(int rows, int cols, const char *const *env, const char *const *more)
+{
+    const char *argv[48] = {"/usr/bin/ssh", SSH_OPTS};
+    int n = 0;
+
+    while (argv[n] != NULL)
+        n++;
+    for (int i = 0; more[i] != NULL && n < 47; i++)
+        argv[n++] = more[i];
+    argv[n] = NULL;
+    return vt_spawn(argv, rows, cols, env);
 }

@@ -41,6 +41,11 @@ extern pid_t st_agent_pid; /* an agent a test started (stopped by st_teardown), 
         "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=30", "-p", st_srv.port_s
 #define SSH_OPTS SSH_BASE_OPTS, "-o", "IdentitiesOnly=yes"
 
+struct vt;
+/* An interactive ssh session (SSH_OPTS, then the NULL-ended more) in the
+ * terminal emulator, rows x cols, with env (NULL: the test's own). */
+struct vt *st_ssh_vt(int rows, int cols, const char *const *env, const char *const *more);
+
 void st_sleep_ms(int ms);
 double st_wall_now(void);
 /* A free TCP port of 127.0.0.1. */

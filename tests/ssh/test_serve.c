@@ -41,20 +41,6 @@
 
 #include "util.h"
 
-/* An interactive ssh session in the terminal emulator. */
-static struct vt *ssh_vt(int rows, int cols, const char *const *env, const char *const *more)
-{
-    const char *argv[48] = {"/usr/bin/ssh", SSH_OPTS};
-    int n = 0;
-
-    while (argv[n] != NULL)
-        n++;
-    for (int i = 0; more[i] != NULL; i++)
-        argv[n++] = more[i];
-    argv[n] = NULL;
-    return vt_spawn(argv, rows, cols, env);
-}
-
 /* --- tests ------------------------------------------------------------- */
 
 static void test_fingerprints_and_host_keys(void **state)
@@ -125,7 +111,7 @@ static void test_key_login_editor_edits(void **state)
     struct vt *vt;
 
     st_start_server();
-    vt = ssh_vt(24, 80, NULL, more);
+    vt = st_ssh_vt(24, 80, NULL, more);
     edit_amtali_mayor(vt);
     tu_replace_field(vt, "Mayor Over SSH");
     vt_key(vt, VT_KEY_F2);
@@ -154,8 +140,8 @@ static void test_two_sessions_conflict(void **state)
     struct vt *a, *b;
 
     st_start_server();
-    a = ssh_vt(24, 80, NULL, more);
-    b = ssh_vt(24, 80, NULL, more);
+    a = st_ssh_vt(24, 80, NULL, more);
+    b = st_ssh_vt(24, 80, NULL, more);
     edit_amtali_mayor(a);
     edit_amtali_mayor(b);
     tu_replace_field(a, "Mayor From A");
@@ -196,7 +182,7 @@ static void test_password_login(void **state)
     struct vt *vt;
 
     st_start_server();
-    vt = ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
+    vt = st_ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
     VT_EXPECT_TEXT(vt, "Directory");
     vt_key(vt, VT_KEY_F10);
     VT_EXPECT_EXIT(vt, 0);
@@ -221,7 +207,7 @@ static void test_choices_kept_with_account(void **state)
     struct vt *vt;
 
     st_start_server();
-    vt = ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
+    vt = st_ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
     VT_EXPECT_TEXT(vt, "Directory");
     vt_send(vt, "\x12"); /* Ctrl-R: lean mode */
     VT_EXPECT_TEXT(vt, "Lean mode: on.");
@@ -234,7 +220,7 @@ static void test_choices_kept_with_account(void **state)
                                            " AND lang = 'bn' AND lean = 1"),
                      1);
     /* The next login starts as they left it, and a change is kept again. */
-    vt = ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
+    vt = st_ssh_vt(24, 80, st_askpass_env(st_askpass_good), more);
     VT_EXPECT_TEXT(vt, "নির্দেশিকা");
     VT_EXPECT_ABSENT(vt, "Directory");
     vt_send(vt, "\x12");
@@ -246,12 +232,12 @@ static void test_choices_kept_with_account(void **state)
                                            " AND lang = 'bn' AND lean = 0"),
                      1);
     /* The kiosk's choice lasts the session only. */
-    vt = ssh_vt(24, 80, NULL, kiosk);
+    vt = st_ssh_vt(24, 80, NULL, kiosk);
     VT_EXPECT_TEXT(vt, "Public information kiosk");
     vt_key(vt, VT_KEY_F9);
     VT_EXPECT_TEXT(vt, "বাংলা");
     vt_close(vt);
-    vt = ssh_vt(24, 80, NULL, kiosk);
+    vt = st_ssh_vt(24, 80, NULL, kiosk);
     VT_EXPECT_TEXT(vt, "Public information kiosk");
     vt_close(vt);
     assert_int_equal(tu_sql_int(st_srv.db, "SELECT count(*) FROM users WHERE lang IS NOT NULL"
@@ -272,7 +258,7 @@ static void test_kiosk_read_only(void **state)
     struct vt *vt;
 
     st_start_server();
-    vt = ssh_vt(24, 80, NULL, more);
+    vt = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "Public information kiosk");
     tu_open_directory(vt);
     vt_key(vt, VT_KEY_ENTER);
@@ -303,7 +289,7 @@ static void test_kiosk_subscribes(void **state)
     struct vt *vt;
 
     st_start_server();
-    vt = ssh_vt(24, 80, NULL, more);
+    vt = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "The Municipality Digest by email");
     for (int i = 0; i < 3; i++)
         vt_key(vt, VT_KEY_DOWN);
@@ -499,7 +485,7 @@ static void test_environment_last_value_wins(void **state)
     struct vt *vt;
 
     st_start_server();
-    vt = ssh_vt(24, 80, env, more);
+    vt = st_ssh_vt(24, 80, env, more);
     VT_EXPECT_TEXT(vt, "সব সিটি কর্পোরেশন ও পৌরসভা");
     vt_close(vt);
 }
@@ -603,7 +589,7 @@ static void test_agent_forwarding_refused(void **state)
     struct vt *vt;
 
     st_start_server();
-    vt = ssh_vt(24, 80, env, more);
+    vt = st_ssh_vt(24, 80, env, more);
     VT_EXPECT_TEXT(vt, "Directory");
     assert_true(st_wait_log("refused agent forwarding for ed", 5000));
     vt_key(vt, VT_KEY_F10);
@@ -621,7 +607,7 @@ static void test_resize_reaches_ui(void **state)
 
     st_start_server();
     /* An unknown TERM falls back to one that exists instead of failing. */
-    vt = ssh_vt(24, 80, env, more);
+    vt = st_ssh_vt(24, 80, env, more);
     VT_EXPECT_TEXT(vt, "Directory");
     vt_resize(vt, 14, 39);
     VT_EXPECT_TEXT(vt, "Make the window larger");
@@ -643,7 +629,7 @@ static void test_idle_timeout_ends_session(void **state)
     struct vt *vt;
 
     st_start_server_with(extra);
-    vt = ssh_vt(24, 80, NULL, more);
+    vt = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "Directory");
     VT_EXPECT_TEXT(vt, "Session ended");
     VT_EXPECT_EXIT(vt, 0);
@@ -757,11 +743,11 @@ static void test_stalled_client_blocks_nobody(void **state)
     struct vt *a, *b;
 
     st_start_server();
-    a = ssh_vt(24, 80, NULL, more);
+    a = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(a, "Directory");
     /* a's client stops reading altogether. */
     kill(vt_pid(a), SIGSTOP);
-    b = ssh_vt(24, 80, NULL, more);
+    b = st_ssh_vt(24, 80, NULL, more);
     tu_open_directory(b);
     vt_key(b, VT_KEY_F10);
     VT_EXPECT_EXIT(b, 0);

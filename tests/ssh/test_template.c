@@ -204,19 +204,6 @@ static int memory_holds(pid_t pid, const unsigned char *needle, size_t n)
 
 /* --- tests --------------------------------------------------------------------- */
 
-static struct vt *login(const char *const *more, const char *const *env)
-{
-    const char *argv[48] = {"/usr/bin/ssh", SSH_OPTS};
-    int n = 0;
-
-    while (argv[n] != NULL)
-        n++;
-    for (int i = 0; more[i] != NULL; i++)
-        argv[n++] = more[i];
-    argv[n] = NULL;
-    return vt_spawn(argv, 24, 80, env);
-}
-
 static void test_ui_forked_by_template_without_host_key(void **state)
 {
     const char *more[] = {KEY_LOGIN, NULL};
@@ -228,7 +215,7 @@ static void test_ui_forked_by_template_without_host_key(void **state)
 
     st_start_server();
     tpl = wait_template(0);
-    vt = login(more, NULL);
+    vt = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "ed (editor)");
     /* The UI is the template's child, in a session of its own, and no
      * session process has a child. */
@@ -262,8 +249,8 @@ static void test_sessions_get_own_uis(void **state)
 
     st_start_server();
     tpl = wait_template(0);
-    a = login(ed, NULL);
-    b = login(pat, st_askpass_env(st_askpass_good));
+    a = st_ssh_vt(24, 80, NULL, ed);
+    b = st_ssh_vt(24, 80, st_askpass_env(st_askpass_good), pat);
     VT_EXPECT_TEXT(a, "ed (editor)");
     VT_EXPECT_TEXT(b, "pat (viewer)");
     VT_EXPECT_ABSENT(a, "pat (viewer)");
@@ -290,7 +277,7 @@ static void test_closed_client_leaves_nothing(void **state)
 
     st_start_server();
     tpl = wait_template(0);
-    vt = login(more, NULL);
+    vt = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(vt, "ed (editor)");
     assert_int_equal(wait_children(tpl, 1, kids), 1);
     /* The client goes away without a word. */
@@ -311,13 +298,13 @@ static void test_template_restarted(void **state)
 
     st_start_server();
     tpl = wait_template(0);
-    a = login(more, NULL);
+    a = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(a, "ed (editor)");
     kill(tpl, SIGKILL);
     assert_true(st_wait_log("the UI template", 10000));
     again = wait_template(tpl);
     /* A new login works ... */
-    b = login(more, NULL);
+    b = st_ssh_vt(24, 80, NULL, more);
     VT_EXPECT_TEXT(b, "ed (editor)");
     assert_int_equal(wait_children(again, 1, kids), 1);
     vt_key(b, VT_KEY_F10);
