@@ -27,13 +27,8 @@ FROM=${FROM:-1}
 JOBS=${JOBS:-1}
 SEED=${SEED:-12}
 RESULTS=${RESULTS:-$HERE/results/FAULTS.md}
-export MABDESK_LOCALEDIR="${MABDESK_LOCALEDIR:-${BUILD:-$TOP/build}/locale}"
-unset MABDESK_DB LANGUAGE LC_ALL LC_MESSAGES || true
-export LANG=C.UTF-8
-mkdir -p "$OUT"
-export FIGS="$OUT/faults.tsv"
-: >"$FIGS"
 . "$HERE/fig.sh"
+bench_start "$OUT/faults.tsv"
 
 csv=$OUT/faults.csv
 empty=$OUT/faults-empty.db

@@ -7,6 +7,17 @@
 # goal an issue states: the table says "met" or "NOT met"; every other
 # figure is reported, never judged.
 
+# The environment every benchmark runs mabdesk in (the build's catalogue,
+# none of the developer's database or language), $OUT, and $FIGS emptied.
+bench_start() { # figures-file
+    export MABDESK_LOCALEDIR="${MABDESK_LOCALEDIR:-${BUILD:-$TOP/build}/locale}"
+    unset MABDESK_DB LANGUAGE LC_ALL LC_MESSAGES || true
+    export LANG=C.UTF-8
+    mkdir -p "$OUT"
+    export FIGS="$1"
+    : >"$FIGS"
+}
+
 # fig SECTION FIGURE VALUE UNIT [BASELINE_VALUE BASELINE_WHAT [BOUND]]
 # BOUND: "ratio<=X" (value / baseline at most X) or "value<=X" (the value
 # itself at most X, in its unit).

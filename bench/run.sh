@@ -52,14 +52,8 @@ WORDS_BN="রামপুর দক্ষিণ"
 SUB_KEYS="<Down> <Down> <Down> <Down> <Enter> /"
 SUB_WORDS="karim rahman.1234 রহমান"
 
-export MABDESK_LOCALEDIR="${MABDESK_LOCALEDIR:-${BUILD:-$TOP/build}/locale}"
-unset MABDESK_DB LANGUAGE LC_ALL LC_MESSAGES || true
-export LANG=C.UTF-8
-
-mkdir -p "$OUT"
-export FIGS="$OUT/figures.tsv"
-: >"$FIGS"
 . "$HERE/fig.sh"
+bench_start "$OUT/figures.tsv"
 csv=$OUT/bodies.csv
 db=$OUT/bench.db
 plain=$OUT/plain.db
