@@ -340,11 +340,14 @@ static icaltimezone *prop_zone(struct reader *rd, icalproperty *p, struct icalti
 }
 
 /* t (in zone from; NULL: floating) as a local value of the configured
- * zone cz, or its date alone. */
+ * zone cz, or its date alone.  A time outside the years mabdesk keeps is
+ * left as it is, to be refused: converting it would make libical expand
+ * the zone's rules up to that year (year 9999: a second and megabytes). */
 static void to_local(struct icaltimetype t, icaltimezone *from, icaltimezone *cz,
                      char out[EVTIME_LEN])
 {
-    if (!t.is_date && from != NULL) {
+    if (!t.is_date && from != NULL && t.year >= EVTIME_FIRST_YEAR - 1 &&
+        t.year <= EVTIME_LAST_YEAR + 1) {
         t = icaltime_set_timezone(&t, from);
         t = icaltime_convert_to_zone(t, cz);
     }

@@ -383,6 +383,15 @@ static void test_malformed(void **state)
     assert_int_equal(in.notes[0].line, 4);
     assert_non_null(strstr(in.notes[0].msg, "Mars/Olympus"));
     ical_in_free(&in);
+    /* A year beyond those kept comes as the file gives it, for the
+     * import's checks to refuse by line, not first converted (which
+     * would expand the zone's rules up to year 9999). */
+    read_ok("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:far\r\n"
+            "DTSTART;TZID=America/New_York:99990101T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            "Asia/Dhaka", &in);
+    assert_int_equal(in.nev, 1);
+    assert_string_equal(in.ev[0].r.f[EF_START], "9999-01-01 09:00");
+    ical_in_free(&in);
 }
 
 int main(void)
