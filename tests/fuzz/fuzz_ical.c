@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libical/ical.h>
+
 #include "fmt/ical.h"
 #include "kinds/kinds.h"
 #include "text.h"
@@ -38,7 +40,7 @@ static void check_lines(const char *text)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void one(const uint8_t *data, size_t size)
 {
     struct ical_in in, again;
     struct ical_out *out;
@@ -49,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (err == NULL || strncmp(err, "f.ics:", 6) != 0)
             abort();
         free(err);
-        return 0;
+        return;
     }
     out = ical_out_new("Asia/Dhaka");
     valid = xcalloc((size_t)in.nev + 1, sizeof *valid);
@@ -79,5 +81,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ical_in_free(&again);
     ical_in_free(&in);
     free(text);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    one(data, size);
+    /* libical's ring of temporary buffers outlives a call.  Emptied here,
+     * a run that frees what it took does not look like a leak to
+     * libFuzzer, which otherwise scans the whole heap after such a run:
+     * nine tenths of the time, at 700 inputs a second instead of 5,000. */
+    icalmemory_free_ring();
     return 0;
 }
