@@ -221,13 +221,49 @@ static time_t moment(struct icaltimetype t, icaltimezone *z, icaltimezone *cz)
     return icaltime_as_timet_with_zone(t, z);
 }
 
+/* 1 when the fields would give libical the very rule and start the file
+ * does: r with what RFC 5545 lets a rule leave to DTSTART written in (a
+ * weekly rule's day, a monthly rule's day of the month), the same as the
+ * fields' rule, from the same local start in the same zone.  Both
+ * expansions would then be libical's of one input: nothing to compare.
+ * (Most files: mabdesk's own exports, and other programs' simple rules.) */
+static int same_input(struct icalrecurrencetype r, struct icaltimetype dtstart, icaltimezone *z,
+                      icaltimezone *cz, const char *zone, const struct record *ev)
+{
+    struct icalrecurrencetype o;
+    char *ours, *a, *b;
+    int same;
+
+    /* Without UNTIL, a rule the fields can give has occurrences. */
+    if (z != cz || (!dtstart.is_date && dtstart.second != 0) || !icaltime_is_null_time(r.until) ||
+        (ours = evrecur_rrule(ev, zone)) == NULL)
+        return 0;
+    if (r.freq == ICAL_WEEKLY_RECURRENCE && empty(r.by_day)) {
+        r.by_day[0] = (short)icaltime_day_of_week(dtstart);
+        r.by_day[1] = ICAL_RECURRENCE_ARRAY_MAX;
+    }
+    if (r.freq == ICAL_MONTHLY_RECURRENCE && empty(r.by_day) && empty(r.by_month_day)) {
+        r.by_month_day[0] = (short)dtstart.day;
+        r.by_month_day[1] = ICAL_RECURRENCE_ARRAY_MAX;
+    }
+    o = icalrecurrencetype_from_string(ours);
+    a = icalrecurrencetype_as_string_r(&r);
+    b = icalrecurrencetype_as_string_r(&o);
+    same = a != NULL && b != NULL && strcmp(a, b) == 0;
+    free(a);
+    free(b);
+    free(ours);
+    icalerror_clear_errno();
+    return same;
+}
+
 /* 1 if ev's fields repeat as the file's rule r from dtstart (of zone z;
  * NULL: floating) does, over the first COMPARE occurrences. */
 int ical_rule_same(struct icalrecurrencetype r, struct icaltimetype dtstart, icaltimezone *z,
                    const char *zone, const struct record *ev)
 {
     icaltimezone *cz = icaltimezone_get_builtin_timezone(zone);
-    struct starts *ours = xcalloc(1, sizeof *ours), *theirs = xcalloc(1, sizeof *theirs);
+    struct starts *ours, *theirs;
     icalrecur_iterator *it;
     struct icaltimetype t;
     int same;
@@ -236,6 +272,10 @@ int ical_rule_same(struct icalrecurrencetype r, struct icaltimetype dtstart, ica
         cz = icaltimezone_get_utc_timezone();
     if (z == NULL)
         z = cz;
+    if (same_input(r, dtstart, z, cz, zone, ev))
+        return 1;
+    ours = xcalloc(1, sizeof *ours);
+    theirs = xcalloc(1, sizeof *theirs);
     evrecur_expand(ev, zone, (time_t)INT64_MIN / 2, (time_t)INT64_MAX / 2, collect_start, ours);
     if (!dtstart.is_date)
         dtstart = icaltime_set_timezone(&dtstart, z);

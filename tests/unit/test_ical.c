@@ -319,6 +319,48 @@ static void test_other_programs(void **state)
     ical_in_free(&in);
 }
 
+/* One VEVENT with DTSTART line start and RRULE rule, read in Dhaka: 1 if
+ * the event was taken, 0 if it was left out with a note saying so. */
+static int rule_taken(const char *start, const char *rule)
+{
+    char text[512];
+    struct ical_in in;
+    int taken;
+
+    snprintf(text, sizeof text,
+             "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:r\r\nSUMMARY:x\r\n%s\r\n"
+             "RRULE:%s\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+             start, rule);
+    read_ok(text, "Asia/Dhaka", &in);
+    taken = in.nev == 1;
+    assert_int_equal(in.nnotes, taken ? 0 : 1);
+    if (!taken)
+        assert_non_null(strstr(in.notes[0].msg, "cannot repeat it as RRULE"));
+    ical_in_free(&in);
+    return taken;
+}
+
+/* A rule is taken without comparing occurrences only when the fields give
+ * libical the same rule from the same start in the same zone; each case
+ * below differs in one of those and must still be compared, and refused. */
+static void test_rules_compared(void **state)
+{
+    (void)state;
+    /* The same rule in the file's words and the fields': taken. */
+    assert_true(rule_taken("DTSTART;TZID=Asia/Dhaka:20261204T100000", "FREQ=WEEKLY;COUNT=10"));
+    assert_true(rule_taken("DTSTART:20261204T100000", "FREQ=MONTHLY"));
+    assert_true(rule_taken("DTSTART;VALUE=DATE:20261204", "FREQ=YEARLY;INTERVAL=2"));
+    /* Another zone: New York's clocks change in March, Dhaka's do not, so
+     * the twentieth Friday is an hour earlier in Dhaka than the first. */
+    assert_false(
+        rule_taken("DTSTART;TZID=America/New_York:20261204T090000", "FREQ=WEEKLY;COUNT=20"));
+    /* Seconds the fields do not keep. */
+    assert_false(rule_taken("DTSTART;TZID=Asia/Dhaka:20261204T100030", "FREQ=DAILY;COUNT=5"));
+    /* An UNTIL before the start: no occurrence at all. */
+    assert_false(rule_taken("DTSTART;TZID=Asia/Dhaka:20261204T100000",
+                            "FREQ=WEEKLY;UNTIL=20261101T175959Z"));
+}
+
 static void expect_refused(const char *text, const char *want)
 {
     struct ical_in in;
@@ -397,11 +439,9 @@ static void test_malformed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_fold_lengths),
-        cmocka_unit_test(test_round_trip_repeating),
-        cmocka_unit_test(test_other_programs),
-        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_round_trip),           cmocka_unit_test(test_fold_lengths),
+        cmocka_unit_test(test_round_trip_repeating), cmocka_unit_test(test_other_programs),
+        cmocka_unit_test(test_rules_compared),       cmocka_unit_test(test_malformed),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
