@@ -270,11 +270,12 @@ static int gen_events(long n, const char *ics_path, const char *csv_path)
         return 73;
     }
     fputs("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//mabdesk bench//EN\r\n", ics);
-    fputs("uid,title,start,end,rrule\n", csv);
+    fputs("uid,title_en,title_bn,location,category,start,end,rrule\n", csv);
     for (long i = 1; i <= n; i++) {
         const struct pair *t = &event_titles[pick(NELEM(event_titles))];
         unsigned y = 2026 + pick(2), m = 1 + pick(12), d = 1 + pick(28), h = 8 + pick(9);
         const char *rule = i % 10 == 0 ? "FREQ=WEEKLY;COUNT=10" : i % 50 == 1 ? "FREQ=YEARLY" : "";
+        unsigned hall = pick(300);
         char start[32], end[32];
 
         snprintf(start, sizeof start, "%04u%02u%02uT%02u0000", y, m, d, h);
@@ -282,11 +283,12 @@ static int gen_events(long n, const char *ics_path, const char *csv_path)
         fprintf(ics, "BEGIN:VEVENT\r\nUID:bench-%ld@mabdesk\r\nDTSTAMP:20261130T000000Z\r\n", i);
         fprintf(ics, "DTSTART;TZID=Asia/Dhaka:%s\r\nDTEND;TZID=Asia/Dhaka:%s\r\n", start, end);
         fprintf(ics, "SUMMARY:%s %ld\r\nX-MABDESK-SUMMARY-BN:%s %ld\r\n", t->en, i, t->bn, i);
-        fprintf(ics, "LOCATION:Pourashava hall %u\r\nCATEGORIES:Workshop\r\n", pick(300));
+        fprintf(ics, "LOCATION:Pourashava hall %u\r\nCATEGORIES:Workshop\r\n", hall);
         if (*rule != '\0')
             fprintf(ics, "RRULE:%s\r\n", rule);
         fputs("END:VEVENT\r\n", ics);
-        fprintf(csv, "bench-%ld@mabdesk,\"%s %ld\",%s,%s,%s\n", i, t->en, i, start, end, rule);
+        fprintf(csv, "bench-%ld@mabdesk,\"%s %ld\",\"%s %ld\",Pourashava hall %u,workshop,%s,%s,%s\n",
+                i, t->en, i, t->bn, i, hall, start, end, rule);
     }
     fputs("END:VCALENDAR\r\n", ics);
     rc = ferror(ics) || ferror(csv);

@@ -4,7 +4,10 @@
 #
 # 1. generate N bodies as CSV (out/gen, seeded: the same data every run);
 # 2. import them into a fresh database with `mabdesk import municipalities`,
-#    and the same file into a plain table with `sqlite3 .import`, both timed;
+#    and the same file into a plain table with `sqlite3 .import`, both timed,
+#    and from there by SQL alone into mabdesk's schema (floor.sh: the floor
+#    of an import, with the audit rows and the search index; the same for
+#    subscribers and events below);
 # 3. start-up to the first full screen at 80x24 (out/tty startup);
 # 4. search-as-you-type through the pty, per key (out/tty search);
 # 5. the same searches straight on db/ (out/query);
@@ -19,7 +22,8 @@
 # 8. unless EVENTS=0, EVENTS events (default 50,000, some repeating):
 #    generated as iCalendar (gen events), imported with `mabdesk import
 #    events` (and again: all unchanged) against sqlite3 .import of the
-#    same rows into a plain table, then `agenda` over 30 days, a whole
+#    same rows into a plain table and by SQL into mabdesk's schema, then
+#    `agenda` over 30 days, a whole
 #    `export events`, and the month calendar's redraw after PgDn (the
 #    next month read) and after Right (a day on, nothing read) (out/tty
 #    redraw);
@@ -107,6 +111,11 @@ seed_ms=$(timed sh -c '"$0" --db "$1" find zzzzzz 2>&1 || true' "$BIN" "$db")
 echo "bench: importing" >&2
 import_ms=$(timed_import "$db" municipalities "$csv" "$OUT/import.log")
 sqlite_ms=$(timed sqlite3 "$plain" ".import --csv $csv bodies")
+floor=$OUT/bodies-floor.db
+rm -f "$floor" "$floor-wal" "$floor-shm"
+"$BIN" --db "$floor" find zzzzzz >/dev/null 2>&1 || true
+floor_ms=$(timed sh "$HERE/floor.sh" bodies "$floor" "$plain")
+rm -f "$floor" "$floor-wal" "$floor-shm"
 bodies=$(sqlite3 "$db" "SELECT count(*) FROM municipality")
 
 echo "bench: start-up, $STARTUP_RUNS runs" >&2
@@ -127,6 +136,8 @@ fig "$D" "generate the bodies (CSV, $csv_kb KiB)" "$gen_ms" ms
 fig "$D" "first run: create + seed the database" "$seed_ms" ms
 fig "$D" "mabdesk import municipalities" "$import_ms" ms "$sqlite_ms" \
     "sqlite3 .import, bare table" "ratio<=1.5"
+fig "$D" "mabdesk import municipalities" "$import_ms" ms "$floor_ms" \
+    "the same rows by SQL alone into mabdesk's schema (floor.sh)"
 fig "$D" "start-up to the first full screen, median of $STARTUP_RUNS" "$(val "$s" startup_median_ms)" ms
 fig "$D" "start-up to the first full screen, p95" "$(val "$s" startup_p95_ms)" ms
 fig "$D" "first screen, bytes written" "$(val "$s" first_screen_bytes)" B
@@ -195,26 +206,12 @@ if [ "$SUBS" != 0 ]; then
     splain=$OUT/subscribers-plain.db
     rm -f "$splain"
     splain_ms=$(timed sqlite3 "$splain" ".mode csv" ".import $scsv subscriber")
-    # The floor of mabdesk's own schema: the same rows inserted by SQL
+    # The floor of mabdesk's own schema (floor.sh): the same rows by SQL
     # alone, with the audit rows and the search index, in one transaction.
     sfloor=$OUT/subscribers-floor.db
     rm -f "$sfloor" "$sfloor-wal" "$sfloor-shm"
     "$BIN" --db "$sfloor" find zzzzzz >/dev/null 2>&1 || true
-    sfloor_ms=$(timed sqlite3 "$sfloor" "ATTACH '$splain' AS p" "PRAGMA cache_size = -32768" "BEGIN" \
-        "INSERT INTO search_defer VALUES (1)" \
-        "INSERT INTO subscriber(email, name, municipality_id, lang, status, consent_how,
-            consent_by, confirm_token, unsubscribe_token, updated_by)
-         SELECT email, name, nullif(municipality, ''), lang, 'pending', 'import', 'bench',
-            printf('%08x', unixepoch()) || lower(hex(randomblob(16))),
-            printf('%08x', unixepoch()) || lower(hex(randomblob(16))), 'bench'
-         FROM p.subscriber" \
-        "INSERT INTO audit(at, user, action, record_kind, record_id, after)
-         SELECT updated_at, 'bench', 'import', 'subscriber', id,
-            json_object('email', email, 'name', name, 'lang', lang, 'status', status)
-         FROM subscriber" \
-        "INSERT INTO subscriber_fts(rowid, email, name) SELECT id, email, coalesce(name, '')
-         FROM subscriber" \
-        "DELETE FROM search_defer" "COMMIT")
+    sfloor_ms=$(timed sh "$HERE/floor.sh" subscribers "$sfloor" "$splain")
     rm -f "$splain" "$sfloor" "$sfloor-wal" "$sfloor-shm"
     echo "bench: start-up on the subscribers' database, mabdesk and the sqlite3 shell" >&2
     "$OUT/tty" startup "$STARTUP_RUNS" "$READY" -- "$BIN" --db "$sdb" >"$OUT/sstartup.txt"
@@ -235,7 +232,7 @@ if [ "$SUBS" != 0 ]; then
     fig "$S" "mabdesk import subscribers" "$simport_ms" ms "$splain_ms" \
         "sqlite3 .import, bare table" "ratio<=1.5"
     fig "$S" "mabdesk import subscribers" "$simport_ms" ms "$sfloor_ms" \
-        "the same rows by SQL alone into mabdesk's schema (audit, search index)"
+        "the same rows by SQL alone into mabdesk's schema (floor.sh)"
     fig "$S" "import, peak memory (max RSS)" "$speak_kib" KiB "" "" "value<=102400"
     fig "$S" "database file" "$(( $(wc -c <"$sdb") / 1024 ))" KiB
     fig "$S" "start-up to the first full screen, median of $STARTUP_RUNS" \
@@ -265,6 +262,11 @@ if [ "$EVENTS" != 0 ]; then
     eimport_ms=$(timed_import "$edb" events "$ics" "$OUT/events-import.log")
     eagain_ms=$(timed_import "$edb" events "$ics" "$OUT/events-again.log")
     esqlite_ms=$(timed sqlite3 "$eplain" ".import --csv $ecsv events")
+    efloor=$OUT/events-floor.db
+    rm -f "$efloor" "$efloor-wal" "$efloor-shm"
+    "$BIN" --db "$efloor" find zzzzzz >/dev/null 2>&1 || true
+    efloor_ms=$(timed sh "$HERE/floor.sh" events "$efloor" "$eplain")
+    rm -f "$efloor" "$efloor-wal" "$efloor-shm"
     t0=$(now_ms)
     lines=$("$BIN" --db "$edb" agenda --from 2026-12-01 --days 30 | wc -l)
     t1=$(now_ms)
@@ -279,6 +281,8 @@ if [ "$EVENTS" != 0 ]; then
     E="events, $EVENTS generated ($(sqlite3 "$edb" "SELECT count(*) FROM event") in the database, $(( $(wc -c <"$ics") / 1024 )) KiB of iCalendar)"
     fig "$E" "mabdesk import events" "$eimport_ms" ms "$esqlite_ms" \
         "sqlite3 .import of the same rows, bare table" "ratio<=1.5"
+    fig "$E" "mabdesk import events" "$eimport_ms" ms "$efloor_ms" \
+        "the same rows by SQL alone into mabdesk's schema (floor.sh)"
     fig "$E" "the same file again (all unchanged)" "$eagain_ms" ms
     fig "$E" "mabdesk agenda, 30 days ($lines lines)" "$agenda_ms" ms
     fig "$E" "mabdesk export events (all)" "$eexport_ms" ms
