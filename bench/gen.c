@@ -287,8 +287,9 @@ static int gen_events(long n, const char *ics_path, const char *csv_path)
         if (*rule != '\0')
             fprintf(ics, "RRULE:%s\r\n", rule);
         fputs("END:VEVENT\r\n", ics);
-        fprintf(csv, "bench-%ld@mabdesk,\"%s %ld\",\"%s %ld\",Pourashava hall %u,workshop,%s,%s,%s\n",
-                i, t->en, i, t->bn, i, hall, start, end, rule);
+        fprintf(csv,
+                "bench-%ld@mabdesk,\"%s %ld\",\"%s %ld\",Pourashava hall %u,workshop,%s,%s,%s\n", i,
+                t->en, i, t->bn, i, hall, start, end, rule);
     }
     fputs("END:VCALENDAR\r\n", ics);
     rc = ferror(ics) || ferror(csv);
