@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evtime.h"
 #include "kinds/kinds.h"
 #include "util.h"
 
@@ -21,13 +22,6 @@
 #define MAX_EXCEPTIONS 512
 
 static const char *const weekday_codes[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
-
-static icaltimezone *zone_of(const char *zone)
-{
-    icaltimezone *z = icaltimezone_get_builtin_timezone(zone);
-
-    return z != NULL ? z : icaltimezone_get_utc_timezone();
-}
 
 /* A local value as a libical time in zone z: 0, or -1. */
 static int local_time(const char *s, icaltimezone *z, struct icaltimetype *t)
@@ -89,7 +83,7 @@ static void rule_until(struct buf *b, const char *until, int all_day, icaltimezo
 char *evrecur_rrule(const struct record *ev, const char *zone)
 {
     const char *repeat = ev->f[EF_REPEAT];
-    icaltimezone *z = zone_of(zone);
+    icaltimezone *z = evtime_libical_zone(zone);
     struct icaltimetype t;
     struct buf b = {0};
     char *up;
@@ -277,7 +271,7 @@ static int duration(const struct record *ev, icaltimezone *z, struct icaltimetyp
 int evrecur_expand(const struct record *ev, const char *zone, time_t from, time_t to,
                    int (*fn)(const struct ev_occurrence *, void *), void *arg)
 {
-    struct walk w = {zone_of(zone), zone, from, to, NULL, 0, NULL, fn, arg, 0, 0};
+    struct walk w = {evtime_libical_zone(zone), zone, from, to, NULL, 0, NULL, fn, arg, 0, 0};
     struct icaltimetype start;
     char *rrule;
     long dur;

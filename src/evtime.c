@@ -111,11 +111,22 @@ int evtime_valid_local(const char *s)
     return parse_local(s, &t) == 0;
 }
 
-static icaltimezone *zone_of(const char *zone)
+icaltimezone *evtime_libical_zone(const char *name)
 {
-    icaltimezone *z = icaltimezone_get_builtin_timezone(zone);
+    static char last[64];
+    static icaltimezone *last_zone;
+    icaltimezone *z;
 
-    return z != NULL ? z : icaltimezone_get_utc_timezone();
+    if (last_zone != NULL && strcmp(name, last) == 0)
+        return last_zone;
+    z = icaltimezone_get_builtin_timezone(name);
+    if (z == NULL)
+        z = icaltimezone_get_utc_timezone();
+    if (strlen(name) < sizeof last) {
+        memcpy(last, name, strlen(name) + 1);
+        last_zone = z;
+    }
+    return z;
 }
 
 /* A date is the same day in every zone: written as it is, 0. */
@@ -133,7 +144,7 @@ int evtime_to_utc(const char *s, const char *zone, char out[EVTIME_LEN])
         return -1;
     if (t.is_date)
         return same_date(&t, out);
-    t = icaltime_set_timezone(&t, zone_of(zone));
+    t = icaltime_set_timezone(&t, evtime_libical_zone(zone));
     t = icaltime_convert_to_zone(t, icaltimezone_get_utc_timezone());
     if (!date_exists(t.year, t.month, t.day))
         return -1;
@@ -150,7 +161,7 @@ int evtime_to_local(const char *s, const char *zone, char out[EVTIME_LEN])
         return -1;
     if (t.is_date)
         return same_date(&t, out);
-    t = icaltime_convert_to_zone(t, zone_of(zone));
+    t = icaltime_convert_to_zone(t, evtime_libical_zone(zone));
     if (!date_exists(t.year, t.month, t.day))
         return -1; /* beyond what libical's zones reach */
     /* All in range (date_exists()); the modulos tell the compiler so. */
@@ -168,7 +179,7 @@ int evtime_epoch(const char *s, const char *zone, time_t *out)
         return -1;
     if (t.is_date) {
         t.is_date = 0;
-        t = icaltime_set_timezone(&t, zone_of(zone));
+        t = icaltime_set_timezone(&t, evtime_libical_zone(zone));
     }
     *out = icaltime_as_timet_with_zone(t, t.zone);
     return 0;

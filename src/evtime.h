@@ -20,6 +20,9 @@
 /* The configured zone: $MABDESK_TZ (main.c sets it from the
  * configuration), else Asia/Dhaka. */
 const char *evtime_zone(void);
+/* libical's zone of that name, else UTC; the last one asked is kept, as
+ * an import asks for the same zone for every time it reads. */
+struct _icaltimezone *evtime_libical_zone(const char *name);
 /* 1 if s is a date alone, "YYYY-MM-DD" (it need not exist). */
 int evtime_is_date(const char *s);
 /* 1 if s is a local time "YYYY-MM-DD HH:MM" or a date "YYYY-MM-DD",

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "evrecur.h"
+#include "evtime.h"
 #include "kinds/kinds.h"
 #include "util.h"
 
@@ -262,14 +263,12 @@ static int same_input(struct icalrecurrencetype r, struct icaltimetype dtstart, 
 int ical_rule_same(struct icalrecurrencetype r, struct icaltimetype dtstart, icaltimezone *z,
                    const char *zone, const struct record *ev)
 {
-    icaltimezone *cz = icaltimezone_get_builtin_timezone(zone);
+    icaltimezone *cz = evtime_libical_zone(zone);
     struct starts *ours, *theirs;
     icalrecur_iterator *it;
     struct icaltimetype t;
     int same;
 
-    if (cz == NULL)
-        cz = icaltimezone_get_utc_timezone();
     if (z == NULL)
         z = cz;
     if (same_input(r, dtstart, z, cz, zone, ev))

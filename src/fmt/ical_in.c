@@ -310,13 +310,6 @@ static int check_errors(struct reader *rd, icalcomponent *c)
 
 /* --- times ------------------------------------------------------------------ */
 
-static icaltimezone *zone_of(const char *zone)
-{
-    icaltimezone *z = icaltimezone_get_builtin_timezone(zone);
-
-    return z != NULL ? z : icaltimezone_get_utc_timezone();
-}
-
 /* The zone of a time property: UTC ("Z"), its TZID (an Olson name, one of
  * libical's, or a VTIMEZONE of the file), or NULL for a floating time.
  * *unknown when the TZID names nothing. */
@@ -372,7 +365,7 @@ static int prop_local(struct reader *rd, icalproperty *p, int line, char out[EVT
                        icalproperty_get_property_name(p), unknown));
         return -1;
     }
-    to_local(t, z, zone_of(rd->zone), out);
+    to_local(t, z, evtime_libical_zone(rd->zone), out);
     return 0;
 }
 
@@ -425,7 +418,7 @@ static int read_rrule(struct reader *rd, icalcomponent *c, int b, struct record 
                  &start.is_date);
     if (!icaltime_is_null_time(r.until)) {
         to_local(r.until, icaltime_is_utc(r.until) ? icaltimezone_get_utc_timezone() : NULL,
-                 zone_of(rd->zone), until);
+                 evtime_libical_zone(rd->zone), until);
         until[10] = '\0';
         record_set(ev, EF_UNTIL, until);
     }

@@ -42,6 +42,16 @@ static void test_zones(void **state)
     assert_string_equal(out, "2026-07-15T09:00:00Z");
     assert_int_equal(evtime_to_local("2026-07-15T09:00:00Z", "Europe/London", out), 0);
     assert_string_equal(out, "2026-07-15 10:00");
+    /* The zone kept from the last call is the one asked for, back and forth. */
+    assert_int_equal(evtime_to_utc("2026-07-15 10:00", "Asia/Dhaka", out), 0);
+    assert_string_equal(out, "2026-07-15T04:00:00Z");
+    assert_int_equal(evtime_to_utc("2026-07-15 10:00", "Europe/London", out), 0);
+    assert_string_equal(out, "2026-07-15T09:00:00Z");
+    /* A zone libical does not know is UTC. */
+    assert_int_equal(evtime_to_utc("2026-07-15 10:00", "Mars/Olympus", out), 0);
+    assert_string_equal(out, "2026-07-15T10:00:00Z");
+    assert_int_equal(evtime_to_utc("2026-07-15 10:00", "Asia/Dhaka", out), 0);
+    assert_string_equal(out, "2026-07-15T04:00:00Z");
     /* A date stays a date; its moment is its midnight in the zone. */
     assert_int_equal(evtime_to_utc("2026-12-16", "Asia/Dhaka", out), 0);
     assert_string_equal(out, "2026-12-16");
