@@ -39,6 +39,7 @@ struct records {
     int filter_offered[KIND_MAX_FILTERS]; /* the filters f offers */
     int nfilter_offered, filtering;       /* ... and the one being picked */
     int unsorted;                         /* the search has too many matches to sort */
+    char *unsorted_for;                   /* ... the search that was (as counted) */
     long long *marks;                     /* the ids of the marked records */
     int nmarks, capmarks;
     int bulk_offered[8]; /* what the menu of the marked offers: k->bulk index, -1 delete */
@@ -92,6 +93,8 @@ static int rec_count(void *ctx, int *n, char **err)
 
     r->unsorted =
         q.search != NULL && *q.search != '\0' && !db_record_search_sorted(app_db(), r->kind, &q);
+    free(r->unsorted_for);
+    r->unsorted_for = xstrdup(q.search != NULL ? q.search : "");
     return db_record_count(app_db(), r->kind, &q, n, err) == DB_OK ? 0 : -1;
 }
 
@@ -102,6 +105,9 @@ static int rec_fetch(void *ctx, int off, int lim, void **page, char **err)
     struct record_row *rows = NULL;
     int n = 0;
 
+    /* The pages in the order the count found (one query fewer a key). */
+    if (r->unsorted_for != NULL && strcmp(r->unsorted_for, q.search != NULL ? q.search : "") == 0)
+        q.many = r->unsorted ? 1 : -1;
     if (db_record_page(app_db(), r->kind, &q, off, lim, &rows, &n, err) != DB_OK)
         return -1;
     *page = rows;
@@ -657,6 +663,7 @@ static void rec_leave(struct screen *s)
         r->extra->free_state(r->state);
     free(r->pending_name);
     free(r->owner_name);
+    free(r->unsorted_for);
     free(r->marks);
     free(r);
     free(s);

@@ -610,7 +610,7 @@ static sqlite3_stmt *bind_list(struct db *db, const struct kind *k, const struct
     sort = q->sort >= 0 && q->sort < k->nsorts ? q->sort : 0;
     if (counting)
         st = db_stmt(db, kind_sql_count(ks, used), err);
-    else if (fts != NULL && found_many(db, k, fts))
+    else if (fts != NULL && (q->many > 0 || (q->many == 0 && found_many(db, k, fts))))
         st = db_stmt(db, kind_sql_found(ks, used), err);
     else
         st = db_stmt(db, kind_sql_page(ks, used, sort, q->lang_bn != 0), err);

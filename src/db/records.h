@@ -58,6 +58,8 @@ struct record_query {
     long long filter[KIND_MAX_FILTERS]; /* the kind's filters; 0: not used */
     int sort;                           /* one of the kind's sorts */
     int lang_bn;                        /* sort names by the Bengali name */
+    int many; /* the search's db_record_search_sorted(), if the caller has it:
+                 1 unsorted, -1 sorted; 0 not known (db_record_page() asks) */
 };
 struct record_row {
     long long id;

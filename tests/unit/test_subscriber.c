@@ -489,6 +489,18 @@ static void test_search_many_unsorted(void **state)
     assert_int_equal(n, 1);
     assert_string_equal(rows[0].v[SL_EMAIL], "zeta00012@example.org");
     record_rows_free(&kind_subscriber, rows, n);
+    /* A caller that has asked already says so (q.many), and the page
+     * follows it: the list's order and its note cannot disagree. */
+    q.search = "zeta0001";
+    q.many = 1;
+    assert_int_equal(db_record_page(fx->admin, &kind_subscriber, &q, 0, 1, &rows, &n, NULL), DB_OK);
+    assert_string_equal(rows[0].v[SL_EMAIL], "zeta00019@example.org");
+    record_rows_free(&kind_subscriber, rows, n);
+    q.search = "zeta";
+    q.many = -1;
+    assert_int_equal(db_record_page(fx->admin, &kind_subscriber, &q, 0, 1, &rows, &n, NULL), DB_OK);
+    assert_string_equal(rows[0].v[SL_EMAIL], "zeta00001@example.org");
+    record_rows_free(&kind_subscriber, rows, n);
 }
 
 static void test_cli_tokens(void **state)
