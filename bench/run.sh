@@ -97,6 +97,15 @@ timed() {
     t1=$(now_ms)
     elapsed "$t0" "$t1"
 }
+# The floor of an import into mabdesk's own schema (floor.sh), in ms: the
+# rows of PLAIN by SQL alone into a fresh database, removed afterwards.
+timed_floor() { # kind plain
+    fdb=$OUT/$1-floor.db
+    rm -f "$fdb" "$fdb-wal" "$fdb-shm"
+    "$BIN" --db "$fdb" find zzzzzz >/dev/null 2>&1 || true
+    timed sh "$HERE/floor.sh" "$1" "$fdb" "$2"
+    rm -f "$fdb" "$fdb-wal" "$fdb-shm"
+}
 
 echo "bench: generating $N bodies" >&2
 t0=$(now_ms)
@@ -111,11 +120,7 @@ seed_ms=$(timed sh -c '"$0" --db "$1" find zzzzzz 2>&1 || true' "$BIN" "$db")
 echo "bench: importing" >&2
 import_ms=$(timed_import "$db" municipalities "$csv" "$OUT/import.log")
 sqlite_ms=$(timed sqlite3 "$plain" ".import --csv $csv bodies")
-floor=$OUT/bodies-floor.db
-rm -f "$floor" "$floor-wal" "$floor-shm"
-"$BIN" --db "$floor" find zzzzzz >/dev/null 2>&1 || true
-floor_ms=$(timed sh "$HERE/floor.sh" bodies "$floor" "$plain")
-rm -f "$floor" "$floor-wal" "$floor-shm"
+floor_ms=$(timed_floor bodies "$plain")
 bodies=$(sqlite3 "$db" "SELECT count(*) FROM municipality")
 
 echo "bench: start-up, $STARTUP_RUNS runs" >&2
@@ -208,11 +213,8 @@ if [ "$SUBS" != 0 ]; then
     splain_ms=$(timed sqlite3 "$splain" ".mode csv" ".import $scsv subscriber")
     # The floor of mabdesk's own schema (floor.sh): the same rows by SQL
     # alone, with the audit rows and the search index, in one transaction.
-    sfloor=$OUT/subscribers-floor.db
-    rm -f "$sfloor" "$sfloor-wal" "$sfloor-shm"
-    "$BIN" --db "$sfloor" find zzzzzz >/dev/null 2>&1 || true
-    sfloor_ms=$(timed sh "$HERE/floor.sh" subscribers "$sfloor" "$splain")
-    rm -f "$splain" "$sfloor" "$sfloor-wal" "$sfloor-shm"
+    sfloor_ms=$(timed_floor subscribers "$splain")
+    rm -f "$splain"
     echo "bench: start-up on the subscribers' database, mabdesk and the sqlite3 shell" >&2
     "$OUT/tty" startup "$STARTUP_RUNS" "$READY" -- "$BIN" --db "$sdb" >"$OUT/sstartup.txt"
     "$OUT/tty" startup "$STARTUP_RUNS" "sqlite>" -- "$(command -v sqlite3)" -cmd \
@@ -262,11 +264,7 @@ if [ "$EVENTS" != 0 ]; then
     eimport_ms=$(timed_import "$edb" events "$ics" "$OUT/events-import.log")
     eagain_ms=$(timed_import "$edb" events "$ics" "$OUT/events-again.log")
     esqlite_ms=$(timed sqlite3 "$eplain" ".import --csv $ecsv events")
-    efloor=$OUT/events-floor.db
-    rm -f "$efloor" "$efloor-wal" "$efloor-shm"
-    "$BIN" --db "$efloor" find zzzzzz >/dev/null 2>&1 || true
-    efloor_ms=$(timed sh "$HERE/floor.sh" events "$efloor" "$eplain")
-    rm -f "$efloor" "$efloor-wal" "$efloor-shm"
+    efloor_ms=$(timed_floor events "$eplain")
     t0=$(now_ms)
     lines=$("$BIN" --db "$edb" agenda --from 2026-12-01 --days 30 | wc -l)
     t1=$(now_ms)
